@@ -1,0 +1,26 @@
+//! What every handler can reach: the database, the ID codec and the configuration.
+
+use std::sync::Arc;
+
+use crate::{Config, Db, IdCodec};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub ids: Arc<IdCodec>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Connects, migrates and loads the deployment's ID secret.
+    pub async fn open(config: Config) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
+        Ok(AppState {
+            db,
+            ids: Arc::new(ids),
+            config: Arc::new(config),
+        })
+    }
+}

@@ -1,0 +1,201 @@
+//! Request bodies and protojson encodings. Bodies are read up to the configured limit and
+//! parsed as JSON whatever the Content-Type says (an empty body is `{}`); unknown fields are
+//! ignored, as the vendors' gateways do; a known field with a bad value is named in the error.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::{MoguError, Status};
+use crate::AppState;
+
+/// Why a body could not become the request type.
+#[derive(Debug)]
+pub struct BodyProblem {
+    /// The field at fault (`pagination.pageSize`), if the problem is a field's.
+    pub field: Option<String>,
+    pub message: String,
+    pub too_large: bool,
+}
+
+async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyProblem> {
+    axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| BodyProblem {
+            field: None,
+            message: format!("request body is larger than {limit} bytes or could not be read"),
+            too_large: true,
+        })
+}
+
+/// Parses JSON into `T`, naming the field behind a type error.
+pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
+    let bytes = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => b"{}".as_slice(),
+        Some(b'{') => bytes,
+        // serde would fill a struct from an array by position; both vendors want an object.
+        Some(_) => {
+            return Err(BodyProblem {
+                field: None,
+                message: "invalid request body: expected a JSON object".into(),
+                too_large: false,
+            })
+        }
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let field = (inner.is_data() && path != ".").then_some(path);
+        let message = match (&field, inner.classify()) {
+            (Some(field), _) => format!("invalid value for field {field}: {inner}"),
+            (None, serde_json::error::Category::Data) => format!("invalid request body: {inner}"),
+            _ => format!("invalid JSON body: {inner}"),
+        };
+        BodyProblem {
+            field,
+            message,
+            too_large: false,
+        }
+    })?;
+    deserializer.end().map_err(|err| BodyProblem {
+        field: None,
+        message: format!("invalid JSON body: {err}"),
+        too_large: false,
+    })?;
+    Ok(value)
+}
+
+/// A MoeGo request body (protojson: camelCase, with snake_case aliases on the wire types).
+pub struct ProtoJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ProtoJson<T> {
+    type Rejection = Status;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Status> {
+        let bytes = read_body(request, state.config.body_limit_bytes)
+            .await
+            .map_err(|problem| Status::invalid_argument(problem.message))?;
+        parse_body(&bytes)
+            .map(ProtoJson)
+            .map_err(|problem| Status::invalid_argument(problem.message))
+    }
+}
+
+/// A MOGU request body; errors name the field in MOGU's `{"errors":{...}}` form.
+pub struct MoguJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for MoguJson<T> {
+    type Rejection = MoguError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, MoguError> {
+        let bytes = read_body(request, state.config.body_limit_bytes)
+            .await
+            .map_err(mogu_problem)?;
+        parse_body(&bytes).map(MoguJson).map_err(mogu_problem)
+    }
+}
+
+fn mogu_problem(problem: BodyProblem) -> MoguError {
+    if problem.too_large {
+        return MoguError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+            problem.message,
+        );
+    }
+    MoguError::invalid(
+        problem.field.unwrap_or_else(|| "body".into()),
+        problem.message,
+    )
+}
+
+/// protojson int64: written as a JSON string, read from a string or a number.
+pub mod int64 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(i64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        match Repr::deserialize(deserializer)? {
+            Repr::Number(n) => Ok(n),
+            Repr::Text(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| serde::de::Error::custom(format!("not an int64: {text:?}"))),
+        }
+    }
+}
+
+/// protojson int32 read from a number or a numeric string; absent or null is `None`.
+pub mod opt_int32 {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(serde_json::Number),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<i32>, D::Error> {
+        let parsed = match Option::<Repr>::deserialize(deserializer)? {
+            None => return Ok(None),
+            Some(Repr::Number(n)) => n.as_i64(),
+            Some(Repr::Text(text)) => text.trim().parse().ok(),
+        };
+        parsed
+            .and_then(|n| i32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("not an int32"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "camelCase")]
+    struct Inner {
+        #[serde(default, alias = "page_size", with = "opt_int32")]
+        page_size: Option<i32>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Outer {
+        pagination: Option<Inner>,
+    }
+
+    #[test]
+    fn bodies_parse_leniently_and_name_bad_fields() {
+        let ok: Outer = parse_body(br#"{"pagination":{"page_size":"10"},"extra":1}"#).unwrap();
+        assert_eq!(ok.pagination.unwrap().page_size, Some(10));
+        let empty: Outer = parse_body(b"  ").unwrap();
+        assert!(empty.pagination.is_none());
+        let bad = parse_body::<Outer>(br#"{"pagination":{"pageSize":"ten"}}"#).unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("pagination.pageSize"));
+        assert!(bad.message.contains("pagination.pageSize"));
+        let syntax = parse_body::<Outer>(b"{\"pagination\":").unwrap_err();
+        assert!(
+            syntax.message.starts_with("invalid JSON body"),
+            "{}",
+            syntax.message
+        );
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse_body::<Outer>(deep.as_bytes()).is_err());
+        assert!(parse_body::<Outer>(b"[]").is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! Businesses (BusinessService): the locations of a company. A key restricted to some
+//! businesses sees only those.
+
+pub mod store;
+pub mod wire;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use moapi_core::auth::MoegoPrincipal;
+use moapi_core::pagination::Page;
+use moapi_core::wire::ProtoJson;
+use moapi_core::{AppState, IdKind, Status};
+
+use crate::company;
+use wire::{Business, ListBusinessRequest, ListBusinessResponse};
+
+pub const READ_SCOPE: &str = "businesses:read";
+
+/// Lists a company's businesses that the key reaches, by ID.
+#[utoipa::path(post, path = "/v1/businesses:list", operation_id = "BusinessService_ListBusiness",
+    request_body = ListBusinessRequest,
+    responses((status = 200, body = ListBusinessResponse), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn list_businesses(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    ProtoJson(request): ProtoJson<ListBusinessRequest>,
+) -> Result<Json<ListBusinessResponse>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let page = Page::from_request(request.pagination.as_ref())?;
+    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
+    let mut rows = store::list(
+        &state.db,
+        owner.company_id,
+        principal.business_subset(),
+        page,
+    )
+    .await?;
+    let next_page_token = page.finish(&mut rows);
+    Ok(Json(ListBusinessResponse {
+        next_page_token,
+        businesses: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),
+    }))
+}
+
+/// Retrieves one business.
+#[utoipa::path(get, path = "/v1/businesses/{id}", operation_id = "BusinessService_GetBusiness",
+    params(("id" = String, Path, description = "Business ID (bus_...)")),
+    responses((status = 200, body = Business), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn get_business(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<Business>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let raw = state
+        .ids
+        .decode(IdKind::Business, &id)
+        .map_err(|_| Status::invalid_obfuscate())?;
+    let row = store::find(&state.db, raw)
+        .await?
+        .ok_or_else(|| Status::not_found("business not found"))?;
+    let owner = company::store::owner(&state.db, row.company_id)
+        .await?
+        .ok_or_else(|| Status::internal("business without a company"))?;
+    if !principal.allows_business(owner, row.id) {
+        return Err(Status::no_permission());
+    }
+    Ok(Json(row.to_wire(&state.ids)))
+}

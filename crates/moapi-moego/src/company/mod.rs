@@ -1,0 +1,82 @@
+//! Companies (CompanyService): the tenants a key reaches. Created by operators
+//! (`moapi seed`, `/admin/v1`), read through `companies:list` and `GET /v1/companies/{id}`.
+
+pub mod store;
+pub mod wire;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
+use moapi_core::pagination::Page;
+use moapi_core::wire::ProtoJson;
+use moapi_core::{AppState, IdKind, Status};
+
+use wire::{Company, ListCompaniesRequest, ListCompaniesResponse};
+
+pub const READ_SCOPE: &str = "companies:read";
+
+/// Lists the companies the key reaches, alphabetically by name.
+#[utoipa::path(post, path = "/v1/companies:list", operation_id = "CompanyService_ListCompanies",
+    request_body = ListCompaniesRequest,
+    responses((status = 200, body = ListCompaniesResponse), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn list_companies(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    ProtoJson(request): ProtoJson<ListCompaniesRequest>,
+) -> Result<Json<ListCompaniesResponse>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let page = Page::from_request(request.pagination.as_ref())?;
+    let mut rows = store::list(&state.db, &principal, page).await?;
+    let next_page_token = page.finish(&mut rows);
+    Ok(Json(ListCompaniesResponse {
+        next_page_token,
+        companies: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),
+    }))
+}
+
+/// Retrieves one company.
+#[utoipa::path(get, path = "/v1/companies/{id}", operation_id = "CompanyService_GetCompany",
+    params(("id" = String, Path, description = "Company ID (cmp_...)")),
+    responses((status = 200, body = Company), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn get_company(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<Company>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let raw = decode_id(&state, &id)?;
+    let row = store::find(&state.db, raw)
+        .await?
+        .ok_or_else(|| Status::not_found("company not found"))?;
+    if !principal.allows_company(row.owner()) {
+        return Err(Status::no_permission());
+    }
+    Ok(Json(row.to_wire(&state.ids)))
+}
+
+fn decode_id(state: &AppState, id: &str) -> Result<i64, Status> {
+    state
+        .ids
+        .decode(IdKind::Company, id)
+        .map_err(|_| Status::invalid_obfuscate())
+}
+
+/// Resolves a request's `companyId` and checks the key may act in it: INVALID_ARGUMENT when it
+/// is missing, "invalid obfuscate" when malformed, NOT_FOUND, or "no permission" (code 7).
+pub async fn authorize(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+) -> Result<CompanyOwner, Status> {
+    let company_id = company_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Status::invalid_argument("companyId: value is required"))?;
+    let owner = store::owner(&state.db, decode_id(state, company_id)?)
+        .await?
+        .ok_or_else(|| Status::not_found("company not found"))?;
+    if principal.allows_company(owner) {
+        Ok(owner)
+    } else {
+        Err(Status::no_permission())
+    }
+}

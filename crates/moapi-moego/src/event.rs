@@ -1,0 +1,120 @@
+//! MoeGo webhook events as the outbox stores them: the vendor's envelope
+//! `{"id","type","timestamp","companyId", <payload key>: {...}}`, appended in the writer's
+//! transaction through the core outbox.
+
+use moapi_core::outbox::{self, NewEvent};
+use moapi_core::time::{now_micros, protojson_timestamp};
+use moapi_core::{IdCodec, IdKind};
+use serde_json::{json, Value};
+use sqlx::AnyConnection;
+
+/// The vendor's event types (moego.business.event.v1.Event.Type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    HealthCheck,
+    AppointmentCreated,
+    AppointmentUpdated,
+    AppointmentFinished,
+    AppointmentCanceled,
+    AppointmentDeleted,
+    CustomerCreated,
+    CustomerUpdated,
+    CustomerDeleted,
+    CustomerComplianceChanged,
+    PetCreated,
+    PetUpdated,
+    PetDeleted,
+}
+
+impl EventType {
+    pub fn name(self) -> &'static str {
+        match self {
+            EventType::HealthCheck => "HEALTH_CHECK",
+            EventType::AppointmentCreated => "APPOINTMENT_CREATED",
+            EventType::AppointmentUpdated => "APPOINTMENT_UPDATED",
+            EventType::AppointmentFinished => "APPOINTMENT_FINISHED",
+            EventType::AppointmentCanceled => "APPOINTMENT_CANCELED",
+            EventType::AppointmentDeleted => "APPOINTMENT_DELETED",
+            EventType::CustomerCreated => "CUSTOMER_CREATED",
+            EventType::CustomerUpdated => "CUSTOMER_UPDATED",
+            EventType::CustomerDeleted => "CUSTOMER_DELETED",
+            EventType::CustomerComplianceChanged => "CUSTOMER_COMPLIANCE_CHANGED",
+            EventType::PetCreated => "PET_CREATED",
+            EventType::PetUpdated => "PET_UPDATED",
+            EventType::PetDeleted => "PET_DELETED",
+        }
+    }
+}
+
+/// Builds the envelope receivers get. The event ID is an `evt_` ID like every other.
+pub fn envelope(
+    ids: &IdCodec,
+    event_number: i64,
+    company_id: i64,
+    event_type: EventType,
+    payload_key: &str,
+    payload: Value,
+) -> Value {
+    let mut body = json!({
+        "id": ids.encode(IdKind::Event, event_number),
+        "type": event_type.name(),
+        "timestamp": protojson_timestamp(now_micros()),
+        "companyId": ids.encode(IdKind::Company, company_id),
+    });
+    body[payload_key] = payload;
+    body
+}
+
+/// Appends a MoeGo event inside the caller's transaction.
+pub async fn emit(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    company_id: i64,
+    event_type: EventType,
+    payload_key: &str,
+    payload: Value,
+) -> Result<String, sqlx::Error> {
+    // Event numbers only need to be unique; the clock plus randomness keeps nodes apart.
+    let event_number = (now_micros() << 8) | i64::from(rand::random::<u8>());
+    let body = envelope(
+        ids,
+        event_number,
+        company_id,
+        event_type,
+        payload_key,
+        payload,
+    );
+    outbox::append(
+        conn,
+        NewEvent {
+            product: "moego",
+            tenant_id: company_id,
+            event_type: event_type.name(),
+            payload: &body,
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_has_the_vendor_shape() {
+        let ids = IdCodec::new(b"k");
+        let body = envelope(
+            &ids,
+            7,
+            3,
+            EventType::PetDeleted,
+            "pet",
+            json!({"id": "pet_x", "deleted": true}),
+        );
+        assert_eq!(body["type"], "PET_DELETED");
+        assert!(body["id"].as_str().unwrap().starts_with("evt_"));
+        assert_eq!(body["companyId"], ids.encode(IdKind::Company, 3));
+        assert_eq!(body["pet"]["deleted"], true);
+        assert!(body["timestamp"].as_str().unwrap().ends_with('Z'));
+    }
+}

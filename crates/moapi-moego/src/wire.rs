@@ -1,0 +1,34 @@
+//! Wire types several MoeGo resources share (google.type.*) and the protojson rule that
+//! default values are left out.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `google.type.TimeZone`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = typeTimeZone)]
+pub struct TimeZone {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+}
+
+/// `google.type.LatLng`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(as = typeLatLng)]
+pub struct LatLng {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub latitude: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub longitude: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
+pub fn is_false(value: &bool) -> bool {
+    !*value
+}

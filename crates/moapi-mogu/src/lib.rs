@@ -1,0 +1,119 @@
+//! The MOGU travel API (trips of travel agencies' accounts), re-implemented from the
+//! reference in ../shared/reference/mogu. Callers authenticate with an agent's `ak_` key and
+//! see only their account's trips; every error uses MOGU's `{"errors":{field:[...]}}` body.
+//! This crate owns the routes, their OpenAPI description, and the account storage the
+//! operator uses to create accounts and agents.
+
+pub mod account;
+pub mod catalog;
+pub mod trip;
+
+#[cfg(test)]
+mod test_support;
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use moapi_core::route_catalog::{lookup, Lookup};
+use moapi_core::{AppState, MoguError};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(trip::router())
+}
+
+/// The answer for a request no route took: 501 for an operation of the reference moapi has not
+/// built, 405 for a known path with another method, else 404.
+pub fn unrouted(method: &Method, path: &str) -> Response {
+    match lookup(catalog::OPERATIONS, method.as_str(), path) {
+        Lookup::Found(operation) => MoguError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "operation",
+            format!("{} is not implemented by moapi yet", operation.operation_id),
+        ),
+        Lookup::WrongMethod => MoguError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method",
+            format!("{method} is not allowed on {path}"),
+        ),
+        Lookup::Unknown => MoguError::not_found("path", format!("no such path: {path}")),
+    }
+    .into_response()
+}
+
+/// The OpenAPI document of the operations this crate serves.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "MOGU API (moapi)",
+        description = "Trips of a MOGU account. Send `Authorization: Bearer ak_...`. Errors \
+                       answer `{\"errors\":{\"<field>\":[\"<message>\"]}}`."
+    ),
+    paths(
+        trip::list_trips,
+        trip::create_trip,
+        trip::delete_trips,
+        trip::get_trip,
+        trip::update_trip,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearerAuth" = [])),
+    tags((name = "trips", description = "Operations for managing trips"))
+)]
+struct ApiDoc;
+
+/// Declares the `bearerAuth` scheme the document's security requirement names.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("API key (ak_...)".to_string());
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearerAuth", SecurityScheme::Http(scheme));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use moapi_core::route_catalog::{lookup, Lookup};
+
+    #[test]
+    fn every_documented_operation_is_in_the_reference_catalog() {
+        let document = openapi();
+        let mut served = 0;
+        for (path, item) in &document.paths.paths {
+            let operations = [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                served += 1;
+                let Lookup::Found(reference) = lookup(catalog::OPERATIONS, method, path) else {
+                    panic!("{method} {path} is not a reference operation");
+                };
+                assert_eq!(
+                    operation.operation_id.as_deref(),
+                    Some(reference.operation_id)
+                );
+            }
+        }
+        assert_eq!(served, 5);
+        assert!(document
+            .components
+            .unwrap()
+            .security_schemes
+            .contains_key("bearerAuth"));
+    }
+}

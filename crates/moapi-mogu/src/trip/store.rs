@@ -1,0 +1,378 @@
+//! Trip storage in `mogu_trips`, always scoped to one account: an ID of another account's trip
+//! behaves exactly like a missing one. Writes that touch several rows run in one transaction.
+//! Instants are microseconds, flags 0/1 and countries a JSON array of strings.
+
+use std::collections::HashSet;
+
+use moapi_core::db::{build, query_as_with, query_with};
+use moapi_core::query::{Field, FieldType, ListRequest, ListSpec};
+use moapi_core::time::now_micros;
+use moapi_core::Db;
+use sea_query::{
+    Alias, Asterisk, Expr, Func, Iden, Order, Query, SelectStatement, SimpleExpr, Value,
+};
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
+
+use super::codes;
+
+#[derive(Iden, Clone, Copy)]
+enum MoguTrips {
+    Table,
+    Id,
+    AccountId,
+    AgentId,
+    Title,
+    Slug,
+    JoinCode,
+    Code,
+    SeoDescription,
+    Duration,
+    DateStart,
+    DateFinish,
+    DateExpiration,
+    Logo,
+    CoverImage,
+    Countries,
+    IsPublic,
+    IsTemplate,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+enum MoguAgents {
+    Table,
+    Id,
+    PictureUrl,
+}
+
+/// The fields of a trip its agent chooses; the server adds the ID, slug, join code, code and
+/// timestamps. Values here are already valid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewTrip {
+    pub title: String,
+    pub seo_description: Option<String>,
+    pub duration: Option<i64>,
+    /// Microseconds since the Unix epoch, like every instant below.
+    pub date_start: Option<i64>,
+    pub date_finish: Option<i64>,
+    pub date_expiration: Option<i64>,
+    pub countries: Vec<String>,
+    pub logo: Option<String>,
+    pub cover_image: Option<String>,
+    pub is_public: bool,
+    pub is_template: bool,
+}
+
+impl NewTrip {
+    /// Each chosen field with its column, in one order for inserts and updates alike.
+    fn columns(&self) -> [(MoguTrips, Value); 11] {
+        [
+            (MoguTrips::Title, self.title.clone().into()),
+            (
+                MoguTrips::SeoDescription,
+                self.seo_description.clone().into(),
+            ),
+            (MoguTrips::Duration, self.duration.into()),
+            (MoguTrips::DateStart, self.date_start.into()),
+            (MoguTrips::DateFinish, self.date_finish.into()),
+            (MoguTrips::DateExpiration, self.date_expiration.into()),
+            (
+                MoguTrips::Countries,
+                serde_json::Value::from(self.countries.clone())
+                    .to_string()
+                    .into(),
+            ),
+            (MoguTrips::Logo, self.logo.clone().into()),
+            (MoguTrips::CoverImage, self.cover_image.clone().into()),
+            (MoguTrips::IsPublic, i64::from(self.is_public).into()),
+            (MoguTrips::IsTemplate, i64::from(self.is_template).into()),
+        ]
+    }
+}
+
+/// A trip as stored, with its agent's picture.
+#[derive(Debug, Clone)]
+pub struct StoredTrip {
+    pub id: i64,
+    pub slug: String,
+    pub join_code: String,
+    pub code: String,
+    pub fields: NewTrip,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub agent_picture_url: Option<String>,
+}
+
+impl FromRow<'_, AnyRow> for StoredTrip {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let countries: String = row.try_get("countries")?;
+        let countries =
+            serde_json::from_str(&countries).map_err(|err| sqlx::Error::ColumnDecode {
+                index: "countries".into(),
+                source: Box::new(err),
+            })?;
+        Ok(StoredTrip {
+            id: row.try_get("id")?,
+            slug: row.try_get("slug")?,
+            join_code: row.try_get("join_code")?,
+            code: row.try_get("code")?,
+            fields: NewTrip {
+                title: row.try_get("title")?,
+                seo_description: row.try_get("seo_description")?,
+                duration: row.try_get("duration")?,
+                date_start: row.try_get("date_start")?,
+                date_finish: row.try_get("date_finish")?,
+                date_expiration: row.try_get("date_expiration")?,
+                countries,
+                logo: row.try_get("logo")?,
+                cover_image: row.try_get("cover_image")?,
+                is_public: row.try_get::<i64, _>("is_public")? != 0,
+                is_template: row.try_get::<i64, _>("is_template")? != 0,
+            },
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            agent_picture_url: row.try_get("agent_picture_url")?,
+        })
+    }
+}
+
+const fn field(name: &'static str, column: &'static str, ty: FieldType) -> Field {
+    Field {
+        name,
+        column,
+        ty,
+        filter: true,
+        search: false,
+        sort: false,
+    }
+}
+
+const fn searchable(field: Field) -> Field {
+    Field {
+        search: true,
+        ..field
+    }
+}
+
+const fn sortable(field: Field) -> Field {
+    Field {
+        sort: true,
+        ..field
+    }
+}
+
+/// What `GET /trips` may filter, search and sort by: every field but `seoDescription` filters.
+pub const LIST_SPEC: ListSpec = ListSpec {
+    table: "mogu_trips",
+    fields: &[
+        sortable(field("id", "id", FieldType::Integer)),
+        sortable(searchable(field("title", "title", FieldType::Text))),
+        searchable(field("slug", "slug", FieldType::Text)),
+        sortable(searchable(field("code", "code", FieldType::Text))),
+        field("joinCode", "join_code", FieldType::Text),
+        Field {
+            filter: false,
+            ..searchable(field("seoDescription", "seo_description", FieldType::Text))
+        },
+        sortable(field("duration", "duration", FieldType::Integer)),
+        sortable(field("dateStart", "date_start", FieldType::Instant)),
+        sortable(field("dateFinish", "date_finish", FieldType::Instant)),
+        sortable(field(
+            "dateExpiration",
+            "date_expiration",
+            FieldType::Instant,
+        )),
+        field("countries", "countries", FieldType::TextList),
+        field("isPublic", "is_public", FieldType::Flag),
+        field("isTemplate", "is_template", FieldType::Flag),
+        sortable(field("createdAt", "created_at", FieldType::Instant)),
+        sortable(field("updatedAt", "updated_at", FieldType::Instant)),
+    ],
+    default_sort: ("created_at", Order::Desc),
+    id_column: "id",
+};
+
+fn of_account(account_id: i64) -> SimpleExpr {
+    Expr::col((MoguTrips::Table, MoguTrips::AccountId)).eq(account_id)
+}
+
+fn with_id(trip_id: i64) -> SimpleExpr {
+    Expr::col((MoguTrips::Table, MoguTrips::Id)).eq(trip_id)
+}
+
+/// The account's trips with every column [`StoredTrip`] reads.
+fn select_trips(account_id: i64) -> SelectStatement {
+    let columns = [
+        MoguTrips::Id,
+        MoguTrips::Slug,
+        MoguTrips::JoinCode,
+        MoguTrips::Code,
+        MoguTrips::CreatedAt,
+        MoguTrips::UpdatedAt,
+    ];
+    let fields = NewTrip::default().columns().map(|(column, _)| column);
+    Query::select()
+        .columns(
+            columns
+                .into_iter()
+                .chain(fields)
+                .map(|column| (MoguTrips::Table, column)),
+        )
+        .expr_as(
+            Expr::col((MoguAgents::Table, MoguAgents::PictureUrl)),
+            Alias::new("agent_picture_url"),
+        )
+        .from(MoguTrips::Table)
+        .left_join(
+            MoguAgents::Table,
+            Expr::col((MoguAgents::Table, MoguAgents::Id))
+                .equals((MoguTrips::Table, MoguTrips::AgentId)),
+        )
+        .and_where(of_account(account_id))
+        .to_owned()
+}
+
+/// Stores a new trip of `agent_id` and returns its ID. The account's next trip code is drawn
+/// in the same transaction, so codes are never skipped or repeated.
+pub async fn insert_trip(
+    db: &Db,
+    account_id: i64,
+    agent_id: i64,
+    trip: &NewTrip,
+) -> Result<i64, sqlx::Error> {
+    const ATTEMPTS: u32 = 3;
+    let mut attempt = 1;
+    loop {
+        match insert_trip_once(db, account_id, agent_id, trip).await {
+            // A random slug or join code can meet an existing trip's; fresh ones will not.
+            Err(err) if attempt < ATTEMPTS && is_unique_violation(&err) => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|err| err.is_unique_violation())
+}
+
+async fn insert_trip_once(
+    db: &Db,
+    account_id: i64,
+    agent_id: i64,
+    trip: &NewTrip,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let (sequence,): (i64,) = sqlx::query_as(
+        "UPDATE mogu_accounts SET trip_seq = trip_seq + 1 WHERE id = $1 RETURNING trip_seq",
+    )
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let now = now_micros();
+    let generated: [(MoguTrips, Value); 7] = [
+        (MoguTrips::AccountId, account_id.into()),
+        (MoguTrips::AgentId, agent_id.into()),
+        (MoguTrips::Slug, codes::new_slug(&trip.title).into()),
+        (MoguTrips::JoinCode, codes::new_join_code().into()),
+        (MoguTrips::Code, codes::trip_code(sequence).into()),
+        (MoguTrips::CreatedAt, now.into()),
+        (MoguTrips::UpdatedAt, now.into()),
+    ];
+    let (columns, values): (Vec<_>, Vec<_>) = generated.into_iter().chain(trip.columns()).unzip();
+    let insert = Query::insert()
+        .into_table(MoguTrips::Table)
+        .columns(columns)
+        .values_panic(values.into_iter().map(SimpleExpr::from))
+        .returning_col(MoguTrips::Id)
+        .to_owned();
+    let (sql, values) = build(&insert);
+    let (id,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The account's trip `trip_id`, if it has one.
+pub async fn find_trip(
+    db: &Db,
+    account_id: i64,
+    trip_id: i64,
+) -> Result<Option<StoredTrip>, sqlx::Error> {
+    let select = select_trips(account_id)
+        .and_where(with_id(trip_id))
+        .to_owned();
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_optional(db.pool()).await
+}
+
+/// Writes the fields that differ between `before` and `after` and bumps `updatedAt`; writing
+/// only the changes keeps a concurrent update of other fields. `false` when the account has no
+/// such trip.
+pub async fn update_trip(
+    db: &Db,
+    account_id: i64,
+    trip_id: i64,
+    before: &NewTrip,
+    after: &NewTrip,
+) -> Result<bool, sqlx::Error> {
+    let mut update = Query::update();
+    update
+        .table(MoguTrips::Table)
+        .value(MoguTrips::UpdatedAt, now_micros())
+        .and_where(of_account(account_id))
+        .and_where(with_id(trip_id));
+    for ((column, new), (_, old)) in after.columns().into_iter().zip(before.columns()) {
+        if new != old {
+            update.value(column, new);
+        }
+    }
+    let (sql, values) = build(&update);
+    let done = query_with(&sql, values).execute(db.pool()).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes those of `trip_ids` the account owns, in one statement, and returns them in the
+/// order given.
+pub async fn delete_trips(
+    db: &Db,
+    account_id: i64,
+    trip_ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let delete = Query::delete()
+        .from_table(MoguTrips::Table)
+        .and_where(of_account(account_id))
+        .and_where(Expr::col((MoguTrips::Table, MoguTrips::Id)).is_in(trip_ids.iter().copied()))
+        .returning_col(MoguTrips::Id)
+        .to_owned();
+    let (sql, values) = build(&delete);
+    let rows: Vec<(i64,)> = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let deleted: HashSet<i64> = rows.into_iter().map(|(id,)| id).collect();
+    Ok(trip_ids
+        .iter()
+        .copied()
+        .filter(|id| deleted.contains(id))
+        .collect())
+}
+
+/// One page of the account's trips matching `request`, and how many match in all.
+pub async fn list_trips(
+    db: &Db,
+    account_id: i64,
+    request: &ListRequest,
+) -> Result<(Vec<StoredTrip>, i64), sqlx::Error> {
+    let count = Query::select()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .from(MoguTrips::Table)
+        .and_where(of_account(account_id))
+        .cond_where(request.condition.clone())
+        .to_owned();
+    let (sql, values) = build(&count);
+    let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+    let mut page = select_trips(account_id);
+    request.apply(&LIST_SPEC, &mut page);
+    let (sql, values) = build(&page);
+    let trips = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    Ok((trips, total))
+}

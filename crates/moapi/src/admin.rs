@@ -1,0 +1,235 @@
+//! The operator API under `/admin/v1`: the CLI's verbs over HTTP, for what the vendors create
+//! in their own apps. It needs `Authorization: Bearer <MOAPI_ADMIN_TOKEN>` and is absent when no
+//! token is configured. Errors: `{"error":{"code","message"}}`.
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use moapi_core::AppState;
+use moapi_moego::business::store::NewBusiness;
+use serde::Deserialize;
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use crate::fixtures::Fixtures;
+use crate::operator::{self, MoegoKeyRequest, NewCompanyRequest, OperatorError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/seed", post(seed))
+        .route("/moego/companies", post(create_company))
+        .route(
+            "/moego/companies/{company}/businesses",
+            post(create_business),
+        )
+        .route("/moego/companies/{company}/staff", post(create_staff))
+        .route("/mogu/accounts", post(create_account))
+        .route("/mogu/accounts/{account}/agents", post(create_agent))
+        .route("/keys", get(list_keys))
+        .route("/keys/moego", post(create_moego_key))
+        .route("/keys/mogu", post(create_mogu_key))
+        .route("/keys/{id}", delete(revoke_key))
+        .fallback(|| async {
+            error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such operator endpoint",
+            )
+        })
+}
+
+/// Proof that the request carries the operator token.
+pub struct OperatorToken;
+
+impl FromRequestParts<AppState> for OperatorToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(expected) = state.config.admin_token.as_deref() else {
+            return Err(error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "the operator API is disabled (set MOAPI_ADMIN_TOKEN)",
+            ));
+        };
+        let given = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            Ok(OperatorToken)
+        } else {
+            Err(error(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "a valid operator token is required",
+            ))
+        }
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message.into() } })),
+    )
+        .into_response()
+}
+
+impl IntoResponse for OperatorError {
+    fn into_response(self) -> Response {
+        match self {
+            OperatorError::Invalid(m) => error(StatusCode::BAD_REQUEST, "invalid_argument", m),
+            OperatorError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", m),
+            OperatorError::Conflict(m) => error(StatusCode::CONFLICT, "already_exists", m),
+            OperatorError::Internal(m) => {
+                tracing::error!(error = %m, "operator request failed");
+                error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
+            }
+        }
+    }
+}
+
+type Answer<T> = Result<(StatusCode, Json<T>), OperatorError>;
+
+fn created<T>(value: T) -> Answer<T> {
+    Ok((StatusCode::CREATED, Json(value)))
+}
+
+async fn seed(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    body: String,
+) -> Answer<operator::SeedReport> {
+    let fixtures = Fixtures::parse(&body).map_err(OperatorError::Invalid)?;
+    created(operator::seed(&state, fixtures).await?)
+}
+
+async fn create_company(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<NewCompanyRequest>,
+) -> Answer<operator::CreatedCompany> {
+    created(operator::create_company(&state, &request).await?)
+}
+
+async fn create_business(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(business): Json<NewBusiness>,
+) -> Answer<serde_json::Value> {
+    let id = operator::create_business(&state, &company, &business).await?;
+    created(json!({ "businessId": id }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewStaffRequest {
+    #[serde(flatten)]
+    staff: moapi_moego::staff::store::NewStaff,
+    #[serde(default)]
+    business_ids: Vec<String>,
+}
+
+async fn create_staff(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<NewStaffRequest>,
+) -> Answer<serde_json::Value> {
+    let id =
+        operator::create_staff(&state, &company, &request.staff, &request.business_ids).await?;
+    created(json!({ "staffId": id }))
+}
+
+#[derive(Deserialize)]
+struct NameRequest {
+    name: String,
+}
+
+async fn create_account(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<NameRequest>,
+) -> Answer<serde_json::Value> {
+    let id = operator::create_account(&state, &request.name).await?;
+    created(json!({ "accountId": id }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewAgentRequest {
+    email: String,
+    #[serde(default)]
+    name: String,
+    picture_url: Option<String>,
+}
+
+async fn create_agent(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(account): Path<i64>,
+    Json(request): Json<NewAgentRequest>,
+) -> Answer<serde_json::Value> {
+    let id = operator::create_agent(
+        &state,
+        account,
+        &request.email,
+        &request.name,
+        request.picture_url.as_deref(),
+    )
+    .await?;
+    created(json!({ "agentId": id }))
+}
+
+async fn list_keys(
+    _: OperatorToken,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, OperatorError> {
+    let keys = moapi_core::auth::list_keys(&state.db).await?;
+    Ok(Json(json!({ "keys": keys })))
+}
+
+async fn create_moego_key(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<MoegoKeyRequest>,
+) -> Answer<operator::IssuedMoegoKey> {
+    created(operator::create_moego_key(&state, &request).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MoguKeyRequest {
+    agent_email: String,
+}
+
+async fn create_mogu_key(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<MoguKeyRequest>,
+) -> Answer<operator::IssuedMoguKey> {
+    created(operator::create_mogu_key(&state, &request.agent_email).await?)
+}
+
+async fn revoke_key(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, OperatorError> {
+    if moapi_core::auth::revoke_key(&state.db, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(OperatorError::NotFound(format!("no active key {id}")))
+    }
+}

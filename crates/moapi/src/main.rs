@@ -1,0 +1,398 @@
+//! The `moapi` command line: serve, migrate, seed, keys, bench.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use moapi::bench::{self, BenchOptions};
+use moapi::fixtures::Fixtures;
+use moapi::operator::{self, MoegoKeyRequest, SeedReport};
+use moapi_core::{AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "moapi",
+    version,
+    about = "A stateful, wire-exact server for the MoeGo and MOGU APIs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB
+    #[arg(long, env = "MOAPI_DATABASE_URL", default_value = "sqlite://moapi.db")]
+    database_url: String,
+    /// Secret behind MoeGo's obfuscated IDs; by default one is generated and kept in the database
+    #[arg(long, env = "MOAPI_ID_SECRET", hide_env_values = true)]
+    id_secret: Option<String>,
+}
+
+impl DbArgs {
+    fn config(&self) -> Config {
+        Config {
+            id_secret: self.id_secret.clone(),
+            ..Config::new(&self.database_url)
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrations run first)
+    Serve {
+        #[arg(long, env = "MOAPI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Seed the built-in demo set into an empty database and print keys and curl commands
+        #[arg(long)]
+        demo: bool,
+        /// Token of the operator API under /admin/v1 (disabled when unset)
+        #[arg(long, env = "MOAPI_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Base URL used in printed links (default: http://LISTEN)
+        #[arg(long, env = "MOAPI_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Largest request body, in bytes
+        #[arg(long, env = "MOAPI_BODY_LIMIT", default_value_t = 1024 * 1024)]
+        body_limit: usize,
+        /// Seconds a request may run before it is answered with a timeout
+        #[arg(long, env = "MOAPI_REQUEST_TIMEOUT", default_value_t = 30)]
+        request_timeout: u64,
+    },
+    /// Run the database migrations and exit
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create organizations, companies, businesses, staff, accounts and agents from a fixture file
+    Seed {
+        /// JSON or YAML fixtures
+        file: Option<std::path::PathBuf>,
+        /// Seed the built-in demo set instead of a file
+        #[arg(long, conflicts_with = "file")]
+        demo: bool,
+        /// Print one JSON object for scripts
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage API keys
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Measure throughput and latency on loopback (see docs/performance.md)
+    Bench {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        trips: usize,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key and print its secret (shown once)
+    Create {
+        #[command(subcommand)]
+        product: KeyProduct,
+    },
+    /// List keys (secrets are never shown again)
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a key; it stops working at once on every node
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyProduct {
+    /// A MoeGo key, restricted to a company (or some of its businesses, or some IP networks)
+    Moego {
+        #[arg(long)]
+        company: String,
+        #[arg(long = "business")]
+        businesses: Vec<String>,
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        #[arg(long = "allowed-ip")]
+        allowed_ips: Vec<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// A MOGU key of an agent
+    Mogu {
+        #[arg(long)]
+        agent: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MOAPI_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            listen,
+            db,
+            demo,
+            admin_token,
+            public_url,
+            body_limit,
+            request_timeout,
+        } => {
+            let config = Config {
+                admin_token,
+                body_limit_bytes: body_limit,
+                request_timeout: Duration::from_secs(request_timeout),
+                public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                ..db.config()
+            };
+            let state = AppState::open(config)
+                .await
+                .context("opening the database")?;
+            if demo {
+                seed_demo_if_empty(&state).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("binding {listen}"))?;
+            tracing::info!(address = %listener.local_addr()?, "moapi listening");
+            moapi::server::serve(listener, state, moapi::server::shutdown_signal()).await?;
+        }
+        Command::Migrate { db } => {
+            AppState::open(db.config()).await?;
+            println!("migrations applied");
+        }
+        Command::Seed {
+            file,
+            demo,
+            json,
+            db,
+        } => {
+            let fixtures = match (file, demo) {
+                (Some(path), _) => Fixtures::parse(
+                    &std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?,
+                )
+                .map_err(anyhow::Error::msg)?,
+                (None, true) => Fixtures::demo(),
+                (None, false) => bail!("give a fixture FILE or --demo"),
+            };
+            let state = AppState::open(db.config()).await?;
+            let report = operator::seed(&state, fixtures).await?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print_report(&report, "http://127.0.0.1:8080");
+            }
+        }
+        Command::Keys { command } => keys(command).await?,
+        Command::Bench {
+            database_url,
+            trips,
+            connections,
+            seconds,
+        } => {
+            let results = bench::run(BenchOptions {
+                database_url,
+                trips,
+                connections,
+                duration: Duration::from_secs(seconds),
+            })
+            .await?;
+            println!("| scenario | requests/s | p50 ms | p99 ms | requests | errors |");
+            println!("|---|---:|---:|---:|---:|---:|");
+            for r in &results {
+                println!(
+                    "| {} | {:.0} | {:.2} | {:.2} | {} | {} |",
+                    r.name, r.per_second, r.p50_ms, r.p99_ms, r.requests, r.errors
+                );
+            }
+            if let [health, by_id, _] = results.as_slice() {
+                println!(
+                    "\nauthenticated GET by id = {:.0}% of /healthz throughput",
+                    100.0 * by_id.per_second / health.per_second.max(1.0)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn keys(command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::Create {
+            product:
+                KeyProduct::Moego {
+                    company,
+                    businesses,
+                    scopes,
+                    allowed_ips,
+                    name,
+                    db,
+                },
+        } => {
+            let state = AppState::open(db.config()).await?;
+            let key = operator::create_moego_key(
+                &state,
+                &MoegoKeyRequest {
+                    company,
+                    businesses,
+                    scopes,
+                    allowed_ips,
+                    name,
+                },
+            )
+            .await?;
+            println!("key id:        {}", key.key_id);
+            println!("secret:        {}   (shown once)", key.api_key);
+            println!("Authorization: {}", key.authorization);
+        }
+        KeysCommand::Create {
+            product: KeyProduct::Mogu { agent, db },
+        } => {
+            let state = AppState::open(db.config()).await?;
+            let key = operator::create_mogu_key(&state, &agent).await?;
+            println!("key id:        {}", key.key_id);
+            println!("secret:        {}   (shown once)", key.api_key);
+            println!("Authorization: Bearer {}", key.api_key);
+        }
+        KeysCommand::List { db } => {
+            let state = AppState::open(db.config()).await?;
+            for key in moapi_core::auth::list_keys(&state.db).await? {
+                let status = if key.revoked { "revoked" } else { "active" };
+                println!(
+                    "{}  {:5}  {:7}  {}  {}",
+                    key.id, key.product, status, key.created_at, key.name
+                );
+            }
+        }
+        KeysCommand::Revoke { id, db } => {
+            let state = AppState::open(db.config()).await?;
+            if !moapi_core::auth::revoke_key(&state.db, &id).await? {
+                bail!("no active key {id}");
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
+/// `serve --demo`: seeds the demo set into an empty database; on later starts the demo data is
+/// there but its secrets are not (only hashes are kept), so fresh keys are issued instead.
+async fn seed_demo_if_empty(state: &AppState) -> anyhow::Result<()> {
+    let (companies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM moego_companies")
+        .fetch_one(state.db.pool())
+        .await?;
+    let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mogu_accounts")
+        .fetch_one(state.db.pool())
+        .await?;
+    let report = if companies == 0 && accounts == 0 {
+        operator::seed(state, Fixtures::demo()).await?
+    } else {
+        reissue_demo_keys(state).await?
+    };
+    print_report(&report, &state.config.public_base_url);
+    Ok(())
+}
+
+async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
+    let demo = Fixtures::demo();
+    let mut report = SeedReport::default();
+    let companies: Vec<(i64,)> = sqlx::query_as("SELECT id FROM moego_companies ORDER BY id")
+        .fetch_all(state.db.pool())
+        .await?;
+    for (id,) in companies {
+        let key = operator::create_moego_key(
+            state,
+            &MoegoKeyRequest {
+                company: id.to_string(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        report.moego.push(operator::SeededCompany {
+            company_id: key.company_id,
+            business_ids: Vec::new(),
+            api_key: key.api_key,
+            authorization: key.authorization,
+        });
+    }
+    for agent in demo.mogu.iter().flat_map(|account| &account.agents) {
+        if let Ok(key) = operator::create_mogu_key(state, &agent.email).await {
+            report.mogu.push(operator::SeededAgent {
+                account_id: key.account_id,
+                agent_email: key.agent_email,
+                api_key: key.api_key,
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn print_report(report: &SeedReport, base: &str) {
+    println!("\nMoeGo keys (one per company):");
+    for company in &report.moego {
+        println!(
+            "  company {}  Authorization: {}",
+            company.company_id, company.authorization
+        );
+    }
+    println!("\nMOGU keys (one per agent):");
+    for agent in &report.mogu {
+        println!(
+            "  account {} agent {}  Authorization: Bearer {}",
+            agent.account_id, agent.agent_email, agent.api_key
+        );
+    }
+    if let Some(company) = report.moego.first() {
+        println!("\nTry the MoeGo API:");
+        println!(
+            "  curl -s -X POST {base}/v1/companies:list -H 'Authorization: {}' -H 'Content-Type: application/json' -d '{{\"pagination\":{{\"pageSize\":10}}}}'",
+            company.authorization
+        );
+        println!(
+            "  curl -s -X POST {base}/v1/businesses:list -H 'Authorization: {}' -d '{{\"companyId\":\"{}\",\"pagination\":{{\"pageSize\":10}}}}'",
+            company.authorization, company.company_id
+        );
+    }
+    if let Some(agent) = report.mogu.first() {
+        println!("\nTry the MOGU API:");
+        println!(
+            "  curl -s {base}/trips -H 'Authorization: Bearer {}'",
+            agent.api_key
+        );
+        println!(
+            "  curl -s -G {base}/trips -H 'Authorization: Bearer {}' --data-urlencode 'search={{\"fields\":[\"title\"],\"term\":\"paris\"}}'",
+            agent.api_key
+        );
+    }
+    println!("\nDocs: {base}/docs\n");
+}

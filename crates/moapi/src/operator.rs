@@ -1,0 +1,532 @@
+//! What the vendors do in their own apps (create companies, businesses, staff, accounts,
+//! agents and API keys), as one implementation behind both the CLI and `/admin/v1`.
+
+use std::collections::HashSet;
+
+use ipnet::IpNet;
+use moapi_core::auth::{self, MoegoRestriction, NewMoegoKey};
+use moapi_core::time::parse_instant;
+use moapi_core::{AppState, IdKind};
+use moapi_moego::business::store::NewBusiness;
+use moapi_moego::staff::store::NewStaff;
+use moapi_moego::{business, company, staff};
+use serde::{Deserialize, Serialize};
+
+use crate::fixtures::{Fixtures, MoegoCompany};
+
+#[derive(Debug)]
+pub enum OperatorError {
+    Invalid(String),
+    NotFound(String),
+    Conflict(String),
+    Internal(String),
+}
+
+impl std::fmt::Display for OperatorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OperatorError::Invalid(m) | OperatorError::NotFound(m) | OperatorError::Conflict(m) => {
+                f.write_str(m)
+            }
+            OperatorError::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for OperatorError {}
+
+impl From<sqlx::Error> for OperatorError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                OperatorError::Conflict(format!("already exists: {}", db.message()))
+            }
+            _ => OperatorError::Internal(err.to_string()),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, OperatorError>;
+
+fn invalid<T>(message: impl Into<String>) -> Result<T> {
+    Err(OperatorError::Invalid(message.into()))
+}
+
+/// Reads a company reference: its public `cmp_` ID or its raw number.
+async fn resolve_company(state: &AppState, reference: &str) -> Result<company::store::CompanyRow> {
+    let raw = match reference.parse::<i64>() {
+        Ok(raw) => raw,
+        Err(_) => state
+            .ids
+            .decode(IdKind::Company, reference)
+            .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a company ID")))?,
+    };
+    company::store::find(&state.db, raw)
+        .await?
+        .ok_or_else(|| OperatorError::NotFound(format!("company {reference} not found")))
+}
+
+/// Reads business references of one company (public `bus_` IDs or raw numbers).
+async fn resolve_businesses(
+    state: &AppState,
+    company_id: i64,
+    references: &[String],
+) -> Result<Vec<i64>> {
+    let owned = business::store::ids_of_company(&state.db, company_id).await?;
+    references
+        .iter()
+        .map(|reference| {
+            let raw = reference
+                .parse::<i64>()
+                .or_else(|_| state.ids.decode(IdKind::Business, reference))
+                .map_err(|_| {
+                    OperatorError::Invalid(format!("{reference:?} is not a business ID"))
+                })?;
+            if owned.contains(&raw) {
+                Ok(raw)
+            } else {
+                invalid(format!(
+                    "business {reference} does not belong to the company"
+                ))
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCompanyRequest {
+    /// The API client owning the company; a new one is created when absent.
+    pub client_id: Option<i64>,
+    pub name: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub timezone: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedCompany {
+    pub company_id: String,
+    pub raw_id: i64,
+    pub client_id: i64,
+}
+
+pub async fn create_company(
+    state: &AppState,
+    request: &NewCompanyRequest,
+) -> Result<CreatedCompany> {
+    if request.name.trim().is_empty() {
+        return invalid("name: a company needs a name");
+    }
+    let client_id = match request.client_id {
+        Some(id) => id,
+        None => {
+            company::store::insert_client(&state.db, &request.name)
+                .await?
+                .0
+        }
+    };
+    let raw_id = company::store::insert(
+        &state.db,
+        &company::store::NewCompany {
+            client_id,
+            name: request.name.trim(),
+            country: &request.country,
+            timezone_id: &request.timezone,
+        },
+    )
+    .await
+    .map_err(|err| match err {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            OperatorError::NotFound(format!("client {client_id} not found"))
+        }
+        other => other.into(),
+    })?;
+    Ok(CreatedCompany {
+        company_id: state.ids.encode(IdKind::Company, raw_id),
+        raw_id,
+        client_id,
+    })
+}
+
+pub async fn create_business(
+    state: &AppState,
+    company: &str,
+    business: &NewBusiness,
+) -> Result<String> {
+    if business.name.trim().is_empty() {
+        return invalid("name: a business needs a name");
+    }
+    let company = resolve_company(state, company).await?;
+    let id = business::store::insert(&state.db, company.id, business).await?;
+    Ok(state.ids.encode(IdKind::Business, id))
+}
+
+pub async fn create_staff(
+    state: &AppState,
+    company: &str,
+    member: &NewStaff,
+    business_refs: &[String],
+) -> Result<String> {
+    if member.first_name.trim().is_empty() {
+        return invalid("firstName: a staff member needs a first name");
+    }
+    let hired_at = match &member.hired_time {
+        None => None,
+        Some(text) => Some(parse_instant(text).ok_or_else(|| {
+            OperatorError::Invalid(format!("hiredTime: {text:?} is not an RFC 3339 timestamp"))
+        })?),
+    };
+    let company = resolve_company(state, company).await?;
+    let business_ids = resolve_businesses(state, company.id, business_refs).await?;
+    let id = staff::store::insert(&state.db, company.id, member, hired_at, &business_ids).await?;
+    Ok(state.ids.encode(IdKind::Staff, id))
+}
+
+pub async fn create_account(state: &AppState, name: &str) -> Result<i64> {
+    if name.trim().is_empty() {
+        return invalid("name: an account needs a name");
+    }
+    Ok(moapi_mogu::account::create_account(&state.db, name.trim()).await?)
+}
+
+pub async fn create_agent(
+    state: &AppState,
+    account_id: i64,
+    email: &str,
+    name: &str,
+    picture_url: Option<&str>,
+) -> Result<i64> {
+    if !is_plausible_email(email) {
+        return invalid(format!("email: {email:?} is not an email address"));
+    }
+    moapi_mogu::account::create_agent(&state.db, account_id, email, name, picture_url)
+        .await
+        .map_err(|err| match err {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                OperatorError::NotFound(format!("account {account_id} not found"))
+            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                OperatorError::Conflict(format!("an agent with email {email} already exists"))
+            }
+            other => other.into(),
+        })
+}
+
+fn is_plausible_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    matches!((parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None) if !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MoegoKeyRequest {
+    pub company: String,
+    pub businesses: Vec<String>,
+    pub scopes: Vec<String>,
+    pub allowed_ips: Vec<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedMoegoKey {
+    pub key_id: String,
+    pub company_id: String,
+    pub business_ids: Vec<String>,
+    pub api_key: String,
+    pub authorization: String,
+}
+
+pub async fn create_moego_key(
+    state: &AppState,
+    request: &MoegoKeyRequest,
+) -> Result<IssuedMoegoKey> {
+    let company = resolve_company(state, &request.company).await?;
+    if !request.businesses.is_empty() && !request.allowed_ips.is_empty() {
+        return invalid("organization (business) and IP restrictions are mutually exclusive");
+    }
+    if let Some(unknown) = request
+        .scopes
+        .iter()
+        .find(|s| !moapi_moego::SCOPES.contains(&s.as_str()))
+    {
+        return invalid(format!(
+            "unknown scope {unknown:?}; known scopes: {}",
+            moapi_moego::SCOPES.join(", ")
+        ));
+    }
+    let business_ids = resolve_businesses(state, company.id, &request.businesses).await?;
+    let restriction = if !request.allowed_ips.is_empty() {
+        let nets = request
+            .allowed_ips
+            .iter()
+            .map(|text| {
+                text.parse::<IpNet>()
+                    .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        OperatorError::Invalid(format!("{text:?} is not an IP address or CIDR"))
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        MoegoRestriction::AllowedIps(nets)
+    } else if business_ids.is_empty() {
+        MoegoRestriction::Company(company.id)
+    } else {
+        MoegoRestriction::Businesses {
+            company_id: company.id,
+            business_ids: business_ids.clone(),
+        }
+    };
+    let company_id = state.ids.encode(IdKind::Company, company.id);
+    let key = auth::create_moego_key(
+        &state.db,
+        &NewMoegoKey {
+            name: request
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("moego key for {company_id}")),
+            client_id: company.client_id,
+            restriction,
+            scopes: request.scopes.clone(),
+        },
+    )
+    .await?;
+    Ok(IssuedMoegoKey {
+        key_id: key.id,
+        company_id,
+        business_ids: business_ids
+            .iter()
+            .map(|id| state.ids.encode(IdKind::Business, *id))
+            .collect(),
+        authorization: auth::moego_authorization(&key.secret),
+        api_key: key.secret,
+    })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedMoguKey {
+    pub key_id: String,
+    pub account_id: i64,
+    pub agent_email: String,
+    pub api_key: String,
+}
+
+pub async fn create_mogu_key(state: &AppState, agent_email: &str) -> Result<IssuedMoguKey> {
+    let agent = moapi_mogu::account::find_agent_by_email(&state.db, agent_email)
+        .await?
+        .ok_or_else(|| OperatorError::NotFound(format!("agent {agent_email} not found")))?;
+    let key = auth::create_mogu_key(
+        &state.db,
+        &format!("mogu key for {}", agent.email),
+        agent.id,
+    )
+    .await?;
+    Ok(IssuedMoguKey {
+        key_id: key.id,
+        account_id: agent.account_id,
+        agent_email: agent.email,
+        api_key: key.secret,
+    })
+}
+
+/// The keys a seed created, in the shape scripts read (`moapi seed --json`).
+#[derive(Debug, Default, Serialize)]
+pub struct SeedReport {
+    pub moego: Vec<SeededCompany>,
+    pub mogu: Vec<SeededAgent>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeededCompany {
+    pub company_id: String,
+    pub business_ids: Vec<String>,
+    pub api_key: String,
+    pub authorization: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeededAgent {
+    pub account_id: i64,
+    pub agent_email: String,
+    pub api_key: String,
+}
+
+/// Checks what can be checked before anything is written, so a bad file changes nothing.
+fn validate(fixtures: &Fixtures) -> Result<()> {
+    let mut emails = HashSet::new();
+    for account in &fixtures.mogu {
+        if account.agents.is_empty() && !account.trips.is_empty() {
+            return invalid(format!(
+                "mogu account {:?}: trips need an agent to own them",
+                account.name
+            ));
+        }
+        for agent in &account.agents {
+            if !is_plausible_email(&agent.email) || !emails.insert(agent.email.to_lowercase()) {
+                return invalid(format!(
+                    "agent email {:?} is invalid or repeated",
+                    agent.email
+                ));
+            }
+        }
+    }
+    for company in fixtures.moego.iter().flat_map(|o| &o.companies) {
+        validate_company(company)?;
+    }
+    Ok(())
+}
+
+fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
+    for member in &company.staff {
+        if let Some(missing) = member
+            .businesses
+            .iter()
+            .find(|name| !names.contains(name.as_str()))
+        {
+            return invalid(format!(
+                "company {:?}: staff {:?} works at unknown business {missing:?}",
+                company.name, member.staff.first_name
+            ));
+        }
+        if let Some(text) = &member.staff.hired_time {
+            if parse_instant(text).is_none() {
+                return invalid(format!("hiredTime {text:?} is not an RFC 3339 timestamp"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates everything a fixture file describes, with one key per company and per agent.
+pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
+    validate(&fixtures)?;
+    let mut trips_by_account = Vec::new();
+    for account in &fixtures.mogu {
+        let trips = account
+            .trips
+            .iter()
+            .cloned()
+            .map(|trip| {
+                moapi_mogu::trip::new_trip(trip).map_err(|err| {
+                    OperatorError::Invalid(format!(
+                        "mogu account {:?}: invalid trip: {err}",
+                        account.name
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        trips_by_account.push(trips);
+    }
+    let mut report = SeedReport::default();
+    for organization in &fixtures.moego {
+        let (client_id, _) = company::store::insert_client(&state.db, &organization.name).await?;
+        for fixture in &organization.companies {
+            let created = create_company(
+                state,
+                &NewCompanyRequest {
+                    client_id: Some(client_id),
+                    name: fixture.name.clone(),
+                    country: fixture.country.clone(),
+                    timezone: fixture.timezone.clone(),
+                },
+            )
+            .await?;
+            let mut business_ids = Vec::new();
+            for business in &fixture.businesses {
+                business_ids.push(create_business(state, &created.company_id, business).await?);
+            }
+            for member in &fixture.staff {
+                let refs: Vec<String> = member
+                    .businesses
+                    .iter()
+                    .filter_map(|name| fixture.businesses.iter().position(|b| &b.name == name))
+                    .map(|index| business_ids[index].clone())
+                    .collect();
+                create_staff(state, &created.company_id, &member.staff, &refs).await?;
+            }
+            let key = create_moego_key(
+                state,
+                &MoegoKeyRequest {
+                    company: created.company_id.clone(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            report.moego.push(SeededCompany {
+                company_id: created.company_id,
+                business_ids,
+                api_key: key.api_key,
+                authorization: key.authorization,
+            });
+        }
+    }
+    for (account, trips) in fixtures.mogu.iter().zip(trips_by_account) {
+        let account_id = create_account(state, &account.name).await?;
+        let mut agent_ids = Vec::new();
+        for agent in &account.agents {
+            agent_ids.push(
+                create_agent(
+                    state,
+                    account_id,
+                    &agent.email,
+                    &agent.name,
+                    agent.picture_url.as_deref(),
+                )
+                .await?,
+            );
+            let key = create_mogu_key(state, &agent.email).await?;
+            report.mogu.push(SeededAgent {
+                account_id,
+                agent_email: key.agent_email,
+                api_key: key.api_key,
+            });
+        }
+        if let Some(owner) = agent_ids.first() {
+            for trip in trips {
+                moapi_mogu::trip::store::insert_trip(&state.db, account_id, *owner, &trip).await?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked() {
+        assert!(is_plausible_email("ana@wanderlust.example"));
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.io",
+            "a@b@c.io",
+            "a b@c.io",
+            "ana@localhost",
+        ] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn staff_must_work_at_known_businesses() {
+        let fixtures = Fixtures::parse(
+            "moego:\n- name: o\n  companies:\n  - name: c\n    businesses: [{name: b}]\n    staff: [{firstName: s, businesses: [nope]}]\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            validate(&fixtures),
+            Err(OperatorError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,206 @@
+//! Test harness: every test gets its own server on 127.0.0.1:0 and its own fresh database —
+//! SQLite in a temp file by default, or a new PostgreSQL database when
+//! `MOAPI_TEST_DATABASE_URL` names a server — seeded with two tenants of each product.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod fidelity;
+
+use moapi::fixtures::Fixtures;
+use moapi::operator::{self, SeedReport};
+use moapi_core::{AppState, Config};
+use serde_json::Value;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token";
+
+pub const FIXTURES: &str = r#"
+moego:
+  - name: Org A
+    companies:
+      - name: Alpha Grooming
+        country: US
+        timezone: America/New_York
+        businesses:
+          - { name: Alpha One, phone: "+12125550100", address: { address1: 1 Main St, city: New York, state: NY, postalCode: "10001", country: US, type: PRIMARY } }
+          - { name: Alpha Two }
+        staff:
+          - { firstName: Ann, lastName: Lee, role: Owner, hiredTime: "2024-01-02T03:04:05Z", businesses: [Alpha One, Alpha Two] }
+          - { firstName: Bob, role: Groomer, businesses: [Alpha Two] }
+          - { firstName: Cid, deleted: true }
+  - name: Org B
+    companies:
+      - name: Beta Boarding
+        businesses:
+          - { name: Beta One }
+        staff:
+          - { firstName: Dee, businesses: [Beta One] }
+mogu:
+  - name: Account A
+    agents:
+      - { email: a1@a.example, name: Agent A1, pictureUrl: "https://img.example/a1.png" }
+      - { email: a2@a.example, name: Agent A2 }
+  - name: Account B
+    agents:
+      - { email: b1@b.example, name: Agent B1 }
+"#;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub seed: SeedReport,
+    database: TestDatabase,
+    server: tokio::task::JoinHandle<()>,
+}
+
+enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        match &self.database {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop needs its own runtime: the test's may be shutting down.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    runtime.block_on(async {
+                        let pool = sqlx::PgPool::connect(&admin_url).await?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&pool)
+                            .await?;
+                        Ok::<_, sqlx::Error>(())
+                    })?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                })
+                .join();
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, TestDatabase) {
+    let unique = format!("moapi_t_{:016x}", rand::random::<u64>());
+    match std::env::var("MOAPI_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let pool = sqlx::PgPool::connect(&admin_url)
+                .await
+                .expect("connect to MOAPI_TEST_DATABASE_URL");
+            sqlx::query(&format!("CREATE DATABASE \"{unique}\""))
+                .execute(&pool)
+                .await
+                .expect("create a test database");
+            pool.close().await;
+            let (server, _) = admin_url
+                .rsplit_once('/')
+                .expect("a postgres URL with a database");
+            (
+                format!("{server}/{unique}"),
+                TestDatabase::Postgres {
+                    admin_url,
+                    name: unique,
+                },
+            )
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{unique}.db"));
+            (
+                format!("sqlite://{}", path.display()),
+                TestDatabase::Sqlite(path),
+            )
+        }
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let (url, database) = fresh_database().await;
+    let mut config = Config::new(url);
+    config.admin_token = Some(ADMIN_TOKEN.to_string());
+    configure(&mut config);
+    let state = AppState::open(config)
+        .await
+        .expect("open the test database");
+    let seed = operator::seed(&state, Fixtures::parse(FIXTURES).expect("fixtures parse"))
+        .await
+        .expect("seed the fixtures");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server_state = state.clone();
+    let server = tokio::spawn(async move {
+        moapi::server::serve(listener, server_state, std::future::pending())
+            .await
+            .unwrap();
+    });
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        state,
+        seed,
+        database,
+        server,
+    }
+}
+
+/// A response's status and JSON body (`Value::Null` when the body is not JSON).
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The `Authorization` value of company `index` of the fixtures (0 = Alpha, 1 = Beta).
+    pub fn moego_auth(&self, index: usize) -> String {
+        self.seed.moego[index].authorization.clone()
+    }
+
+    /// The bearer value of MOGU agent `index` (0 = a1, 1 = a2, 2 = b1).
+    pub fn mogu_auth(&self, index: usize) -> String {
+        format!("Bearer {}", self.seed.mogu[index].api_key)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, text }
+    }
+
+    pub async fn moego_post(&self, auth: &str, path: &str, body: Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("authorization", auth)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn moego_get(&self, auth: &str, path: &str) -> Reply {
+        self.send(
+            self.client
+                .get(self.url(path))
+                .header("authorization", auth),
+        )
+        .await
+    }
+}

@@ -353,6 +353,10 @@ impl FromRequestParts<AppState> for MoegoPrincipal {
                 business_ids,
             },
         };
+        state
+            .rate_limits
+            .check(&row.id)
+            .map_err(Status::rate_limited)?;
         if let MoegoRestriction::AllowedIps(nets) = &restriction {
             let allowed = nets.is_empty()
                 || peer_ip(parts).is_some_and(|ip| nets.iter().any(|net| net.contains(&ip)));
@@ -415,6 +419,10 @@ impl FromRequestParts<AppState> for MoguPrincipal {
         )
         .await?;
         let row = row.ok_or_else(|| MoguError::unauthorized("invalid API key"))?;
+        state
+            .rate_limits
+            .check(&row.id)
+            .map_err(MoguError::rate_limited)?;
         Ok(MoguPrincipal {
             key_id: row.id,
             agent_id: row.agent_id,

@@ -18,6 +18,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Base URL printed in links and curl examples.
     pub public_base_url: String,
+    /// Requests per second each API key may make on one node; `None`: unlimited.
+    pub rate_limit_per_second: Option<std::num::NonZeroU32>,
 }
 
 impl Config {
@@ -29,6 +31,7 @@ impl Config {
             body_limit_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             public_base_url: "http://127.0.0.1:8080".to_string(),
+            rate_limit_per_second: None,
         }
     }
 }

@@ -57,6 +57,8 @@ pub struct Status {
     http: StatusCode,
     /// The vendor's authentication error has no `details` member; every other one has `[]`.
     with_details: bool,
+    /// Seconds for a `Retry-After` header.
+    retry_after: Option<u64>,
 }
 
 impl Status {
@@ -66,6 +68,18 @@ impl Status {
             message: message.into(),
             http: code.http_status(),
             with_details: true,
+            retry_after: None,
+        }
+    }
+
+    /// RESOURCE_EXHAUSTED for a key over its rate limit.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        Status {
+            retry_after: Some(retry_after),
+            ..Status::new(
+                Code::ResourceExhausted,
+                format!("rate limit exceeded for this API key; retry in {retry_after} s"),
+            )
         }
     }
 
@@ -149,8 +163,17 @@ impl IntoResponse for Status {
             message: self.message,
             details: self.with_details.then(Vec::new),
         };
-        (self.http, Json(body)).into_response()
+        with_retry_after((self.http, Json(body)).into_response(), self.retry_after)
     }
+}
+
+fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
+    response
 }
 
 impl From<sqlx::Error> for Status {
@@ -164,6 +187,7 @@ impl From<sqlx::Error> for Status {
 pub struct MoguError {
     status: StatusCode,
     errors: Vec<(String, Vec<String>)>,
+    retry_after: Option<u64>,
 }
 
 impl MoguError {
@@ -171,6 +195,19 @@ impl MoguError {
         MoguError {
             status,
             errors: vec![(field.into(), vec![message.into()])],
+            retry_after: None,
+        }
+    }
+
+    /// 429 for a key over its rate limit.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        MoguError {
+            retry_after: Some(retry_after),
+            ..MoguError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate",
+                format!("rate limit exceeded for this API key; retry in {retry_after} s"),
+            )
         }
     }
 
@@ -245,7 +282,8 @@ impl IntoResponse for MoguError {
             .into_iter()
             .map(|(field, messages)| (field, messages.into()))
             .collect();
-        (self.status, Json(serde_json::json!({ "errors": errors }))).into_response()
+        let response = (self.status, Json(serde_json::json!({ "errors": errors }))).into_response();
+        with_retry_after(response, self.retry_after)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod outbox;
 pub mod pagination;
 pub mod query;
+pub mod ratelimit;
 pub mod route_catalog;
 pub mod state;
 pub mod time;

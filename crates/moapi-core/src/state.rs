@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::ratelimit::RateLimits;
 use crate::{Config, Db, IdCodec};
 
 #[derive(Clone)]
@@ -9,6 +10,7 @@ pub struct AppState {
     pub db: Db,
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
+    pub rate_limits: Arc<RateLimits>,
 }
 
 impl AppState {
@@ -20,6 +22,7 @@ impl AppState {
         Ok(AppState {
             db,
             ids: Arc::new(ids),
+            rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
             config: Arc::new(config),
         })
     }

@@ -17,8 +17,17 @@ use moapi_core::{AppState, Config};
     about = "A stateful, wire-exact server for the MoeGo and MOGU APIs"
 )]
 struct Cli {
+    /// Log lines as text or as JSON objects
+    #[arg(long, global = true, env = "MOAPI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Clone)]
@@ -63,6 +72,9 @@ enum Command {
         /// Seconds a request may run before it is answered with a timeout
         #[arg(long, env = "MOAPI_REQUEST_TIMEOUT", default_value_t = 30)]
         request_timeout: u64,
+        /// Requests per second per API key on each node (429 beyond it); unlimited when unset
+        #[arg(long, env = "MOAPI_RATE_LIMIT")]
+        rate_limit: Option<std::num::NonZeroU32>,
     },
     /// Run the database migrations and exit
     Migrate {
@@ -150,14 +162,18 @@ enum KeyProduct {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("MOAPI_LOG")
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match cli.command {
         Command::Serve {
             listen,
             db,
@@ -166,9 +182,11 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             body_limit,
             request_timeout,
+            rate_limit,
         } => {
             let config = Config {
                 admin_token,
+                rate_limit_per_second: rate_limit,
                 body_limit_bytes: body_limit,
                 request_timeout: Duration::from_secs(request_timeout),
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),

@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine;
 use common::fidelity::assert_moego;
-use moapi::operator::{self, MoegoKeyRequest};
+use moapi::operator::MoegoKeyRequest;
 use serde_json::{json, Value};
 
 const COMPANY: &str = "company/v1/company_service.swagger.json";
@@ -16,16 +16,19 @@ fn page(size: i64) -> Value {
     json!({ "pageSize": size })
 }
 
+async fn list_companies(app: &common::TestApp, auth: &str, size: i64) -> common::Reply {
+    app.moego_post(
+        auth,
+        "/v1/companies:list",
+        json!({ "pagination": page(size) }),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn companies_list_shows_only_the_keys_company_in_vendor_shape() {
     let app = common::spawn().await;
-    let reply = app
-        .moego_post(
-            &app.moego_auth(0),
-            "/v1/companies:list",
-            json!({"pagination": page(10)}),
-        )
-        .await;
+    let reply = list_companies(&app, &app.moego_auth(0), 10).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_moego(COMPANY, "v1ListCompaniesResponse", &reply.body);
     let companies = reply.body["companies"].as_array().unwrap();
@@ -180,22 +183,10 @@ async fn every_authorization_form_clients_send_is_accepted() {
         encoded.clone(),
         format!("Basic {secret}"),
     ] {
-        let reply = app
-            .moego_post(
-                &header,
-                "/v1/companies:list",
-                json!({"pagination": page(1)}),
-            )
-            .await;
+        let reply = list_companies(&app, &header, 1).await;
         assert_eq!(reply.status, 200, "{header}: {}", reply.text);
     }
-    let reply = app
-        .moego_post(
-            "Basic bm9wZQ==",
-            "/v1/companies:list",
-            json!({"pagination": page(1)}),
-        )
-        .await;
+    let reply = list_companies(&app, "Basic bm9wZQ==", 1).await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.body["code"], 16);
     assert!(reply.body.get("details").is_none());
@@ -204,33 +195,18 @@ async fn every_authorization_form_clients_send_is_accepted() {
 #[tokio::test]
 async fn a_revoked_key_fails_on_its_next_request() {
     let app = common::spawn().await;
-    let issued = operator::create_moego_key(
-        &app.state,
-        &MoegoKeyRequest {
+    let issued = app
+        .issue_moego_key(MoegoKeyRequest {
             company: app.seed.moego[0].company_id.clone(),
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let ok = app
-        .moego_post(
-            &issued.authorization,
-            "/v1/companies:list",
-            json!({"pagination": page(1)}),
-        )
+        })
         .await;
+    let ok = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!(ok.status, 200);
     assert!(moapi_core::auth::revoke_key(&app.state.db, &issued.key_id)
         .await
         .unwrap());
-    let after = app
-        .moego_post(
-            &issued.authorization,
-            "/v1/companies:list",
-            json!({"pagination": page(1)}),
-        )
-        .await;
+    let after = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!((after.status, after.body["code"].as_i64()), (401, Some(16)));
 }
 
@@ -238,16 +214,13 @@ async fn a_revoked_key_fails_on_its_next_request() {
 async fn a_business_restricted_key_sees_only_its_businesses() {
     let app = common::spawn().await;
     let alpha = &app.seed.moego[0];
-    let issued = operator::create_moego_key(
-        &app.state,
-        &MoegoKeyRequest {
+    let issued = app
+        .issue_moego_key(MoegoKeyRequest {
             company: alpha.company_id.clone(),
             businesses: vec![alpha.business_ids[1].clone()],
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await;
     let listed = app
         .moego_post(
             &issued.authorization,
@@ -275,46 +248,28 @@ async fn a_business_restricted_key_sees_only_its_businesses() {
 async fn ip_restricted_keys_work_only_from_allowed_networks() {
     let app = common::spawn().await;
     let company = app.seed.moego[0].company_id.clone();
-    let allowed = operator::create_moego_key(
-        &app.state,
-        &MoegoKeyRequest {
+    let allowed = app
+        .issue_moego_key(MoegoKeyRequest {
             company: company.clone(),
             allowed_ips: vec!["127.0.0.0/8".into()],
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let denied = operator::create_moego_key(
-        &app.state,
-        &MoegoKeyRequest {
+        })
+        .await;
+    let denied = app
+        .issue_moego_key(MoegoKeyRequest {
             company: company.clone(),
             allowed_ips: vec!["10.0.0.0/8".into()],
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let ok = app
-        .moego_post(
-            &allowed.authorization,
-            "/v1/companies:list",
-            json!({"pagination": page(10)}),
-        )
+        })
         .await;
+    let ok = list_companies(&app, &allowed.authorization, 10).await;
     assert_eq!(ok.status, 200, "{}", ok.text);
-    let refused = app
-        .moego_post(
-            &denied.authorization,
-            "/v1/companies:list",
-            json!({"pagination": page(10)}),
-        )
-        .await;
+    let refused = list_companies(&app, &denied.authorization, 10).await;
     assert_eq!(
         (refused.status, refused.body["code"].as_i64()),
         (403, Some(7))
     );
-    let both = operator::create_moego_key(
+    let both = moapi::operator::create_moego_key(
         &app.state,
         &MoegoKeyRequest {
             company,
@@ -334,23 +289,14 @@ async fn ip_restricted_keys_work_only_from_allowed_networks() {
 async fn a_scoped_key_may_call_only_its_scopes() {
     let app = common::spawn().await;
     let alpha = &app.seed.moego[0];
-    let issued = operator::create_moego_key(
-        &app.state,
-        &MoegoKeyRequest {
+    let issued = app
+        .issue_moego_key(MoegoKeyRequest {
             company: alpha.company_id.clone(),
             scopes: vec!["companies:read".into()],
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let ok = app
-        .moego_post(
-            &issued.authorization,
-            "/v1/companies:list",
-            json!({"pagination": page(10)}),
-        )
+        })
         .await;
+    let ok = list_companies(&app, &issued.authorization, 10).await;
     assert_eq!(ok.status, 200);
     let refused = app
         .moego_post(

@@ -146,42 +146,80 @@ async fn the_operator_api_is_absent_without_a_token() {
 #[tokio::test]
 async fn outbox_events_are_written_with_their_transaction_only() {
     let app = common::spawn().await;
-    let ids = &app.state.ids;
-    let mut tx = app.state.db.pool().begin().await.unwrap();
-    moapi_moego::event::emit(
-        &mut tx,
-        ids,
-        1,
-        moapi_moego::event::EventType::HealthCheck,
-        "healthCheck",
-        json!({"validation": "x"}),
-    )
-    .await
-    .unwrap();
-    tx.rollback().await.unwrap();
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    assert_eq!(
-        moapi_core::outbox::count_for_tenant(&mut conn, "moego", 1)
+    for (commit, expected) in [(false, 0), (true, 1)] {
+        let mut tx = app.state.db.pool().begin().await.unwrap();
+        moapi_moego::event::emit(
+            &mut tx,
+            &app.state.ids,
+            1,
+            moapi_moego::event::EventType::HealthCheck,
+            "healthCheck",
+            json!({"validation": "x"}),
+        )
+        .await
+        .unwrap();
+        if commit {
+            tx.commit().await.unwrap();
+        } else {
+            tx.rollback().await.unwrap();
+        }
+        let count = moapi_core::outbox::count_for_tenant(&mut conn, "moego", 1)
             .await
-            .unwrap(),
-        0
-    );
-    let mut tx = app.state.db.pool().begin().await.unwrap();
-    moapi_moego::event::emit(
-        &mut tx,
-        ids,
-        1,
-        moapi_moego::event::EventType::HealthCheck,
-        "healthCheck",
-        json!({"validation": "x"}),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+            .unwrap();
+        assert_eq!(count, expected, "after commit={commit}");
+    }
+}
+
+#[tokio::test]
+async fn a_key_over_its_rate_limit_gets_429_in_its_dialect() {
+    let app =
+        common::spawn_with(|config| config.rate_limit_per_second = std::num::NonZeroU32::new(1))
+            .await;
+    let moego = app.moego_auth(0);
+    let statuses = {
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            statuses.push(
+                app.moego_post(
+                    &moego,
+                    "/v1/companies:list",
+                    json!({"pagination": {"pageSize": 1}}),
+                )
+                .await,
+            );
+        }
+        statuses
+    };
     assert_eq!(
-        moapi_core::outbox::count_for_tenant(&mut conn, "moego", 1)
-            .await
-            .unwrap(),
-        1
+        statuses.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![200, 200, 429]
     );
+    assert_eq!(statuses[2].body["code"], 8);
+    let other_key = app
+        .moego_post(
+            &app.moego_auth(1),
+            "/v1/companies:list",
+            json!({"pagination": {"pageSize": 1}}),
+        )
+        .await;
+    assert_eq!(other_key.status, 200, "limits are per key");
+
+    let mogu = app.mogu_auth(0);
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(
+            app.client
+                .get(app.url("/trips"))
+                .header("authorization", &mogu)
+                .send()
+                .await
+                .unwrap(),
+        );
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status(), 429);
+    assert_eq!(last.headers()["retry-after"], "1");
+    let body: serde_json::Value = last.json().await.unwrap();
+    assert!(body["errors"]["rate"].is_array(), "{body}");
 }

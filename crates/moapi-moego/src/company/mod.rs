@@ -61,6 +61,13 @@ fn decode_id(state: &AppState, id: &str) -> Result<i64, Status> {
         .map_err(|_| Status::invalid_obfuscate())
 }
 
+/// The owner chain of the company a stored row belongs to (rows always have one).
+pub async fn owner_of(state: &AppState, company_id: i64) -> Result<CompanyOwner, Status> {
+    store::owner(&state.db, company_id)
+        .await?
+        .ok_or_else(|| Status::internal(format!("company {company_id} of a stored row is missing")))
+}
+
 /// Resolves a request's `companyId` and checks the key may act in it: INVALID_ARGUMENT when it
 /// is missing, "invalid obfuscate" when malformed, NOT_FOUND, or "no permission" (code 7).
 pub async fn authorize(

@@ -59,9 +59,7 @@ pub async fn get_staff(
     let row = store::find(&state.db, raw)
         .await?
         .ok_or_else(|| Status::not_found("staff not found"))?;
-    let owner = company::store::owner(&state.db, row.company_id)
-        .await?
-        .ok_or_else(|| Status::internal("staff without a company"))?;
+    let owner = company::owner_of(&state, row.company_id).await?;
     if !principal.allows_company(owner) {
         return Err(Status::no_permission());
     }

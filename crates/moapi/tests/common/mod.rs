@@ -7,7 +7,7 @@
 pub mod fidelity;
 
 use moapi::fixtures::Fixtures;
-use moapi::operator::{self, SeedReport};
+use moapi::operator::{self, IssuedMoegoKey, MoegoKeyRequest, SeedReport};
 use moapi_core::{AppState, Config};
 use serde_json::Value;
 
@@ -193,6 +193,13 @@ impl TestApp {
                 .json(&body),
         )
         .await
+    }
+
+    /// Issues a MoeGo key as the operator would, panicking on refusal.
+    pub async fn issue_moego_key(&self, request: MoegoKeyRequest) -> IssuedMoegoKey {
+        operator::create_moego_key(&self.state, &request)
+            .await
+            .expect("the operator issues the key")
     }
 
     pub async fn moego_get(&self, auth: &str, path: &str) -> Reply {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use moapi_core::time::now_micros;
+use moapi_core::time::{iso_millis, now_micros};
 use moapi_core::{AppState, Config};
 use rand::{Rng, SeedableRng};
 use tokio::net::TcpListener;
@@ -43,6 +43,7 @@ const CITIES: &[(&str, &str)] = &[
     ("Queenstown", "NZL"),
     ("Bergen", "NOR"),
 ];
+const DAY: i64 = 86_400_000_000;
 const KINDS: &[&str] = &[
     "Escape",
     "Adventure",
@@ -67,7 +68,6 @@ async fn seed_trips(state: &AppState, count: usize) -> anyhow::Result<String> {
     let key = moapi_core::auth::create_mogu_key(&state.db, "bench", agent_id).await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let now = now_micros();
-    const DAY: i64 = 86_400_000_000;
     const BATCH: usize = 500;
     for start in (0..count).step_by(BATCH) {
         let mut tx = state.db.pool().begin().await?;
@@ -200,9 +200,9 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Vec<ScenarioResult>> {
 
     let (list_url, list_key) = (format!("{base}/trips"), format!("Bearer {key}"));
     let listed = drive("GET /trips filter+search+orderBy", &options, move |client, rng| {
-        let from = now_micros() + rng.gen_range(0..700) * 86_400_000_000;
-        let from = moapi_core::time::iso_millis(from);
-        let to = moapi_core::time::iso_millis(now_micros() + 730 * 86_400_000_000);
+        // Trips starting within a 30-day window, a month-view query an agency would run.
+        let from = now_micros() + rng.gen_range(0..700) * DAY;
+        let (from, to) = (iso_millis(from), iso_millis(from + 30 * DAY));
         let filters = format!(
             r#"[{{"field":"dateStart","operator":"gte","value":"{from}"}},{{"field":"dateStart","operator":"lt","value":"{to}"}},{{"field":"duration","operator":"gte","value":5}}]"#
         );

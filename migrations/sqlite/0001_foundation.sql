@@ -136,5 +136,8 @@ CREATE TABLE mogu_trips (
     UNIQUE (account_id, code)
 );
 CREATE INDEX mogu_trips_by_created ON mogu_trips (account_id, created_at, id);
-CREATE INDEX mogu_trips_by_start ON mogu_trips (account_id, date_start, id);
+-- Covers the common trip search (a start-date window, a minimum length, a title term, in
+-- start order), so its count reads the index alone and its page stops at the page size
+-- (search compares LOWER(title)).
+CREATE INDEX mogu_trips_by_start ON mogu_trips (account_id, date_start, id, duration, LOWER(title));
 CREATE INDEX mogu_trips_by_updated ON mogu_trips (account_id, updated_at, id);

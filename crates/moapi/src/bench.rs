@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use moapi_core::db::Backend;
 use moapi_core::time::{iso_millis, now_micros};
 use moapi_core::{AppState, Config};
 use rand::{Rng, SeedableRng};
@@ -97,6 +98,13 @@ async fn seed_trips(state: &AppState, count: usize) -> anyhow::Result<String> {
         }
         tx.commit().await?;
     }
+    // What autovacuum and a settled database would have: planner statistics and, on
+    // PostgreSQL, the visibility map index-only scans rely on.
+    let maintenance = match state.db.backend() {
+        Backend::Sqlite => "ANALYZE",
+        Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::query(maintenance).execute(state.db.pool()).await?;
     Ok(key.secret)
 }
 

@@ -101,7 +101,9 @@ async fn seed_trips(state: &AppState, count: usize) -> anyhow::Result<String> {
     // A settled PostgreSQL has what autovacuum gives it: planner statistics and the visibility
     // map index-only scans need. moapi never analyzes SQLite, so neither does the bench.
     if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE").execute(state.db.pool()).await?;
+        sqlx::query("VACUUM ANALYZE")
+            .execute(state.db.pool())
+            .await?;
     }
     Ok(key.secret)
 }

@@ -223,3 +223,96 @@ async fn a_key_over_its_rate_limit_gets_429_in_its_dialect() {
     let body: serde_json::Value = last.json().await.unwrap();
     assert!(body["errors"]["rate"].is_array(), "{body}");
 }
+
+#[tokio::test]
+async fn two_nodes_on_one_database_behave_as_one_server() {
+    let app = common::spawn().await;
+    let (node_b, server_b) = app.second_node().await;
+    let company = &app.seed.moego[0].company_id;
+    let on_b = app
+        .send(
+            app.client
+                .get(format!("{node_b}/v1/companies/{company}"))
+                .header("authorization", app.moego_auth(0)),
+        )
+        .await;
+    assert_eq!(
+        on_b.status, 200,
+        "IDs minted by one node decode on the other: {}",
+        on_b.text
+    );
+
+    let mogu = app.mogu_auth(0);
+    let created = app
+        .send(
+            app.client
+                .post(app.url("/trips"))
+                .header("authorization", &mogu)
+                .json(&json!({"title": "Shared"})),
+        )
+        .await;
+    let path = format!("/trips/{}", created.body["id"]);
+    let read_on_b = app
+        .send(
+            app.client
+                .get(format!("{node_b}{path}"))
+                .header("authorization", &mogu),
+        )
+        .await;
+    assert_eq!(read_on_b.body["title"], "Shared");
+    let second = app
+        .send(
+            app.client
+                .post(format!("{node_b}/trips"))
+                .header("authorization", &mogu)
+                .json(&json!({"title": "Next"})),
+        )
+        .await;
+    assert_eq!(
+        second.body["code"], "TRIP-002",
+        "trip codes come from the database, not a node"
+    );
+
+    let key = app
+        .send(
+            app.client
+                .post(app.url("/admin/v1/keys/mogu"))
+                .header("authorization", format!("Bearer {}", common::ADMIN_TOKEN))
+                .json(&json!({"agentEmail": "b1@b.example"})),
+        )
+        .await;
+    let bearer = format!("Bearer {}", key.body["apiKey"].as_str().unwrap());
+    assert_eq!(
+        app.send(
+            app.client
+                .get(format!("{node_b}/trips"))
+                .header("authorization", &bearer)
+        )
+        .await
+        .status,
+        200
+    );
+    let revoked = app
+        .send(
+            app.client
+                .delete(app.url(&format!(
+                    "/admin/v1/keys/{}",
+                    key.body["keyId"].as_str().unwrap()
+                )))
+                .header("authorization", format!("Bearer {}", common::ADMIN_TOKEN)),
+        )
+        .await;
+    assert_eq!(revoked.status, 204);
+    let after = app
+        .send(
+            app.client
+                .get(format!("{node_b}/trips"))
+                .header("authorization", &bearer),
+        )
+        .await;
+    assert_eq!(
+        after.status, 401,
+        "a key revoked through one node fails at once on the other"
+    );
+    server_b.abort();
+}

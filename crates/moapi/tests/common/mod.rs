@@ -155,6 +155,25 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Starts another node on this app's database, as a second process of one deployment
+    /// would run; it shares nothing with the first but the database. Returns its base URL.
+    pub async fn second_node(&self) -> (String, tokio::task::JoinHandle<()>) {
+        let config = (*self.state.config).clone();
+        let state = AppState::open(config)
+            .await
+            .expect("a second node opens the database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            moapi::server::serve(listener, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+        (base, server)
+    }
+}
+
 /// A response's status and JSON body (`Value::Null` when the body is not JSON).
 pub struct Reply {
     pub status: u16,

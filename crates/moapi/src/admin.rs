@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
             post(create_business),
         )
         .route("/moego/companies/{company}/staff", post(create_staff))
-        .route("/mogu/accounts", post(create_account))
+        .route("/mogu/accounts", post(create_account).get(list_accounts))
         .route("/mogu/accounts/{account}/agents", post(create_agent))
         .route("/keys", get(list_keys))
         .route("/keys/moego", post(create_moego_key))
@@ -164,6 +164,14 @@ async fn create_account(
 ) -> Answer<serde_json::Value> {
     let id = operator::create_account(&state, &request.name).await?;
     created(json!({ "accountId": id }))
+}
+
+async fn list_accounts(
+    _: OperatorToken,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, OperatorError> {
+    let accounts = moapi_mogu::account::list_accounts(&state.db).await?;
+    Ok(Json(json!({ "accounts": accounts })))
 }
 
 #[derive(Deserialize)]

@@ -130,6 +130,55 @@ async fn the_operator_api_needs_its_token_and_shares_the_cli_implementation() {
 }
 
 #[tokio::test]
+async fn the_operator_api_creates_and_lists_mogu_accounts_and_agents() {
+    let app = common::spawn().await;
+    let bearer = format!("Bearer {}", common::ADMIN_TOKEN);
+    let admin = |path: &str| {
+        app.client
+            .post(app.url(&format!("/admin/v1{path}")))
+            .header("authorization", &bearer)
+    };
+    let account = app
+        .send(admin("/mogu/accounts").json(&json!({"name": "Gamma Travel"})))
+        .await;
+    assert_eq!(account.status, 201, "{}", account.text);
+    let id = account.body["accountId"].as_i64().unwrap();
+    let agent = app
+        .send(
+            admin(&format!("/mogu/accounts/{id}/agents"))
+                .json(&json!({"email": "g1@gamma.example", "name": "G1"})),
+        )
+        .await;
+    assert_eq!(agent.status, 201, "{}", agent.text);
+    let again = app
+        .send(
+            admin(&format!("/mogu/accounts/{id}/agents"))
+                .json(&json!({"email": "g1@gamma.example"})),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    let bad = app
+        .send(admin("/mogu/accounts/999999/agents").json(&json!({"email": "x@y.example"})))
+        .await;
+    assert_eq!(bad.status, 404, "{}", bad.text);
+    let listed = app
+        .send(
+            app.client
+                .get(app.url("/admin/v1/mogu/accounts"))
+                .header("authorization", &bearer),
+        )
+        .await;
+    let gamma = listed.body["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(gamma["agents"][0]["email"], "g1@gamma.example");
+}
+
+#[tokio::test]
 async fn the_operator_api_is_absent_without_a_token() {
     let app = common::spawn_with(|config| config.admin_token = None).await;
     let reply = app

@@ -28,8 +28,40 @@ async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyProblem>
         })
 }
 
+/// Deepest nesting of arrays and objects a body may have. Both vendors' messages are a few
+/// levels deep; the limit keeps a hostile body from costing more than its size.
+pub const MAX_NESTING: usize = 64;
+
+/// The nesting depth of a JSON text, counting brackets outside strings.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &byte in bytes {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, _) => {}
+        }
+    }
+    deepest
+}
+
 /// Parses JSON into `T`, naming the field behind a type error.
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
+    if nesting_depth(bytes) > MAX_NESTING {
+        return Err(BodyProblem {
+            field: None,
+            message: format!("invalid request body: JSON nested deeper than {MAX_NESTING} levels"),
+            too_large: false,
+        });
+    }
     let bytes = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         None => b"{}".as_slice(),
         Some(b'{') => bytes,
@@ -196,6 +228,16 @@ mod tests {
         );
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse_body::<Outer>(deep.as_bytes()).is_err());
+        let hidden = format!(r#"{{"unknown":{}{}}}"#, "[".repeat(65), "]".repeat(65));
+        assert!(parse_body::<Outer>(hidden.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("nested"));
+        let in_text = format!(r#"{{"note":"{}\"{{"}}"#, "[".repeat(100));
+        assert!(
+            parse_body::<Outer>(in_text.as_bytes()).is_ok(),
+            "brackets inside strings do not count"
+        );
         assert!(parse_body::<Outer>(b"[]").is_err());
     }
 }

@@ -32,3 +32,21 @@ fn is_zero(value: &f64) -> bool {
 pub fn is_false(value: &bool) -> bool {
     !*value
 }
+
+/// A resource ID from the URL path. One that does not even decode as text is as malformed as
+/// a tampered one, so it gets the vendor's "invalid obfuscate" rather than axum's plain text.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = moapi_core::Status;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| PathId(id))
+            .map_err(|_| moapi_core::Status::invalid_obfuscate())
+    }
+}

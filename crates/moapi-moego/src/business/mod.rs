@@ -4,7 +4,7 @@
 pub mod store;
 pub mod wire;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::pagination::Page;
@@ -12,6 +12,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
 use crate::company;
+use crate::wire::PathId;
 use wire::{Business, ListBusinessRequest, ListBusinessResponse};
 
 pub const READ_SCOPE: &str = "businesses:read";
@@ -49,7 +50,7 @@ pub async fn list_businesses(
 pub async fn get_business(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Business>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let raw = state

@@ -4,13 +4,14 @@
 pub mod store;
 pub mod wire;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
+use crate::wire::PathId;
 use wire::{Company, ListCompaniesRequest, ListCompaniesResponse};
 
 pub const READ_SCOPE: &str = "companies:read";
@@ -41,7 +42,7 @@ pub async fn list_companies(
 pub async fn get_company(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Company>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let raw = decode_id(&state, &id)?;

@@ -5,7 +5,7 @@
 pub mod store;
 pub mod wire;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::pagination::Page;
@@ -13,6 +13,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
 use crate::company;
+use crate::wire::PathId;
 use wire::{ListStaffsRequest, ListStaffsResponse, Staff};
 
 pub const READ_SCOPE: &str = "staffs:read";
@@ -49,7 +50,7 @@ pub async fn list_staffs(
 pub async fn get_staff(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Staff>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let raw = state

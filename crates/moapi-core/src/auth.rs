@@ -77,48 +77,45 @@ pub struct KeySummary {
     pub revoked: bool,
 }
 
+/// One `api_keys` row as written; lists are JSON text.
+#[derive(Default)]
+struct KeyColumns<'a> {
+    product: &'a str,
+    name: &'a str,
+    moego_client_id: Option<i64>,
+    moego_company_id: Option<i64>,
+    moego_business_ids: Vec<i64>,
+    allowed_ips: Vec<String>,
+    scopes: &'a [String],
+    mogu_agent_id: Option<i64>,
+}
+
+fn json_list<T: Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
 async fn insert_key(
     db: &Db,
-    product: &str,
-    name: &str,
-    moego: Option<(&NewMoegoKey, String, String)>,
-    mogu_agent_id: Option<i64>,
+    key: KeyColumns<'_>,
+    secret_prefix: &str,
 ) -> Result<CreatedKey, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
-    let secret = new_secret(match product {
-        "moego" => MOEGO_SECRET_PREFIX,
-        _ => MOGU_SECRET_PREFIX,
-    });
-    let (client_id, company_id, business_ids, allowed_ips, scopes) = match moego {
-        Some((key, ips, scopes)) => {
-            let (company, businesses) = match &key.restriction {
-                MoegoRestriction::Company(company) => (Some(*company), Vec::new()),
-                MoegoRestriction::Businesses {
-                    company_id,
-                    business_ids,
-                } => (Some(*company_id), business_ids.clone()),
-                MoegoRestriction::AllowedIps(_) => (None, Vec::new()),
-            };
-            let businesses = serde_json::to_string(&businesses).unwrap_or_else(|_| "[]".into());
-            (Some(key.client_id), company, businesses, ips, scopes)
-        }
-        None => (None, None, "[]".into(), "[]".into(), "[]".into()),
-    };
+    let secret = new_secret(secret_prefix);
     sqlx::query(
         "INSERT INTO api_keys (id, product, name, secret_hash, moego_client_id, moego_company_id, \
          moego_business_ids, allowed_ips, scopes, mogu_agent_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
-    .bind(product)
-    .bind(name)
+    .bind(key.product)
+    .bind(key.name)
     .bind(hash_secret(&secret))
-    .bind(client_id)
-    .bind(company_id)
-    .bind(business_ids)
-    .bind(allowed_ips)
-    .bind(scopes)
-    .bind(mogu_agent_id)
+    .bind(key.moego_client_id)
+    .bind(key.moego_company_id)
+    .bind(json_list(&key.moego_business_ids))
+    .bind(json_list(&key.allowed_ips))
+    .bind(json_list(key.scopes))
+    .bind(key.mogu_agent_id)
     .bind(now_micros())
     .execute(db.pool())
     .await?;
@@ -126,13 +123,29 @@ async fn insert_key(
 }
 
 pub async fn create_moego_key(db: &Db, key: &NewMoegoKey) -> Result<CreatedKey, sqlx::Error> {
-    let ips: Vec<String> = match &key.restriction {
-        MoegoRestriction::AllowedIps(nets) => nets.iter().map(IpNet::to_string).collect(),
-        _ => Vec::new(),
+    let (company_id, business_ids, allowed_ips) = match &key.restriction {
+        MoegoRestriction::Company(company) => (Some(*company), Vec::new(), Vec::new()),
+        MoegoRestriction::Businesses {
+            company_id,
+            business_ids,
+        } => (Some(*company_id), business_ids.clone(), Vec::new()),
+        MoegoRestriction::AllowedIps(nets) => (
+            None,
+            Vec::new(),
+            nets.iter().map(IpNet::to_string).collect(),
+        ),
     };
-    let ips = serde_json::to_string(&ips).unwrap_or_else(|_| "[]".into());
-    let scopes = serde_json::to_string(&key.scopes).unwrap_or_else(|_| "[]".into());
-    insert_key(db, "moego", &key.name, Some((key, ips, scopes)), None).await
+    let columns = KeyColumns {
+        product: "moego",
+        name: &key.name,
+        moego_client_id: Some(key.client_id),
+        moego_company_id: company_id,
+        moego_business_ids: business_ids,
+        allowed_ips,
+        scopes: &key.scopes,
+        mogu_agent_id: None,
+    };
+    insert_key(db, columns, MOEGO_SECRET_PREFIX).await
 }
 
 pub async fn create_mogu_key(
@@ -140,7 +153,13 @@ pub async fn create_mogu_key(
     name: &str,
     agent_id: i64,
 ) -> Result<CreatedKey, sqlx::Error> {
-    insert_key(db, "mogu", name, None, Some(agent_id)).await
+    let columns = KeyColumns {
+        product: "mogu",
+        name,
+        mogu_agent_id: Some(agent_id),
+        ..KeyColumns::default()
+    };
+    insert_key(db, columns, MOGU_SECRET_PREFIX).await
 }
 
 #[derive(sqlx::FromRow)]

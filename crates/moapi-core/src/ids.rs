@@ -30,6 +30,21 @@ pub enum IdKind {
 }
 
 impl IdKind {
+    const ALL: [IdKind; 12] = [
+        IdKind::Company,
+        IdKind::Business,
+        IdKind::Staff,
+        IdKind::Role,
+        IdKind::Address,
+        IdKind::Customer,
+        IdKind::CustomerNote,
+        IdKind::Lead,
+        IdKind::Pet,
+        IdKind::Appointment,
+        IdKind::Order,
+        IdKind::Event,
+    ];
+
     pub fn prefix(self) -> &'static str {
         match self {
             IdKind::Company => "cmp",
@@ -47,7 +62,8 @@ impl IdKind {
         }
     }
 
-    fn tag(self) -> [u8; 8] {
+    /// The kind's tag: the first bytes of its prefix's SHA-256, so kinds never collide.
+    fn compute_tag(self) -> [u8; 8] {
         let digest = Sha256::digest(self.prefix().as_bytes());
         digest[..8]
             .try_into()
@@ -61,6 +77,9 @@ pub struct InvalidId;
 
 pub struct IdCodec {
     cipher: Aes128,
+    /// Each kind's tag, indexed by `IdKind as usize`, computed once: IDs are encoded by the
+    /// thousand in list responses.
+    tags: [[u8; 8]; IdKind::ALL.len()],
 }
 
 const SECRET_SETTING: &str = "id_secret";
@@ -73,6 +92,7 @@ impl IdCodec {
         let key = hasher.finalize();
         IdCodec {
             cipher: Aes128::new(GenericArray::from_slice(&key[..16])),
+            tags: IdKind::ALL.map(IdKind::compute_tag),
         }
     }
 
@@ -102,7 +122,7 @@ impl IdCodec {
     pub fn encode(&self, kind: IdKind, raw: i64) -> String {
         let mut block = [0u8; 16];
         block[..8].copy_from_slice(&raw.to_be_bytes());
-        block[8..].copy_from_slice(&kind.tag());
+        block[8..].copy_from_slice(&self.tags[kind as usize]);
         let mut block = GenericArray::from(block);
         self.cipher.encrypt_block(&mut block);
         format!("{}_{}", kind.prefix(), bs58::encode(block).into_string())
@@ -122,7 +142,7 @@ impl IdCodec {
         }
         let mut block = GenericArray::from(bytes);
         self.cipher.decrypt_block(&mut block);
-        if !bool::from(block[8..].ct_eq(&kind.tag())) {
+        if !bool::from(block[8..].ct_eq(&self.tags[kind as usize])) {
             return Err(InvalidId);
         }
         let raw = i64::from_be_bytes(block[..8].try_into().map_err(|_| InvalidId)?);
@@ -136,6 +156,22 @@ impl IdCodec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_tag_at_its_index() {
+        let codec = IdCodec::new(b"secret");
+        for (index, kind) in IdKind::ALL.iter().enumerate() {
+            assert_eq!(
+                *kind as usize, index,
+                "ALL lists kinds in declaration order"
+            );
+            assert_eq!(codec.tags[index], kind.compute_tag());
+        }
+        let mut tags = codec.tags.to_vec();
+        tags.sort();
+        tags.dedup();
+        assert_eq!(tags.len(), IdKind::ALL.len());
+    }
 
     #[test]
     fn ids_round_trip_and_reject_tampering() {

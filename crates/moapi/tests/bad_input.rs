@@ -69,12 +69,7 @@ async fn mogu_endpoints_refuse_bad_bodies_cleanly() {
     let app = common::spawn().await;
     let auth = app.mogu_auth(0);
     let created = app
-        .send(
-            app.client
-                .post(app.url("/trips"))
-                .header("authorization", &auth)
-                .json(&serde_json::json!({"title": "x"})),
-        )
+        .create_trip(&auth, serde_json::json!({"title": "x"}))
         .await;
     let trip = format!("/trips/{}", created.body["id"]);
     for (method, path) in [

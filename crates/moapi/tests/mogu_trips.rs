@@ -7,16 +7,6 @@ use common::fidelity::assert_mogu;
 use common::TestApp;
 use serde_json::{json, Value};
 
-async fn create(app: &TestApp, auth: &str, body: Value) -> common::Reply {
-    app.send(
-        app.client
-            .post(app.url("/trips"))
-            .header("authorization", auth)
-            .json(&body),
-    )
-    .await
-}
-
 async fn list(app: &TestApp, auth: &str, query: &[(&str, &str)]) -> common::Reply {
     app.send(
         app.client
@@ -35,7 +25,7 @@ fn paris() -> Value {
 #[tokio::test]
 async fn creating_a_trip_returns_201_with_server_made_codes() {
     let app = common::spawn().await;
-    let reply = create(&app, &app.mogu_auth(0), paris()).await;
+    let reply = app.create_trip(&app.mogu_auth(0), paris()).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_mogu("Trip", &reply.body);
     let trip = &reply.body;
@@ -50,12 +40,16 @@ async fn creating_a_trip_returns_201_with_server_made_codes() {
     assert_eq!(trip["countries"], json!(["FRA"]));
     assert_eq!(trip["logo"], Value::Null);
     assert_eq!(trip["createdAt"], trip["updatedAt"]);
-    let second = create(&app, &app.mogu_auth(1), json!({"title": "Rome"})).await;
+    let second = app
+        .create_trip(&app.mogu_auth(1), json!({"title": "Rome"}))
+        .await;
     assert_eq!(
         second.body["code"], "TRIP-002",
         "codes count per account, across its agents"
     );
-    let other_account = create(&app, &app.mogu_auth(2), json!({"title": "Lima"})).await;
+    let other_account = app
+        .create_trip(&app.mogu_auth(2), json!({"title": "Lima"}))
+        .await;
     assert_eq!(other_account.body["code"], "TRIP-001");
 }
 
@@ -63,7 +57,7 @@ async fn creating_a_trip_returns_201_with_server_made_codes() {
 async fn get_and_patch_a_trip() {
     let app = common::spawn().await;
     let auth = app.mogu_auth(0);
-    let created = create(&app, &auth, paris()).await.body;
+    let created = app.create_trip(&auth, paris()).await.body;
     let path = format!("/trips/{}", created["id"]);
     let fetched = app
         .send(
@@ -112,7 +106,7 @@ async fn get_and_patch_a_trip() {
 #[tokio::test]
 async fn trips_of_another_account_are_not_found() {
     let app = common::spawn().await;
-    let created = create(&app, &app.mogu_auth(0), paris()).await.body;
+    let created = app.create_trip(&app.mogu_auth(0), paris()).await.body;
     let path = format!("/trips/{}", created["id"]);
     let other = app.mogu_auth(2);
     let fetched = app
@@ -163,7 +157,7 @@ async fn bulk_delete_takes_an_array_named_trip_id() {
     let auth = app.mogu_auth(0);
     let mut ids = Vec::new();
     for title in ["One", "Two", "Three"] {
-        ids.push(create(&app, &auth, json!({"title": title})).await.body["id"].clone());
+        ids.push(app.create_trip(&auth, json!({"title": title})).await.body["id"].clone());
     }
     let reply = app
         .send(
@@ -202,7 +196,7 @@ async fn bulk_delete_takes_an_array_named_trip_id() {
 async fn invalid_trips_are_refused_naming_every_field() {
     let app = common::spawn().await;
     let auth = app.mogu_auth(0);
-    let reply = create(&app, &auth, json!({"title": "", "countries": ["XXX"], "dateStart": "2025-02-30T00:00:00Z", "duration": -1})).await;
+    let reply = app.create_trip(&auth, json!({"title": "", "countries": ["XXX"], "dateStart": "2025-02-30T00:00:00Z", "duration": -1})).await;
     assert_eq!(reply.status, 400, "{}", reply.text);
     assert_mogu("ValidationErrors", &reply.body);
     for field in ["title", "countries", "dateStart", "duration"] {
@@ -212,14 +206,16 @@ async fn invalid_trips_are_refused_naming_every_field() {
             reply.text
         );
     }
-    let wrong_type = create(&app, &auth, json!({"title": "x", "duration": "seven"})).await;
+    let wrong_type = app
+        .create_trip(&auth, json!({"title": "x", "duration": "seven"}))
+        .await;
     assert_eq!(wrong_type.status, 400);
     assert!(
         wrong_type.body["errors"]["duration"].is_array(),
         "{}",
         wrong_type.text
     );
-    let backwards = create(&app, &auth, json!({"title": "x", "dateStart": "2025-07-22T00:00:00Z", "dateFinish": "2025-07-15T00:00:00Z"})).await;
+    let backwards = app.create_trip(&auth, json!({"title": "x", "dateStart": "2025-07-22T00:00:00Z", "dateFinish": "2025-07-15T00:00:00Z"})).await;
     assert_eq!(backwards.status, 400);
     let not_json = app
         .send(
@@ -276,7 +272,7 @@ async fn list_filters_searches_sorts_and_pages() {
         ("Tokyo Lights", 12, "2025-07-01T00:00:00Z", json!(["JPN"])),
         ("Lisbon Weekend", 2, "2025-08-01T00:00:00Z", json!(["PRT"])),
     ] {
-        let reply = create(&app, &auth, json!({"title": title, "duration": duration, "dateStart": start, "countries": countries})).await;
+        let reply = app.create_trip(&auth, json!({"title": title, "duration": duration, "dateStart": start, "countries": countries})).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
     }
     let titles = |reply: &common::Reply| -> Vec<String> {

@@ -2,6 +2,7 @@
 
 mod common;
 
+use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
@@ -60,35 +61,26 @@ async fn openapi_documents_describe_the_built_operations() {
 #[tokio::test]
 async fn the_operator_api_needs_its_token_and_shares_the_cli_implementation() {
     let app = common::spawn().await;
-    let admin = |path: &str| app.client.post(app.url(&format!("/admin/v1{path}")));
+    let without_token = app.client.post(app.url("/admin/v1/moego/companies"));
     let refused = app
-        .send(admin("/moego/companies").json(&json!({"name": "Gamma"})))
+        .send(without_token.json(&json!({"name": "Gamma"})))
         .await;
     assert_eq!(refused.status, 401);
-    let bearer = format!("Bearer {}", common::ADMIN_TOKEN);
+    let admin = |path: &str| app.admin(Method::POST, path);
     let company = app
-        .send(
-            admin("/moego/companies")
-                .header("authorization", &bearer)
-                .json(&json!({"name": "Gamma", "country": "US"})),
-        )
+        .send(admin("/moego/companies").json(&json!({"name": "Gamma", "country": "US"})))
         .await;
     assert_eq!(company.status, 201, "{}", company.text);
     let company_id = company.body["companyId"].as_str().unwrap().to_string();
     let business = app
         .send(
             admin(&format!("/moego/companies/{company_id}/businesses"))
-                .header("authorization", &bearer)
                 .json(&json!({"name": "Gamma One"})),
         )
         .await;
     assert_eq!(business.status, 201, "{}", business.text);
     let key = app
-        .send(
-            admin("/keys/moego")
-                .header("authorization", &bearer)
-                .json(&json!({"company": company_id})),
-        )
+        .send(admin("/keys/moego").json(&json!({"company": company_id})))
         .await;
     assert_eq!(key.status, 201, "{}", key.text);
     let auth = key.body["authorization"].as_str().unwrap();
@@ -101,23 +93,11 @@ async fn the_operator_api_needs_its_token_and_shares_the_cli_implementation() {
         .await;
     assert_eq!(listed.body["businesses"][0]["name"], "Gamma One");
     let bad = app
-        .send(
-            admin("/keys/moego")
-                .header("authorization", &bearer)
-                .json(&json!({"company": company_id, "scopes": ["everything"]})),
-        )
+        .send(admin("/keys/moego").json(&json!({"company": company_id, "scopes": ["everything"]})))
         .await;
     assert_eq!(bad.status, 400);
-    let revoke = app
-        .send(
-            app.client
-                .delete(app.url(&format!(
-                    "/admin/v1/keys/{}",
-                    key.body["keyId"].as_str().unwrap()
-                )))
-                .header("authorization", &bearer),
-        )
-        .await;
+    let key_path = format!("/keys/{}", key.body["keyId"].as_str().unwrap());
+    let revoke = app.send(app.admin(Method::DELETE, &key_path)).await;
     assert_eq!(revoke.status, 204);
     let after = app
         .moego_post(
@@ -132,12 +112,7 @@ async fn the_operator_api_needs_its_token_and_shares_the_cli_implementation() {
 #[tokio::test]
 async fn the_operator_api_creates_and_lists_mogu_accounts_and_agents() {
     let app = common::spawn().await;
-    let bearer = format!("Bearer {}", common::ADMIN_TOKEN);
-    let admin = |path: &str| {
-        app.client
-            .post(app.url(&format!("/admin/v1{path}")))
-            .header("authorization", &bearer)
-    };
+    let admin = |path: &str| app.admin(Method::POST, path);
     let account = app
         .send(admin("/mogu/accounts").json(&json!({"name": "Gamma Travel"})))
         .await;
@@ -161,13 +136,7 @@ async fn the_operator_api_creates_and_lists_mogu_accounts_and_agents() {
         .send(admin("/mogu/accounts/999999/agents").json(&json!({"email": "x@y.example"})))
         .await;
     assert_eq!(bad.status, 404, "{}", bad.text);
-    let listed = app
-        .send(
-            app.client
-                .get(app.url("/admin/v1/mogu/accounts"))
-                .header("authorization", &bearer),
-        )
-        .await;
+    let listed = app.send(app.admin(Method::GET, "/mogu/accounts")).await;
     let gamma = listed.body["accounts"]
         .as_array()
         .unwrap()
@@ -292,14 +261,7 @@ async fn two_nodes_on_one_database_behave_as_one_server() {
     );
 
     let mogu = app.mogu_auth(0);
-    let created = app
-        .send(
-            app.client
-                .post(app.url("/trips"))
-                .header("authorization", &mogu)
-                .json(&json!({"title": "Shared"})),
-        )
-        .await;
+    let created = app.create_trip(&mogu, json!({"title": "Shared"})).await;
     let path = format!("/trips/{}", created.body["id"]);
     let read_on_b = app
         .send(
@@ -324,9 +286,7 @@ async fn two_nodes_on_one_database_behave_as_one_server() {
 
     let key = app
         .send(
-            app.client
-                .post(app.url("/admin/v1/keys/mogu"))
-                .header("authorization", format!("Bearer {}", common::ADMIN_TOKEN))
+            app.admin(Method::POST, "/keys/mogu")
                 .json(&json!({"agentEmail": "b1@b.example"})),
         )
         .await;
@@ -341,16 +301,8 @@ async fn two_nodes_on_one_database_behave_as_one_server() {
         .status,
         200
     );
-    let revoked = app
-        .send(
-            app.client
-                .delete(app.url(&format!(
-                    "/admin/v1/keys/{}",
-                    key.body["keyId"].as_str().unwrap()
-                )))
-                .header("authorization", format!("Bearer {}", common::ADMIN_TOKEN)),
-        )
-        .await;
+    let key_path = format!("/keys/{}", key.body["keyId"].as_str().unwrap());
+    let revoked = app.send(app.admin(Method::DELETE, &key_path)).await;
     assert_eq!(revoked.status, 204);
     let after = app
         .send(

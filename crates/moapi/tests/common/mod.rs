@@ -221,6 +221,24 @@ impl TestApp {
             .expect("the operator issues the key")
     }
 
+    /// Creates a MOGU trip as the agent behind `auth`.
+    pub async fn create_trip(&self, auth: &str, body: Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url("/trips"))
+                .header("authorization", auth)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// A request to the operator API carrying the test's operator token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(&format!("/admin/v1{path}")))
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+    }
+
     pub async fn moego_get(&self, auth: &str, path: &str) -> Reply {
         self.send(
             self.client

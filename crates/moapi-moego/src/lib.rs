@@ -2,7 +2,7 @@
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
 pub mod business;
-pub mod catalog;
+pub mod reference;
 pub mod company;
 pub mod event;
 pub mod staff;
@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
 /// vendor's catalog moapi has not built, 405 for a known path with another method, else 404.
 pub fn unrouted(method: &Method, path: &str) -> Response {
-    match lookup(catalog::OPERATIONS, method.as_str(), path) {
+    match lookup(reference::OPERATIONS, method.as_str(), path) {
         Lookup::Found(operation) => Status::unimplemented(format!(
             "{} is not implemented by moapi yet",
             operation.operation_id

@@ -5,7 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
-pub mod catalog;
+pub mod reference;
 pub mod trip;
 
 #[cfg(test)]
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
 /// built, 405 for a known path with another method, else 404.
 pub fn unrouted(method: &Method, path: &str) -> Response {
-    match lookup(catalog::OPERATIONS, method.as_str(), path) {
+    match lookup(reference::OPERATIONS, method.as_str(), path) {
         Lookup::Found(operation) => MoguError::new(
             StatusCode::NOT_IMPLEMENTED,
             "operation",
@@ -100,7 +100,7 @@ mod tests {
             for (method, operation) in operations {
                 let Some(operation) = operation else { continue };
                 served += 1;
-                let Lookup::Found(reference) = lookup(catalog::OPERATIONS, method, path) else {
+                let Lookup::Found(reference) = lookup(reference::OPERATIONS, method, path) else {
                     panic!("{method} {path} is not a reference operation");
                 };
                 assert_eq!(

@@ -25,14 +25,14 @@ const PRODUCTS: [Product; 2] = [
         spec_path: "/moego/openapi.json",
         auth: "Authorization: Basic <base64 of the API key>",
         document: moapi_moego::openapi,
-        catalog: moapi_moego::catalog::OPERATIONS,
+        catalog: moapi_moego::reference::OPERATIONS,
     },
     Product {
         title: "MOGU API",
         spec_path: "/mogu/openapi.json",
         auth: "Authorization: Bearer ak_...",
         document: moapi_mogu::openapi,
-        catalog: moapi_mogu::catalog::OPERATIONS,
+        catalog: moapi_mogu::reference::OPERATIONS,
     },
 ];
 

@@ -59,13 +59,13 @@ fn moego_reference() -> BTreeSet<Entry> {
 fn the_moego_catalog_is_the_vendor_swagger() {
     let reference = moego_reference();
     assert_eq!(reference.len(), 100);
-    assert_eq!(entries(moapi_moego::catalog::OPERATIONS), reference);
+    assert_eq!(entries(moapi_moego::reference::OPERATIONS), reference);
 }
 
 #[test]
 fn the_mogu_catalog_is_the_reference() {
     assert_eq!(
-        entries(moapi_mogu::catalog::OPERATIONS),
+        entries(moapi_mogu::reference::OPERATIONS),
         operations_of(&mogu_document())
     );
 }
@@ -73,8 +73,8 @@ fn the_mogu_catalog_is_the_reference() {
 #[test]
 fn every_built_operation_is_a_reference_operation() {
     for (document, catalog) in [
-        (moapi_moego::openapi(), moapi_moego::catalog::OPERATIONS),
-        (moapi_mogu::openapi(), moapi_mogu::catalog::OPERATIONS),
+        (moapi_moego::openapi(), moapi_moego::reference::OPERATIONS),
+        (moapi_mogu::openapi(), moapi_mogu::reference::OPERATIONS),
     ] {
         let built = operations_of(&serde_json::to_value(&document).unwrap());
         assert!(!built.is_empty());

@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod catalog;
 pub mod reference;
 pub mod trip;
 
@@ -20,7 +21,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router())
+    Router::new().merge(trip::router()).merge(catalog::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -60,10 +61,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        catalog::list_catalogs,
+        catalog::create_catalog,
+        catalog::get_catalog,
+        catalog::update_catalog,
+        catalog::delete_catalog,
+        catalog::list_catalog_trips,
+        catalog::add_catalog_trips,
+        catalog::remove_catalog_trips,
+        catalog::set_catalog_visibility,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
-    tags((name = "trips", description = "Operations for managing trips"))
+    tags(
+        (name = "trips", description = "Operations for managing trips"),
+        (name = "catalogs", description = "Operations for managing catalogs"),
+    )
 )]
 struct ApiDoc;
 
@@ -109,7 +122,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 5);
+        assert_eq!(served, 14);
         assert!(document
             .components
             .unwrap()

@@ -52,7 +52,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[openapi(
     info(
         title = "MOGU API (moapi)",
-        description = "Trips of a MOGU account. Send `Authorization: Bearer ak_...`. Errors \
+        description = "Trips and catalogs of a MOGU account. Send `Authorization: Bearer ak_...`. Errors \
                        answer `{\"errors\":{\"<field>\":[\"<message>\"]}}`."
     ),
     paths(

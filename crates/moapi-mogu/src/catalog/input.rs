@@ -3,6 +3,8 @@
 //! clears a nullable field, text is trimmed), with the catalog's own fields: a `filters`
 //! object of booleans, a `logoUrl` and the `tripIds` set.
 
+use std::collections::BTreeMap;
+
 use moapi_core::error::MoguValidation;
 use moapi_core::MoguError;
 use serde_json::{Map, Value};
@@ -81,9 +83,7 @@ fn trip_ids_message(min: usize) -> String {
 
 /// The `filters` object: at most 20 facets, each named by 1 to 64 letters, digits, `_` or
 /// `-`, each true or false. The facet names are the client's: MOGU shows only `country`.
-fn facets(
-    value: Option<Map<String, Value>>,
-) -> Result<std::collections::BTreeMap<String, bool>, String> {
+fn facets(value: Option<Map<String, Value>>) -> Result<BTreeMap<String, bool>, String> {
     let object = value.ok_or(NOT_FILTERS)?;
     if object.len() > MAX_FACETS {
         return Err(format!("must have at most {MAX_FACETS} facets"));

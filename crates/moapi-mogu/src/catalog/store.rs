@@ -226,8 +226,9 @@ pub async fn insert_catalog(
     catalog: &NewCatalog,
     trip_ids: &[i64],
 ) -> Result<i64, CatalogWriteError> {
+    // Written first so that SQLite's transaction takes the write lock at once, rather than
+    // upgrading a read lock later; a refusal below rolls the row back.
     let mut tx = db.pool().begin().await?;
-    refuse_unknown_trips(&mut tx, account_id, trip_ids).await?;
     let now = now_micros();
     let generated: [(MoguCatalogs, Value); 3] = [
         (MoguCatalogs::AccountId, account_id.into()),
@@ -244,6 +245,7 @@ pub async fn insert_catalog(
         .to_owned();
     let (sql, values) = build(&insert);
     let (id,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *tx).await?;
+    refuse_unknown_trips(&mut tx, account_id, trip_ids).await?;
     add_links(&mut tx, account_id, id, trip_ids).await?;
     tx.commit().await?;
     Ok(id)

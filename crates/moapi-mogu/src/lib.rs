@@ -60,6 +60,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        trip::config::get_trip_config,
+        trip::config::update_trip_config,
+        trip::visibility::set_trip_visibility,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
@@ -109,7 +112,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 5);
+        assert_eq!(served, 8);
         assert!(document
             .components
             .unwrap()

@@ -90,12 +90,32 @@ fn check_each<'a>(blocks: &'a [Block], stage: &mut Stage) -> Option<HashMap<&'a 
                 index,
                 format!(
                     "type must be 1 to {MAX_TYPE_CHARS} letters, digits, '-' or '_'; got \"{}\"",
-                    block.block_type
+                    shortened(&block.block_type)
                 ),
+            );
+        }
+        // References are echoed in later messages, so they are bounded like ids.
+        let references = block.parent.iter().chain(&block.children);
+        if references
+            .into_iter()
+            .any(|id| id.chars().count() > MAX_ID_CHARS)
+        {
+            stage.add(
+                index,
+                format!("parent and children must be ids of at most {MAX_ID_CHARS} characters"),
             );
         }
     }
     (!stage.failed).then_some(index_of)
+}
+
+/// `text` cut to a length fit for an error message.
+fn shortened(text: &str) -> String {
+    const SHOWN: usize = MAX_TYPE_CHARS + 1;
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 fn is_type_name(block_type: &str) -> bool {
@@ -417,6 +437,15 @@ mod tests {
                 "blocks[0]": ["id must not be empty"],
                 "blocks[1]": ["type must be 1 to 64 letters, digits, '-' or '_'; got \"no spaces\""],
             })
+        );
+        let long = "x".repeat(200);
+        let oversized = [block("y", &long, Some(&long), &[])];
+        assert_eq!(
+            errors(&oversized),
+            json!({"blocks[0]": [
+                format!("type must be 1 to 64 letters, digits, '-' or '_'; got \"{}...\"", &long[..65]),
+                "parent and children must be ids of at most 128 characters",
+            ]})
         );
     }
 }

@@ -167,6 +167,12 @@ impl Changes {
 
 /// The revision a `version` names: `1.0.0+3` names 3; the bare schema version names none.
 fn expected_revision(version: &str) -> Result<Option<i64>, String> {
+    // Longer than any version moapi writes; not echoed back.
+    if version.len() > 40 {
+        return Err(format!(
+            "must be a version read from this API, such as \"{SCHEMA_VERSION}+3\""
+        ));
+    }
     let (schema, revision) = match version.trim().split_once('+') {
         Some((schema, revision)) => (schema, Some(revision)),
         None => (version.trim(), None),
@@ -351,6 +357,7 @@ mod tests {
         assert!(expected_revision("2.0.0+3").is_err());
         assert!(expected_revision("1.0.0+x").is_err());
         assert!(expected_revision("1.0.0+-1").is_err());
+        assert!(expected_revision(&format!("1.0.0+{}", "9".repeat(40))).is_err());
         assert_eq!(store::version_of(7), "1.0.0+7");
     }
 

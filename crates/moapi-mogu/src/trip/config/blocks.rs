@@ -23,14 +23,7 @@ fn key(index: usize) -> String {
 
 /// Adds every problem of `blocks` to `errors`.
 pub fn check(blocks: &[Block], errors: &mut MoguValidation) {
-    if blocks.len() > MAX_BLOCKS {
-        errors.add(
-            "blocks",
-            format!(
-                "at most {MAX_BLOCKS} blocks are allowed; got {}",
-                blocks.len()
-            ),
-        );
+    if !check_count(blocks.len(), errors) {
         return;
     }
     let mut stage = Stage::default();
@@ -43,6 +36,17 @@ pub fn check(blocks: &[Block], errors: &mut MoguValidation) {
     }
     check_shape(blocks, &index_of, &mut stage);
     stage.finish(errors);
+}
+
+/// Whether `count` blocks are allowed; adds the error when they are not.
+pub fn check_count(count: usize, errors: &mut MoguValidation) -> bool {
+    if count > MAX_BLOCKS {
+        errors.add(
+            "blocks",
+            format!("at most {MAX_BLOCKS} blocks are allowed; got {count}"),
+        );
+    }
+    count <= MAX_BLOCKS
 }
 
 /// The messages of one stage, so that a stage can tell whether it found anything.
@@ -90,7 +94,7 @@ fn check_each<'a>(blocks: &'a [Block], stage: &mut Stage) -> Option<HashMap<&'a 
                 index,
                 format!(
                     "type must be 1 to {MAX_TYPE_CHARS} letters, digits, '-' or '_'; got \"{}\"",
-                    shortened(&block.block_type)
+                    shortened(&block.block_type, MAX_TYPE_CHARS + 1)
                 ),
             );
         }
@@ -109,10 +113,9 @@ fn check_each<'a>(blocks: &'a [Block], stage: &mut Stage) -> Option<HashMap<&'a 
     (!stage.failed).then_some(index_of)
 }
 
-/// `text` cut to a length fit for an error message.
-fn shortened(text: &str) -> String {
-    const SHOWN: usize = MAX_TYPE_CHARS + 1;
-    match text.char_indices().nth(SHOWN) {
+/// `text` cut after `shown` characters, to fit in an error message.
+pub(super) fn shortened(text: &str, shown: usize) -> String {
+    match text.char_indices().nth(shown) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_string(),
     }

@@ -226,7 +226,7 @@ pub(super) async fn write(
         .bind(trip_id)
         .bind(document)
         .bind(updated_at);
-    if let Some(revision @ 1..) = expected_revision {
+    if let Some(revision) = expected_revision.filter(|revision| *revision != 0) {
         query = query.bind(revision);
     }
     let written: Option<(i64,)> = query.fetch_optional(&mut *conn).await?;
@@ -321,7 +321,7 @@ mod tests {
             panic!("the first writer of revision 0 wins: {first:?}")
         };
         assert_eq!(first.version, "1.0.0+1");
-        for expected in [Some(0), Some(2)] {
+        for expected in [Some(0), Some(2), Some(-1)] {
             assert_eq!(
                 write(&mut conn, trip_id, &config, expected, 6)
                     .await

@@ -70,6 +70,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         catalog::add_catalog_trips,
         catalog::remove_catalog_trips,
         catalog::set_catalog_visibility,
+        trip::config::get_trip_config,
+        trip::config::update_trip_config,
+        trip::visibility::set_trip_visibility,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
@@ -122,7 +125,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 14);
+        assert_eq!(served, 17);
         assert!(document
             .components
             .unwrap()

@@ -27,10 +27,11 @@ pub enum IdKind {
     Appointment,
     Order,
     Event,
+    CustomerTag,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 12] = [
+    const ALL: [IdKind; 13] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -43,6 +44,7 @@ impl IdKind {
         IdKind::Appointment,
         IdKind::Order,
         IdKind::Event,
+        IdKind::CustomerTag,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -59,6 +61,8 @@ impl IdKind {
             IdKind::Appointment => "apt",
             IdKind::Order => "ord",
             IdKind::Event => "evt",
+            // Undocumented by the vendor (docs/compatibility.md).
+            IdKind::CustomerTag => "ctag",
         }
     }
 

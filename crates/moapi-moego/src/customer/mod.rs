@@ -54,6 +54,15 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<CustomerRe
     Ok(store::with_details(conn, vec![row]).await?.pop())
 }
 
+/// A customer row read from the pool, with its notes and tags.
+async fn record_of(state: &AppState, row: CustomerRow) -> Result<CustomerRecord, Status> {
+    let mut conn = state.db.pool().acquire().await?;
+    store::with_details(&mut conn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| Status::internal("a loaded customer lost its details"))
+}
+
 /// Appends the customer's event inside the caller's transaction and returns what was sent.
 pub async fn emit(
     conn: &mut AnyConnection,
@@ -76,6 +85,19 @@ pub async fn emit(
     )
     .await?;
     Ok(customer)
+}
+
+/// Ends a write to a customer's notes or tags: the customer counts as updated (so
+/// `lastUpdatedTime` windows see it), CUSTOMER_UPDATED is appended, and all commits together.
+async fn finish_change(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    state: &AppState,
+    customer_id: i64,
+) -> Result<(), Status> {
+    store::touch(&mut tx, customer_id).await?;
+    emit(&mut tx, state, customer_id, EventType::CustomerUpdated).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates a customer with its notes and tags and emits CUSTOMER_CREATED, all inside the
@@ -242,11 +264,7 @@ pub async fn get_customer(
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let row = visible_customer(&state, &principal, &id).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let record = store::with_details(&mut conn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| Status::not_found("customer not found"))?;
+    let record = record_of(&state, row).await?;
     Ok(Json(render(&state, &record)))
 }
 
@@ -405,9 +423,7 @@ pub async fn append_customer_notes(
     for note in &notes {
         added.push(store::insert_note(&mut tx, row.id, &note.text).await?);
     }
-    store::touch(&mut tx, row.id).await?;
-    emit(&mut tx, &state, row.id, EventType::CustomerUpdated).await?;
-    tx.commit().await?;
+    finish_change(tx, &state, row.id).await?;
     Ok(Json(AppendCustomerNotesResponse {
         notes: added.iter().map(|note| note.to_wire(&state.ids)).collect(),
     }))
@@ -456,9 +472,7 @@ pub async fn update_customer_note(
     let note = store::update_note(&mut tx, note_id, &text)
         .await?
         .ok_or_else(|| Status::not_found("customer note not found"))?;
-    store::touch(&mut tx, row.id).await?;
-    emit(&mut tx, &state, row.id, EventType::CustomerUpdated).await?;
-    tx.commit().await?;
+    finish_change(tx, &state, row.id).await?;
     Ok(Json(UpdateCustomerNoteResponse {
         note: note.to_wire(&state.ids),
     }))
@@ -480,9 +494,7 @@ pub async fn delete_customer_note(
     let mut tx = state.db.pool().begin().await?;
     note_of(&mut tx, row.id, note_id).await?;
     store::delete_note(&mut tx, note_id).await?;
-    store::touch(&mut tx, row.id).await?;
-    emit(&mut tx, &state, row.id, EventType::CustomerUpdated).await?;
-    tx.commit().await?;
+    finish_change(tx, &state, row.id).await?;
     Ok(Json(DeleteCustomerNoteResponse {}))
 }
 
@@ -510,9 +522,7 @@ pub async fn append_customer_tags(
     for tag in &rows {
         store::link_tag(&mut tx, row.id, tag.id).await?;
     }
-    store::touch(&mut tx, row.id).await?;
-    emit(&mut tx, &state, row.id, EventType::CustomerUpdated).await?;
-    tx.commit().await?;
+    finish_change(tx, &state, row.id).await?;
     Ok(Json(AppendCustomerTagsResponse {
         tags: rows.iter().map(|tag| tag.to_wire(&state.ids)).collect(),
     }))
@@ -531,11 +541,7 @@ pub async fn list_customer_tags(
 ) -> Result<Json<ListCustomerTagsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let row = visible_customer(&state, &principal, &id).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let record = store::with_details(&mut conn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| Status::not_found("customer not found"))?;
+    let record = record_of(&state, row).await?;
     Ok(Json(ListCustomerTagsResponse {
         tags: record
             .tags

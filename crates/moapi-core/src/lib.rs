@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod query;
 pub mod ratelimit;
 pub mod route_catalog;
+pub mod signed_link;
 pub mod state;
 pub mod time;
 pub mod wire;

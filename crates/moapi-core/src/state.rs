@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::ratelimit::RateLimits;
+use crate::signed_link::LinkSigner;
 use crate::{Config, Db, IdCodec};
 
 #[derive(Clone)]
@@ -11,6 +12,8 @@ pub struct AppState {
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// Signs and checks the links to pages served without authentication.
+    pub links: Arc<LinkSigner>,
 }
 
 impl AppState {
@@ -19,9 +22,11 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
+        let links = LinkSigner::load(&db).await?;
         Ok(AppState {
             db,
             ids: Arc::new(ids),
+            links: Arc::new(links),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
             config: Arc::new(config),
         })

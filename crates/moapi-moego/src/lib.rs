@@ -3,6 +3,8 @@
 
 pub mod business;
 pub mod company;
+pub mod contact;
+pub mod customer;
 pub mod event;
 pub mod reference;
 pub mod staff;
@@ -10,14 +12,20 @@ pub mod wire;
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use moapi_core::route_catalog::{lookup, Lookup};
 use moapi_core::{AppState, Code, Status};
 use utoipa::OpenApi;
 
 /// Scopes a MoeGo key may be limited to; a key without scopes may call every operation.
-pub const SCOPES: &[&str] = &[company::READ_SCOPE, business::READ_SCOPE, staff::READ_SCOPE];
+pub const SCOPES: &[&str] = &[
+    company::READ_SCOPE,
+    business::READ_SCOPE,
+    staff::READ_SCOPE,
+    customer::READ_SCOPE,
+    customer::WRITE_SCOPE,
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +35,37 @@ pub fn router() -> Router<AppState> {
         .route("/v1/businesses/{id}", get(business::get_business))
         .route("/v1/staffs:list", post(staff::list_staffs))
         .route("/v1/staffs/{id}", get(staff::get_staff))
+        .route("/v1/customers", post(customer::create_customer))
+        .route("/v1/customers:list", post(customer::list_customers))
+        .route(
+            "/v1/customers/{id}",
+            get(customer::get_customer).put(customer::update_customer),
+        )
+        .route(
+            "/v1/customers/{id}/notes",
+            post(customer::append_customer_notes),
+        )
+        .route(
+            "/v1/customers/{id}/notes:list",
+            post(customer::list_customer_notes),
+        )
+        .route(
+            "/v1/customers/{id}/notes/{noteId}",
+            delete(customer::delete_customer_note).put(customer::update_customer_note),
+        )
+        .route(
+            "/v1/customers/{id}/tags",
+            post(customer::append_customer_tags),
+        )
+        .route(
+            "/v1/customers/{id}/tags:list",
+            post(customer::list_customer_tags),
+        )
+        .route(
+            "/v1/customers/{id}/cof/link",
+            get(customer::gen_customer_cof_link),
+        )
+        .merge(customer::links::router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -55,6 +94,17 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         business::get_business,
         staff::list_staffs,
         staff::get_staff,
+        customer::create_customer,
+        customer::get_customer,
+        customer::update_customer,
+        customer::list_customers,
+        customer::append_customer_notes,
+        customer::list_customer_notes,
+        customer::update_customer_note,
+        customer::delete_customer_note,
+        customer::append_customer_tags,
+        customer::list_customer_tags,
+        customer::gen_customer_cof_link,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -50,3 +50,34 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
             .map_err(|_| moapi_core::Status::invalid_obfuscate())
     }
 }
+
+/// Most items a repeated request field may hold (the vendor's limit on `...In` filters).
+pub const MAX_REPEATED: usize = 1000;
+
+/// INVALID_ARGUMENT naming `field` when it holds more than [`MAX_REPEATED`] items.
+pub fn check_max_items(field: &str, len: usize) -> Result<(), moapi_core::Status> {
+    if len > MAX_REPEATED {
+        return Err(moapi_core::Status::invalid_argument(format!(
+            "{field}: value must contain at most {MAX_REPEATED} items, got {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// Two resource IDs from the URL path (`/v1/customers/{customerId}/notes/{noteId}`), refused
+/// like [`PathId`] when they are not text.
+pub struct PathIdPair(pub String, pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIdPair {
+    type Rejection = moapi_core::Status;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path((first, second))| PathIdPair(first, second))
+            .map_err(|_| moapi_core::Status::invalid_obfuscate())
+    }
+}

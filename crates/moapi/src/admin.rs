@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
             post(create_business),
         )
         .route("/moego/companies/{company}/staff", post(create_staff))
+        .route("/moego/customers/{id}", delete(delete_customer))
         .route("/mogu/accounts", post(create_account).get(list_accounts))
         .route("/mogu/accounts/{account}/agents", post(create_agent))
         .route("/keys", get(list_keys))
@@ -150,6 +151,15 @@ async fn create_staff(
     let id =
         operator::create_staff(&state, &company, &request.staff, &request.business_ids).await?;
     created(json!({ "staffId": id }))
+}
+
+/// Soft-deletes a customer; answers the deleted customer as the MoeGo API renders it.
+async fn delete_customer(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<moapi_moego::customer::wire::Customer>, OperatorError> {
+    Ok(Json(operator::delete_moego_customer(&state, &id).await?))
 }
 
 #[derive(Deserialize)]

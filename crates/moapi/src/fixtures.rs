@@ -37,6 +37,29 @@ pub struct MoegoCompany {
     pub businesses: Vec<NewBusiness>,
     #[serde(default)]
     pub staff: Vec<FixtureStaff>,
+    #[serde(default)]
+    pub customers: Vec<FixtureCustomer>,
+}
+
+/// A customer of the company; created as `POST /v1/customers` would (with its event).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureCustomer {
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    /// Any common format; stored in E.164, read in the company's country.
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    pub address: Option<moapi_moego::business::wire::Address>,
+    /// Name of the company's business the customer prefers (default: its first business).
+    pub preferred_business: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Names of company tags, created on first use.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +114,13 @@ mod tests {
         let demo = Fixtures::demo();
         let companies: usize = demo.moego.iter().map(|o| o.companies.len()).sum();
         assert!(companies >= 2 && demo.mogu.len() >= 2);
+        assert!(
+            demo.moego
+                .iter()
+                .flat_map(|o| &o.companies)
+                .all(|company| !company.customers.is_empty()),
+            "every demo company has customers to list"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use moapi_moego::staff::store::NewStaff;
 use moapi_moego::{business, company, staff};
 use serde::{Deserialize, Serialize};
 
-use crate::fixtures::{Fixtures, MoegoCompany};
+use crate::fixtures::{FixtureCustomer, Fixtures, MoegoCompany};
 
 #[derive(Debug)]
 pub enum OperatorError {
@@ -91,6 +91,84 @@ async fn resolve_businesses(
             }
         })
         .collect()
+}
+
+/// A MoeGo API error seen by the operator: the same meaning in the operator's error shape.
+fn from_status(status: moapi_core::Status) -> OperatorError {
+    use moapi_core::Code;
+    let message = status.message().to_string();
+    match status.code() {
+        Code::InvalidArgument | Code::FailedPrecondition => OperatorError::Invalid(message),
+        Code::NotFound => OperatorError::NotFound(message),
+        Code::AlreadyExists => OperatorError::Conflict(message),
+        _ => OperatorError::Internal(message),
+    }
+}
+
+/// Creates a fixture customer in a company, as `POST /v1/customers` would (event included).
+async fn create_customer(
+    state: &AppState,
+    company: &company::store::CompanyRow,
+    fixture: &FixtureCustomer,
+    preferred_business_id: Option<i64>,
+) -> Result<String> {
+    use moapi_moego::customer::{self, input, store::NewCustomer};
+    let mut customer = NewCustomer::new(company.id);
+    customer.preferred_business_id = preferred_business_id;
+    customer.first_name =
+        input::name("firstName", Some(&fixture.first_name)).map_err(from_status)?;
+    customer.last_name = fixture.last_name.trim().to_string();
+    customer.phone =
+        input::phone("phone", &fixture.phone, &company.country).map_err(from_status)?;
+    customer.email = input::email("email", &fixture.email).map_err(from_status)?;
+    customer.address = fixture
+        .address
+        .as_ref()
+        .map(|address| input::address("address", address))
+        .transpose()
+        .map_err(from_status)?;
+    let notes: Vec<input::NoteInput> = fixture
+        .notes
+        .iter()
+        .map(|text| input::NoteInput {
+            id: None,
+            text: text.clone(),
+        })
+        .collect();
+    let tags: Vec<input::TagRef> = fixture
+        .tags
+        .iter()
+        .map(|name| input::TagRef::Name(name.clone()))
+        .collect();
+    let mut tx = state.db.pool().begin().await?;
+    let created = customer::create_in(&mut tx, state, &customer, &notes, &tags)
+        .await
+        .map_err(from_status)?;
+    tx.commit().await?;
+    Ok(created.id)
+}
+
+/// Soft-deletes a MoeGo customer, as the vendor does in its app: it keeps existing with
+/// `deleted: true`, leaves the lists, and CUSTOMER_DELETED is emitted, in one transaction.
+/// `reference` is the public `cus_` ID or the raw number.
+pub async fn delete_moego_customer(
+    state: &AppState,
+    reference: &str,
+) -> Result<moapi_moego::customer::wire::Customer> {
+    let raw = reference
+        .parse::<i64>()
+        .or_else(|_| state.ids.decode(IdKind::Customer, reference))
+        .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a customer ID")))?;
+    let mut tx = state.db.pool().begin().await?;
+    let deleted = moapi_moego::customer::delete_in(&mut tx, state, raw)
+        .await
+        .map_err(from_status)?
+        .ok_or_else(|| {
+            OperatorError::NotFound(format!("customer {reference} not found or already deleted"))
+        })?;
+    // What follows a deleted customer (its pets) is deleted here, in the same transaction.
+    tx.commit().await?;
+    Ok(deleted)
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,6 +480,28 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
             }
         }
     }
+    for customer in &company.customers {
+        let context = |err: moapi_core::Status| {
+            OperatorError::Invalid(format!(
+                "company {:?}: customer {:?}: {}",
+                company.name,
+                customer.first_name,
+                err.message()
+            ))
+        };
+        use moapi_moego::customer::input;
+        input::name("firstName", Some(&customer.first_name)).map_err(context)?;
+        input::phone("phone", &customer.phone, &company.country).map_err(context)?;
+        input::email("email", &customer.email).map_err(context)?;
+        if let Some(name) = &customer.preferred_business {
+            if !names.contains(name.as_str()) {
+                return invalid(format!(
+                    "company {:?}: customer {:?} prefers unknown business {name:?}",
+                    company.name, customer.first_name
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -451,6 +551,18 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .map(|index| business_ids[index].clone())
                     .collect();
                 create_staff(state, &created.company_id, &member.staff, &refs).await?;
+            }
+            let company_row = resolve_company(state, &created.company_id).await?;
+            for customer in &fixture.customers {
+                let business = match &customer.preferred_business {
+                    Some(name) => fixture.businesses.iter().position(|b| &b.name == name),
+                    None => (!fixture.businesses.is_empty()).then_some(0),
+                };
+                let business_id = business
+                    .map(|index| state.ids.decode(IdKind::Business, &business_ids[index]))
+                    .transpose()
+                    .map_err(|_| OperatorError::Internal("a business ID just issued".into()))?;
+                create_customer(state, &company_row, customer, business_id).await?;
             }
             let key = create_moego_key(
                 state,

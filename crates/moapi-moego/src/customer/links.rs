@@ -1,0 +1,291 @@
+//! The signed pages behind a customer's links, served outside `/v1` with no authentication
+//! but the link's signature: `/links/cof/{customerId}` (GenCustomerCofLink: a form that saves a
+//! card) and `/links/appointments/{customerId}` (`Customer.upcomingAppointmentsUrl`). A
+//! tampered link gets 403, an expired one 410, both as a readable page.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::Datelike;
+use moapi_core::signed_link::LinkError;
+use moapi_core::{AppState, IdKind};
+use serde::Deserialize;
+
+use super::card::{self, CardForm};
+use super::pages::{self, CardPage, UpcomingAppointment};
+use super::store::{self, CustomerRow};
+use crate::company;
+
+/// The card-on-file link is "valid for 24 hours from generation" (the vendor's words).
+pub const CARD_ON_FILE_LIFETIME_SECS: i64 = 24 * 3600;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/links/cof/{id}", get(card_on_file_page).post(save_card))
+        .route("/links/appointments/{id}", get(appointments_page))
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn card_on_file_path(state: &AppState, customer_id: i64) -> String {
+    format!(
+        "/links/cof/{}",
+        state.ids.encode(IdKind::Customer, customer_id)
+    )
+}
+
+fn appointments_path(state: &AppState, customer_id: i64) -> String {
+    format!(
+        "/links/appointments/{}",
+        state.ids.encode(IdKind::Customer, customer_id)
+    )
+}
+
+fn absolute(state: &AppState, signed_path: &str) -> String {
+    format!(
+        "{}{signed_path}",
+        state.config.public_base_url.trim_end_matches('/')
+    )
+}
+
+/// A fresh card-on-file link, valid for 24 hours.
+pub fn card_on_file_url(state: &AppState, customer_id: i64) -> String {
+    let path = card_on_file_path(state, customer_id);
+    absolute(
+        state,
+        &state
+            .links
+            .sign(&path, now_secs() + CARD_ON_FILE_LIFETIME_SECS),
+    )
+}
+
+/// The customer's appointments link. It expires 24 to 25 hours from now, at a whole hour, so
+/// a customer read twice within the hour carries the same URL.
+pub fn upcoming_appointments_url(state: &AppState, customer_id: i64) -> String {
+    let expires = (now_secs() / 3600 + 1) * 3600 + 24 * 3600;
+    let path = appointments_path(state, customer_id);
+    absolute(state, &state.links.sign(&path, expires))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkQuery {
+    expires: Option<String>,
+    signature: Option<String>,
+}
+
+fn page(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Html(html),
+    )
+        .into_response()
+}
+
+fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
+    page(status, pages::error_page(title, message))
+}
+
+/// The customer a signed link names, or the page explaining why the link does not work.
+async fn linked_customer(
+    state: &AppState,
+    path: &str,
+    id: &str,
+    query: &LinkQuery,
+) -> Result<CustomerRow, Response> {
+    let gone = || {
+        refusal(
+            StatusCode::GONE,
+            "This link is no longer available",
+            "The customer this link was made for no longer exists. Ask the business for a new link.",
+        )
+    };
+    match state.links.verify(
+        path,
+        query.expires.as_deref(),
+        query.signature.as_deref(),
+        now_secs(),
+    ) {
+        Ok(()) => {}
+        Err(LinkError::Invalid) => {
+            return Err(refusal(
+                StatusCode::FORBIDDEN,
+                "This link is not valid",
+                "The link is incomplete or has been changed. Open the link exactly as you received it, or ask the business for a new one.",
+            ))
+        }
+        Err(LinkError::Expired) => {
+            return Err(refusal(
+                StatusCode::GONE,
+                "This link has expired",
+                "Links like this one work for a limited time. Ask the business for a new link.",
+            ))
+        }
+    }
+    let raw = state.ids.decode(IdKind::Customer, id).map_err(|_| gone())?;
+    match store::find(state.db.pool(), raw).await {
+        Ok(Some(row)) if !row.is_deleted() => Ok(row),
+        Ok(_) => Err(gone()),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+fn internal(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "link page failed");
+    refusal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "The page could not be shown. Please try again in a moment.",
+    )
+}
+
+fn display_name(row: &CustomerRow) -> String {
+    let name = format!("{} {}", row.first_name, row.last_name);
+    let name = name.trim();
+    if name.is_empty() {
+        "Hello".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+async fn company_name(state: &AppState, company_id: i64) -> Result<String, Response> {
+    company::store::find(&state.db, company_id)
+        .await
+        .map(|company| company.map(|c| c.name).unwrap_or_default())
+        .map_err(internal)
+}
+
+async fn render_card_page(
+    state: &AppState,
+    row: &CustomerRow,
+    action: &str,
+    refused: Option<(&CardForm, &card::CardError)>,
+    saved: Option<&str>,
+) -> Result<String, Response> {
+    let cards = store::list_cards(state.db.pool(), row.id)
+        .await
+        .map_err(internal)?;
+    Ok(pages::card_on_file(&CardPage {
+        customer_name: &display_name(row),
+        company_name: &company_name(state, row.company_id).await?,
+        action,
+        cards: &cards,
+        refused,
+        saved,
+    }))
+}
+
+/// The form action: the path with the same signed query, so the POST is checked alike.
+fn action_of(path: &str, query: &LinkQuery) -> String {
+    format!(
+        "{path}?expires={}&signature={}",
+        query.expires.as_deref().unwrap_or_default(),
+        query.signature.as_deref().unwrap_or_default()
+    )
+}
+
+async fn card_on_file_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    let path = format!("/links/cof/{id}");
+    let row = match linked_customer(&state, &path, &id, &query).await {
+        Ok(row) => row,
+        Err(refused) => return refused,
+    };
+    match render_card_page(&state, &row, &action_of(&path, &query), None, None).await {
+        Ok(html) => page(StatusCode::OK, html),
+        Err(response) => response,
+    }
+}
+
+async fn save_card(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+    form: Result<Form<CardForm>, FormRejection>,
+) -> Response {
+    let path = format!("/links/cof/{id}");
+    let row = match linked_customer(&state, &path, &id, &query).await {
+        Ok(row) => row,
+        Err(refused) => return refused,
+    };
+    let action = action_of(&path, &query);
+    let form = form.map(|Form(form)| form).unwrap_or_default();
+    let today = chrono::Utc::now().date_naive();
+    let result = match card::check(&form, (i64::from(today.year()), i64::from(today.month()))) {
+        Err(problem) => render_card_page(&state, &row, &action, Some((&form, &problem)), None)
+            .await
+            .map(|html| page(StatusCode::BAD_REQUEST, html)),
+        Ok(saved) => {
+            let stored = store::insert_card(
+                state.db.pool(),
+                &store::NewCard {
+                    customer_id: row.id,
+                    brand: saved.brand,
+                    last4: &saved.last4,
+                    exp_month: saved.exp_month,
+                    exp_year: saved.exp_year,
+                },
+            )
+            .await;
+            match stored {
+                Err(err) => Err(internal(err)),
+                Ok(_) => {
+                    let message = format!(
+                        "Saved: {} ending in {}, expires {:02}/{}.",
+                        saved.brand, saved.last4, saved.exp_month, saved.exp_year
+                    );
+                    render_card_page(&state, &row, &action, None, Some(&message))
+                        .await
+                        .map(|html| page(StatusCode::OK, html))
+                }
+            }
+        }
+    };
+    result.unwrap_or_else(|response| response)
+}
+
+/// The customer's future appointments, soonest first.
+///
+/// moapi has no appointments yet: until the appointments resource exists this list is empty,
+/// and this function is where its query (the customer's appointments starting after now, not
+/// canceled or deleted) goes.
+async fn upcoming_appointments(
+    _state: &AppState,
+    _customer: &CustomerRow,
+) -> Result<Vec<UpcomingAppointment>, sqlx::Error> {
+    Ok(Vec::new())
+}
+
+async fn appointments_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    let path = format!("/links/appointments/{id}");
+    let row = match linked_customer(&state, &path, &id, &query).await {
+        Ok(row) => row,
+        Err(refused) => return refused,
+    };
+    let appointments = match upcoming_appointments(&state, &row).await {
+        Ok(list) => list,
+        Err(err) => return internal(err),
+    };
+    let company = match company_name(&state, row.company_id).await {
+        Ok(name) => name,
+        Err(response) => return response,
+    };
+    page(
+        StatusCode::OK,
+        pages::upcoming_appointments(&display_name(&row), &company, &appointments),
+    )
+}

@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod public;
 pub mod reference;
 pub mod trip;
 
@@ -20,7 +21,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router())
+    Router::new().merge(trip::router()).merge(public::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -60,6 +61,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        public::visualizations::get_trip_visualizations,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
@@ -109,7 +111,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 5);
+        assert_eq!(served, 6);
         assert!(document
             .components
             .unwrap()

@@ -5,7 +5,7 @@
 
 mod codes;
 mod countries;
-mod input;
+pub(crate) mod input;
 pub mod store;
 pub mod wire;
 
@@ -39,7 +39,7 @@ pub fn new_trip(request: TripCreateRequest) -> Result<store::NewTrip, MoguError>
 }
 
 /// The `tripId` of the path, read as text so that a bad one gets MOGU's error body.
-fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
+pub(crate) fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
     let segment = path.map(|Path(segment)| segment).unwrap_or_default();
     input::trip_id(&segment)
 }
@@ -54,7 +54,7 @@ async fn find_trip(
         .ok_or_else(trip_not_found)
 }
 
-fn trip_not_found() -> MoguError {
+pub(crate) fn trip_not_found() -> MoguError {
     MoguError::not_found("tripId", "trip not found")
 }
 

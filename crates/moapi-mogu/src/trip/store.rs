@@ -204,6 +204,21 @@ fn with_id(trip_id: i64) -> SimpleExpr {
 
 /// The account's trips with every column [`StoredTrip`] reads.
 fn select_trips(account_id: i64) -> SelectStatement {
+    select_every_trip()
+        .and_where(of_account(account_id))
+        .to_owned()
+}
+
+/// Public trips of every account, with every column [`StoredTrip`] reads: what the public
+/// pages may show.
+pub fn select_public_trips() -> SelectStatement {
+    select_every_trip()
+        .and_where(Expr::col((MoguTrips::Table, MoguTrips::IsPublic)).eq(1i64))
+        .to_owned()
+}
+
+/// Trips of every account with every column [`StoredTrip`] reads.
+fn select_every_trip() -> SelectStatement {
     let columns = [
         MoguTrips::Id,
         MoguTrips::Slug,
@@ -230,7 +245,6 @@ fn select_trips(account_id: i64) -> SelectStatement {
             Expr::col((MoguAgents::Table, MoguAgents::Id))
                 .equals((MoguTrips::Table, MoguTrips::AgentId)),
         )
-        .and_where(of_account(account_id))
         .to_owned()
 }
 

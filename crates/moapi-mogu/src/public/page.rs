@@ -26,7 +26,7 @@ a{color:var(--accent)}
 .bar{background:var(--card);border-bottom:1px solid var(--line)}
 .bar .wrap{display:flex;align-items:center;gap:12px;min-height:56px;font-weight:600}
 .bar img{height:36px;width:auto}
-main{padding:16px 0 40px}
+main.wrap{padding-top:20px;padding-bottom:40px}
 .cover{margin:0 -16px}
 .cover img{width:100%;aspect-ratio:16/9;max-height:420px;object-fit:cover;background:var(--line)}
 .headline{position:relative;background:var(--card);border-radius:14px;padding:20px;box-shadow:0 4px 18px rgba(20,30,60,.08)}

@@ -418,9 +418,20 @@ async fn visualizations_are_for_the_trips_account_only() {
         .await;
     assert_eq!(bad_id.status, 400);
     assert!(bad_id.body["errors"]["tripId"].is_array());
-    let bad_page = visualizations(&app, 0, &trip, &[("pageSize", "0")]).await;
-    assert_eq!(bad_page.status, 400);
-    assert!(bad_page.body["errors"]["pageSize"].is_array());
+    for (parameter, value) in [
+        ("pageSize", "0"),
+        ("page", "x"),
+        ("filters", "[{"),
+        (
+            "filters",
+            r#"[{"field":"views","operator":"gt","value":1}]"#,
+        ),
+        ("orderBy", r#"{"field":"visitor","direction":"asc"}"#),
+    ] {
+        let reply = visualizations(&app, 0, &trip, &[(parameter, value)]).await;
+        assert_eq!(reply.status, 400, "{parameter}={value}");
+        assert!(reply.body["errors"][parameter].is_array(), "{}", reply.text);
+    }
 }
 
 #[tokio::test]
@@ -443,6 +454,7 @@ async fn private_unknown_and_expired_trips_are_not_shown() {
     for path in [
         page_path(&private),
         "/p/trips/no-such-trip-abc123".to_string(),
+        "/p/trips/%FF".to_string(),
         "/p/elsewhere".to_string(),
     ] {
         let page = visit(&app, &path, "Phone").await;
@@ -667,6 +679,7 @@ async fn a_public_catalog_lists_its_public_trips() {
         format!("/p/catalogs/{private_catalog}"),
         "/p/catalogs/999999".to_string(),
         "/p/catalogs/abc".to_string(),
+        "/p/catalogs/%FF".to_string(),
     ] {
         let page = visit(&app, &path, "Phone").await;
         assert_eq!(page.status, 404, "{path}");

@@ -12,7 +12,7 @@ mod store;
 mod views;
 pub mod visualizations;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -112,12 +112,16 @@ fn unavailable(err: sqlx::Error, embed: bool) -> Response {
 async fn trip_page(
     State(state): State<AppState>,
     method: Method,
-    Path(slug): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<PageQuery>, QueryRejection>,
     visitor: Visitor,
 ) -> Response {
     let query = page_query(query);
     let embed = query.embed();
+    // A segment that is not UTF-8 names no trip.
+    let Ok(Path(slug)) = path else {
+        return not_found(embed);
+    };
     let (trip, config) = match store::find_public_trip(&state.db, &slug).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(embed),
@@ -152,12 +156,13 @@ async fn trip_page(
 
 async fn catalog_page(
     State(state): State<AppState>,
-    Path(catalog_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
     let query = page_query(query);
     let embed = query.embed();
-    let Some(catalog_id) = catalog_id.parse::<i64>().ok().filter(|id| *id > 0) else {
+    let catalog_id = path.ok().and_then(|Path(id)| id.parse::<i64>().ok());
+    let Some(catalog_id) = catalog_id.filter(|id| *id > 0) else {
         return not_found(embed);
     };
     let catalog = match store::find_public_catalog(&state.db, catalog_id).await {

@@ -191,6 +191,20 @@ fn facts(trip: &StoredTrip) -> String {
     format!("<ul class=\"facts\">{items}</ul>")
 }
 
+/// The card at the top of a page: logo, title, fact chips (HTML) and a lead paragraph.
+fn headline(logo: Option<&str>, title: &str, facts: &str, lead: Option<&str>) -> String {
+    let logo = logo
+        .map(|url| format!("<img class=\"logo\" src=\"{}\" alt=\"\">", escape(url)))
+        .unwrap_or_default();
+    let lead = lead
+        .map(|lead| format!("<p class=\"lead\">{}</p>", escape(lead)))
+        .unwrap_or_default();
+    format!(
+        "<header class=\"headline\">{logo}<h1>{}</h1>{facts}{lead}</header>",
+        escape(title)
+    )
+}
+
 /// The trip's public page.
 pub fn trip_page(trip: &StoredTrip, content: &TripContent, embed: bool) -> String {
     let fields = &trip.fields;
@@ -211,24 +225,12 @@ pub fn trip_page(trip: &StoredTrip, content: &TripContent, embed: bool) -> Strin
             ),
         );
     }
-    main.push_str("<header class=\"headline\">");
-    if let Some(logo) = logo {
-        push(
-            &mut main,
-            format_args!("<img class=\"logo\" src=\"{}\" alt=\"\">", escape(logo)),
-        );
-    }
-    push(
-        &mut main,
-        format_args!("<h1>{}</h1>{}", escape(&fields.title), facts(trip)),
-    );
-    if let Some(description) = &fields.seo_description {
-        push(
-            &mut main,
-            format_args!("<p class=\"lead\">{}</p>", escape(description)),
-        );
-    }
-    main.push_str("</header>");
+    main.push_str(&headline(
+        logo,
+        &fields.title,
+        &facts(trip),
+        fields.seo_description.as_deref(),
+    ));
     let more_images: Vec<String> = slider
         .iter()
         .filter(|url| Some(url.as_str()) != cover)
@@ -271,24 +273,7 @@ pub fn catalog_page(
 ) -> String {
     let logo = catalog.logo_url.as_deref().and_then(web_url);
     let embed_query = if embed { "?embed=true" } else { "" };
-    let mut main = String::from("<header class=\"headline\">");
-    if let Some(logo) = logo {
-        push(
-            &mut main,
-            format_args!("<img class=\"logo\" src=\"{}\" alt=\"\">", escape(logo)),
-        );
-    }
-    push(
-        &mut main,
-        format_args!("<h1>{}</h1>", escape(&catalog.title)),
-    );
-    if let Some(description) = &catalog.description {
-        push(
-            &mut main,
-            format_args!("<p class=\"lead\">{}</p>", escape(description)),
-        );
-    }
-    main.push_str("</header>");
+    let mut main = headline(logo, &catalog.title, "", catalog.description.as_deref());
     if trips.is_empty() {
         main.push_str("<p class=\"lead\">No trips to show yet.</p>");
     } else {

@@ -55,7 +55,7 @@ fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .filter_map(|item| item.trim().parse::<IpAddr>().ok())
-        .last();
+        .next_back();
     match forwarded {
         Some(forwarded) if behind_proxy => Some(forwarded),
         _ => peer,

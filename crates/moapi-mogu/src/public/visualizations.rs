@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::store::{self, DailyViews, VISUALIZATION_SPEC};
 use crate::trip::wire::ValidationErrors;
-use crate::trip::{path_trip_id, trip_not_found};
+use crate::trip::{list_request, path_trip_id, trip_not_found};
 
 /// Views of a trip's public page.
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,9 +97,7 @@ pub async fn get_trip_visualizations(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<TripVisualizations>, MoguError> {
     let trip_id = path_trip_id(path)?;
-    let Query(params) =
-        query.map_err(|rejection| MoguError::invalid("query", rejection.body_text()))?;
-    let request = moapi_core::query::parse(&params, &VISUALIZATION_SPEC)?;
+    let request = list_request(query, &VISUALIZATION_SPEC)?;
     if !store::account_has_trip(&state.db, principal.account_id, trip_id).await? {
         return Err(trip_not_found());
     }

@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::query::{ListRequest, ListSpec};
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
 
@@ -42,6 +43,16 @@ pub fn new_trip(request: TripCreateRequest) -> Result<store::NewTrip, MoguError>
 pub(crate) fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
     let segment = path.map(|Path(segment)| segment).unwrap_or_default();
     input::trip_id(&segment)
+}
+
+/// A list's query string read in MOGU's list language against `spec`.
+pub(crate) fn list_request(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    spec: &ListSpec,
+) -> Result<ListRequest, MoguError> {
+    let Query(params) =
+        query.map_err(|rejection| MoguError::invalid("query", rejection.body_text()))?;
+    moapi_core::query::parse(&params, spec)
 }
 
 async fn find_trip(
@@ -82,9 +93,7 @@ pub async fn list_trips(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PaginatedTrips>, MoguError> {
-    let Query(params) =
-        query.map_err(|rejection| MoguError::invalid("query", rejection.body_text()))?;
-    let request = moapi_core::query::parse(&params, &store::LIST_SPEC)?;
+    let request = list_request(query, &store::LIST_SPEC)?;
     let (trips, total_count) = store::list_trips(&state.db, principal.account_id, &request).await?;
     let items = trips.into_iter().map(TripListItem::from).collect();
     Ok(Json(request.envelope(items, total_count).into()))

@@ -61,6 +61,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        trip::config::get_trip_config,
+        trip::config::update_trip_config,
+        trip::visibility::set_trip_visibility,
         public::visualizations::get_trip_visualizations,
     ),
     modifiers(&BearerAuth),
@@ -111,7 +114,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 6);
+        assert_eq!(served, 9);
         assert!(document
             .components
             .unwrap()

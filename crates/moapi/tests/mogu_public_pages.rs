@@ -44,9 +44,8 @@ const DAY_TITLES: [&str; 3] = [
     "Farewell in Montmartre",
 ];
 
-/// Creates a trip of agent `agent` with `fields` (public unless they say otherwise) and stores
-/// `config` as its TripConfig, as the config API would. Returns the trip.
-async fn trip_with_config(app: &TestApp, agent: usize, fields: Value, config: &Value) -> Value {
+/// Creates a trip of agent `agent` with `fields`, public unless they say otherwise.
+async fn new_trip(app: &TestApp, agent: usize, fields: Value) -> Value {
     let mut body = json!({"isPublic": true, "dateStart": "2025-07-15T00:00:00.000Z",
                           "dateFinish": "2025-07-17T00:00:00.000Z", "duration": 3, "countries": ["FRA"]});
     body.as_object_mut()
@@ -54,16 +53,42 @@ async fn trip_with_config(app: &TestApp, agent: usize, fields: Value, config: &V
         .extend(fields.as_object().unwrap().clone());
     let reply = app.create_trip(&app.mogu_auth(agent), body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body
+}
+
+/// Like [`new_trip`], then gives the trip `config` through `PATCH /trips/{tripId}/config`.
+async fn trip_with_config(app: &TestApp, agent: usize, fields: Value, config: &Value) -> Value {
+    let trip = new_trip(app, agent, fields).await;
+    let reply = app
+        .send(
+            app.client
+                .patch(app.url(&format!("/trips/{}/config", trip["id"])))
+                .header("authorization", app.mogu_auth(agent))
+                .json(config),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    trip
+}
+
+/// Stores `config` (blocks and contact) as the trip's config straight into the database, as
+/// no client could: content the config API would refuse, to test the page's own defences.
+async fn store_raw_config(app: &TestApp, trip: &Value, config: &Value) {
+    let mut document = json!({"blocks": [], "contact": {}, "slider": [], "theme": {},
+        "settings": {"canDownloadPdf": true, "canCreateCopy": false, "hasExpiration": false}});
+    document
+        .as_object_mut()
+        .unwrap()
+        .extend(config.as_object().unwrap().clone());
     sqlx::query(
         "INSERT INTO mogu_trip_configs (trip_id, revision, config, updated_at) VALUES ($1, 1, $2, $3)",
     )
-    .bind(reply.body["id"].as_i64().unwrap())
-    .bind(config.to_string())
+    .bind(trip["id"].as_i64().unwrap())
+    .bind(document.to_string())
     .bind(now_micros())
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    reply.body
 }
 
 fn page_path(trip: &Value) -> String {
@@ -479,13 +504,27 @@ async fn private_unknown_and_expired_trips_are_not_shown() {
     let patched = app
         .send(
             app.client
-                .patch(app.url(&format!("/trips/{}", private["id"])))
+                .patch(app.url(&format!("/trips/{}/visibility", private["id"])))
                 .header("authorization", app.mogu_auth(0))
                 .json(&json!({"isPublic": true})),
         )
         .await;
     assert_eq!(patched.status, 200);
     assert_eq!(visit(&app, &page_path(&private), "Phone").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_trip_without_a_config_shows_its_agent_as_contact() {
+    let app = common::spawn().await;
+    let trip = new_trip(&app, 0, json!({"title": "Quick Quote"})).await;
+    let page = visit(&app, &page_path(&trip), "Phone").await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("<h1>Quick Quote</h1>"));
+    assert!(page.html.contains("Agent A1") && page.html.contains("mailto:a1@a.example"));
+    assert!(
+        page.html.contains("<span>Account A</span>"),
+        "the account names the top bar"
+    );
 }
 
 #[tokio::test]
@@ -541,13 +580,13 @@ async fn hostile_content_is_escaped_or_sanitised() {
         ],
         "contact": {"agentName": "</p><script>alert('contact')</script>", "web": "javascript:alert(5)", "visible": true}
     });
-    let trip = trip_with_config(
+    let trip = new_trip(
         &app,
         0,
         json!({"title": "<script>alert('trip')</script>", "seoDescription": "\"><script>alert('seo')</script>"}),
-        &config,
     )
     .await;
+    store_raw_config(&app, &trip, &config).await;
     let page = visit(&app, &page_path(&trip), "Phone").await;
     assert_eq!(page.status, 200);
     let lower = page.html.to_lowercase();

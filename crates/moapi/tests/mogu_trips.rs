@@ -416,7 +416,7 @@ async fn unbuilt_mogu_operations_answer_501_and_unknown_paths_404() {
     let reply = app
         .send(
             app.client
-                .get(app.url("/trips/1/config"))
+                .get(app.url("/catalogs/1/trips"))
                 .header("authorization", &auth),
         )
         .await;

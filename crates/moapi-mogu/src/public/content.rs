@@ -1,6 +1,6 @@
-//! A trip's config (the TripConfig JSON) as page content: the block tree rendered from its
+//! A trip's config (its TripConfig) as page content: the block tree rendered from its
 //! top-level blocks down through `children` in order, the slider images and the contact card.
-//! Reading is lenient — a stored config is shown as well as it can be: hidden blocks and their
+//! Rendering is lenient — a stored config is shown as well as it can be: hidden blocks and their
 //! subtrees are left out, unknown block types are skipped, a block reached twice (a cycle) or
 //! too deep is not repeated, and only absolute web URLs become images or links.
 
@@ -10,34 +10,15 @@ use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value};
 
 use super::html::{escape, push, rich_text, web_url};
+use crate::trip::config::{Block, TripConfig};
 
 /// Nesting deeper than this is not rendered (the builder nests a few levels at most).
 const MAX_DEPTH: usize = 24;
 
-struct Block {
-    kind: String,
-    children: Vec<String>,
-    is_top_level: bool,
-    hidden: bool,
-    content: Map<String, Value>,
-}
-
-/// What a config gives a trip's page.
-#[derive(Default)]
-pub struct TripContent {
-    blocks: Vec<Block>,
-    by_id: HashMap<String, usize>,
-    contact: Map<String, Value>,
-    slider: Vec<String>,
-}
-
-/// Block ids and child references as text, whether the config wrote them as strings or numbers.
-fn id_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
+/// A trip's config, indexed for rendering.
+pub struct TripContent<'a> {
+    config: &'a TripConfig,
+    by_id: HashMap<&'a str, usize>,
 }
 
 /// A non-blank string member, trimmed.
@@ -49,74 +30,36 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
         .filter(|text| !text.is_empty())
 }
 
-fn object(value: Option<&Value>) -> Map<String, Value> {
-    match value {
-        Some(Value::Object(object)) => object.clone(),
-        _ => Map::new(),
-    }
+fn non_blank(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
 }
 
-impl TripContent {
-    /// Reads a stored config; a trip without one (or with unreadable JSON) has no content.
-    pub fn parse(config: Option<&str>) -> TripContent {
-        let Some(config) = config else {
-            return TripContent::default();
-        };
-        let config: Value = match serde_json::from_str(config) {
-            Ok(config) => config,
-            Err(err) => {
-                tracing::warn!(error = %err, "a stored trip config is not JSON; page shows none");
-                return TripContent::default();
-            }
-        };
-        let mut content = TripContent {
-            contact: object(config.get("contact")),
-            slider: config
-                .get("slider")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .filter_map(web_url)
-                .map(str::to_string)
-                .collect(),
-            ..TripContent::default()
-        };
-        for block in config
-            .get("blocks")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let (Some(id), Some(kind)) = (
-                block.get("id").and_then(id_text),
-                block.get("type").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let children = block
-                .get("children")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(id_text)
-                .collect();
+static NO_CONTENT: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+fn content_of(block: &Block) -> &Map<String, Value> {
+    block.content.as_ref().unwrap_or(&NO_CONTENT)
+}
+
+impl<'a> TripContent<'a> {
+    pub fn new(config: &'a TripConfig) -> Self {
+        let mut by_id = HashMap::new();
+        for (index, block) in config.blocks.iter().enumerate() {
             // First block of an id wins; validation keeps ids unique anyway.
-            content.by_id.entry(id).or_insert(content.blocks.len());
-            content.blocks.push(Block {
-                kind: kind.to_string(),
-                children,
-                is_top_level: block.get("parent").is_none_or(Value::is_null),
-                hidden: block.get("hidden").and_then(Value::as_bool) == Some(true),
-                content: object(block.get("content")),
-            });
+            by_id.entry(block.id.as_str()).or_insert(index);
         }
-        content
+        TripContent { config, by_id }
     }
 
     /// The slider's images (web URLs only).
-    pub fn slider(&self) -> &[String] {
-        &self.slider
+    pub fn slider(&self) -> Vec<&'a str> {
+        let config: &'a TripConfig = self.config;
+        config
+            .slider
+            .iter()
+            .filter_map(|url| web_url(url))
+            .collect()
     }
 
     /// The block tree as HTML. `first_day` (the trip's start) dates the itinerary's days that
@@ -128,8 +71,8 @@ impl TripContent {
             seen: HashSet::new(),
             html: String::new(),
         };
-        for (index, block) in self.blocks.iter().enumerate() {
-            if block.is_top_level {
+        for (index, block) in self.config.blocks.iter().enumerate() {
+            if block.parent.is_none() {
                 renderer.block(index, 2, 0);
             }
         }
@@ -137,48 +80,49 @@ impl TripContent {
     }
 
     fn contact_hidden(&self) -> bool {
-        self.contact.get("visible").and_then(Value::as_bool) == Some(false)
+        self.config.contact.visible == Some(false)
     }
 
     /// The agency's name for the page's top bar, unless the contact is hidden.
     pub fn brand_name(&self) -> Option<&str> {
         (!self.contact_hidden())
-            .then(|| text(&self.contact, "agencyName"))
+            .then(|| non_blank(&self.config.contact.agency_name))
             .flatten()
     }
 
     /// The contact card, unless the config hides it (`visible: false`) or it says nothing.
     pub fn render_contact(&self) -> String {
-        let contact = &self.contact;
+        let contact = &self.config.contact;
         if self.contact_hidden() {
             return String::new();
         }
         let mut lines = String::new();
-        let name = text(contact, "agentName").or(text(contact, "agencyName"));
-        if let Some(name) = name {
+        let agent = non_blank(&contact.agent_name);
+        let agency = non_blank(&contact.agency_name);
+        if let Some(name) = agent.or(agency) {
             push(
                 &mut lines,
                 format_args!("<p class=\"name\">{}</p>", escape(name)),
             );
         }
-        if let (Some(_), Some(agency)) = (text(contact, "agentName"), text(contact, "agencyName")) {
+        if let (Some(_), Some(agency)) = (agent, agency) {
             push(
                 &mut lines,
                 format_args!("<p class=\"agency\">{}</p>", escape(agency)),
             );
         }
-        if let Some(description) = text(contact, "description") {
+        if let Some(description) = non_blank(&contact.description) {
             push(&mut lines, format_args!("<p>{}</p>", escape(description)));
         }
         let mut links = String::new();
-        if let Some(email) = text(contact, "email").filter(|email| email.contains('@')) {
+        if let Some(email) = non_blank(&contact.email).filter(|email| email.contains('@')) {
             let email = escape(email);
             push(
                 &mut links,
                 format_args!("<li><a href=\"mailto:{email}\">{email}</a></li>"),
             );
         }
-        if let Some(phone) = text(contact, "phoneNumber") {
+        if let Some(phone) = non_blank(&contact.phone_number) {
             let dial: String = phone
                 .chars()
                 .filter(|c| c.is_ascii_digit() || *c == '+')
@@ -188,20 +132,20 @@ impl TripContent {
                 format_args!("<li><a href=\"tel:{dial}\">{}</a></li>", escape(phone)),
             );
         }
-        if let Some(web) = text(contact, "web").and_then(web_url) {
+        if let Some(web) = non_blank(&contact.web).and_then(web_url) {
             let web = escape(web);
             push(
                 &mut links,
                 format_args!("<li><a href=\"{web}\" rel=\"noopener noreferrer\">{web}</a></li>"),
             );
         }
-        if let Some(address) = text(contact, "address") {
+        if let Some(address) = non_blank(&contact.address) {
             push(&mut links, format_args!("<li>{}</li>", escape(address)));
         }
         if lines.is_empty() && links.is_empty() {
             return String::new();
         }
-        let picture = text(contact, "pictureUrl")
+        let picture = non_blank(&contact.picture_url)
             .and_then(web_url)
             .map(|url| format!("<img class=\"avatar\" src=\"{}\" alt=\"\">", escape(url)))
             .unwrap_or_default();
@@ -213,7 +157,7 @@ impl TripContent {
 }
 
 struct Renderer<'a> {
-    content: &'a TripContent,
+    content: &'a TripContent<'a>,
     first_day: Option<NaiveDate>,
     /// Blocks already rendered: a cycle or a block listed twice shows once.
     seen: HashSet<usize>,
@@ -223,15 +167,15 @@ struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     fn children(&mut self, block: &'a Block, level: usize, depth: usize) {
         for child in &block.children {
-            if let Some(&index) = self.content.by_id.get(child) {
+            if let Some(&index) = self.content.by_id.get(child.as_str()) {
                 self.block(index, level, depth + 1);
             }
         }
     }
 
     fn visible(&mut self, index: usize, depth: usize) -> Option<&'a Block> {
-        let content: &'a TripContent = self.content;
-        let block = &content.blocks[index];
+        let config: &'a TripConfig = self.content.config;
+        let block = &config.blocks[index];
         (depth <= MAX_DEPTH && !block.hidden && self.seen.insert(index)).then_some(block)
     }
 
@@ -240,8 +184,8 @@ impl<'a> Renderer<'a> {
             return;
         };
         let level = level.min(6);
-        let title = text(&block.content, "title");
-        match block.kind.as_str() {
+        let title = text(content_of(block), "title");
+        match block.block_type.as_str() {
             "itinerary" => {
                 let title = escape(title.unwrap_or("Itinerary"));
                 push(
@@ -255,7 +199,11 @@ impl<'a> Renderer<'a> {
             }
             // A day outside an itinerary is shown as a plain section.
             "itineraryDay" | "group" | "box" => {
-                let class = if block.kind == "box" { "box" } else { "group" };
+                let class = if block.block_type == "box" {
+                    "box"
+                } else {
+                    "group"
+                };
                 push(&mut self.html, format_args!("<div class=\"{class}\">"));
                 if let Some(title) = title {
                     push(
@@ -284,7 +232,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             "text" => {
-                if let Some(html) = text(&block.content, "text") {
+                if let Some(html) = text(content_of(block), "text") {
                     push(
                         &mut self.html,
                         format_args!("<div class=\"text\">{}</div>", rich_text(html)),
@@ -300,10 +248,10 @@ impl<'a> Renderer<'a> {
     fn days(&mut self, itinerary: &'a Block, level: usize, depth: usize) {
         let mut number = 0;
         for child in &itinerary.children {
-            let Some(&index) = self.content.by_id.get(child) else {
+            let Some(&index) = self.content.by_id.get(child.as_str()) else {
                 continue;
             };
-            if self.content.blocks[index].kind != "itineraryDay" {
+            if self.content.config.blocks[index].block_type != "itineraryDay" {
                 self.html.push_str("<li class=\"aside\">");
                 self.block(index, level, depth + 1);
                 self.html.push_str("</li>");
@@ -313,10 +261,10 @@ impl<'a> Renderer<'a> {
                 continue;
             };
             number += 1;
-            let title = text(&day.content, "title")
+            let title = text(content_of(day), "title")
                 .map(escape)
                 .unwrap_or_else(|| format!("Day {number}"));
-            let date = text(&day.content, "date")
+            let date = text(content_of(day), "date")
                 .and_then(|date| NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d").ok())
                 .or_else(|| self.first_day?.checked_add_days(Days::new(number - 1)))
                 .map(|date| {
@@ -341,8 +289,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn gallery(&mut self, block: &Block) {
-        let images: Vec<String> = block
-            .content
+        let images: Vec<String> = content_of(block)
             .get("images")
             .and_then(Value::as_array)
             .into_iter()
@@ -374,13 +321,24 @@ impl<'a> Renderer<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn render(config: Value) -> String {
-        TripContent::parse(Some(&config.to_string()))
-            .render_blocks(NaiveDate::from_ymd_opt(2025, 7, 15))
+    /// A TripConfig with `members` over an empty default.
+    pub fn config(members: Value) -> TripConfig {
+        let mut config = json!({"version": "1.0.0+1", "blocks": [], "contact": {},
+            "updatedAt": "2025-01-20T14:45:00.000Z",
+            "settings": {"canDownloadPdf": true, "canCreateCopy": false, "hasExpiration": false}});
+        config
+            .as_object_mut()
+            .unwrap()
+            .extend(members.as_object().unwrap().clone());
+        serde_json::from_value(config).unwrap()
+    }
+
+    fn render(members: Value) -> String {
+        TripContent::new(&config(members)).render_blocks(NaiveDate::from_ymd_opt(2025, 7, 15))
     }
 
     #[test]
@@ -408,12 +366,12 @@ mod tests {
     #[test]
     fn hidden_unknown_cyclic_and_dangling_blocks_are_skipped() {
         let html = render(json!({"blocks": [
-            {"id": 1, "type": "group", "children": [2, 3, "missing"], "content": {"title": "G"}},
-            {"id": 2, "type": "text", "parent": 1, "hidden": true, "content": {"text": "secret"}},
-            {"id": 3, "type": "box", "parent": 1, "children": [1, 4]},
-            {"id": 4, "type": "form", "parent": 3, "content": {"title": "Lead form"}},
-            {"id": 5, "type": "dropdown", "children": [6], "content": {"title": "FAQ"}},
-            {"id": 6, "type": "title", "parent": 5, "content": {"title": "Visa <needed>?"}},
+            {"id": "1", "type": "group", "children": ["2", "3", "missing"], "content": {"title": "G"}},
+            {"id": "2", "type": "text", "parent": "1", "hidden": true, "content": {"text": "secret"}},
+            {"id": "3", "type": "box", "parent": "1", "children": ["1", "4"]},
+            {"id": "4", "type": "form", "parent": "3", "content": {"title": "Lead form"}},
+            {"id": "5", "type": "dropdown", "children": ["6"], "content": {"title": "FAQ"}},
+            {"id": "6", "type": "title", "parent": "5", "content": {"title": "Visa <needed>?"}},
         ]}));
         assert!(
             !html.contains("secret") && !html.contains("Lead form"),
@@ -444,20 +402,20 @@ mod tests {
     fn the_contact_shows_unless_hidden() {
         let contact = json!({"agentName": "Ann <Lee>", "agencyName": "Dreams", "email": "a@d.example",
                              "phoneNumber": "+33 1 23", "web": "javascript:x", "visible": true});
-        let shown =
-            TripContent::parse(Some(&json!({"contact": contact}).to_string())).render_contact();
+        let shown = config(json!({"contact": contact}));
+        let shown = TripContent::new(&shown);
+        let card = shown.render_contact();
         assert!(
-            shown.contains("Ann &lt;Lee&gt;") && shown.contains("tel:+33123"),
-            "{shown}"
+            card.contains("Ann &lt;Lee&gt;") && card.contains("tel:+33123"),
+            "{card}"
         );
-        assert!(!shown.contains("javascript"));
+        assert!(!card.contains("javascript"));
+        assert_eq!(shown.brand_name(), Some("Dreams"));
         let mut hidden = contact.clone();
         hidden["visible"] = json!(false);
-        assert_eq!(
-            TripContent::parse(Some(&json!({"contact": hidden}).to_string())).render_contact(),
-            ""
-        );
-        assert_eq!(TripContent::parse(None).render_contact(), "");
-        assert_eq!(TripContent::parse(Some("not json")).render_blocks(None), "");
+        let hidden = config(json!({"contact": hidden}));
+        assert_eq!(TripContent::new(&hidden).render_contact(), "");
+        assert_eq!(TripContent::new(&hidden).brand_name(), None);
+        assert_eq!(TripContent::new(&config(json!({}))).render_contact(), "");
     }
 }

@@ -122,7 +122,7 @@ async fn trip_page(
     let Ok(Path(slug)) = path else {
         return not_found(embed);
     };
-    let (trip, config) = match store::find_public_trip(&state.db, &slug).await {
+    let trip = match store::find_public_trip(&state.db, &slug).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(embed),
         Err(err) => return unavailable(err, embed),
@@ -146,12 +146,14 @@ async fn trip_page(
             tracing::warn!(error = %err, trip_id = trip.id, "page view not recorded");
         }
     }
-    let content = TripContent::parse(config.as_deref());
-    html(
-        StatusCode::OK,
-        page::trip_page(&trip, &content, embed),
-        embed,
-    )
+    let config = match store::trip_config(&state.db, trip.id).await {
+        Ok(Some(config)) => config,
+        // Deleted since it was read.
+        Ok(None) => return not_found(embed),
+        Err(err) => return unavailable(err, embed),
+    };
+    let page = page::trip_page(&trip, &TripContent::new(&config), embed);
+    html(StatusCode::OK, page, embed)
 }
 
 async fn catalog_page(

@@ -213,7 +213,7 @@ pub fn trip_page(trip: &StoredTrip, content: &TripContent, embed: bool) -> Strin
         .cover_image
         .as_deref()
         .and_then(web_url)
-        .or(slider.first().map(String::as_str));
+        .or(slider.first().copied());
     let logo = fields.logo.as_deref().and_then(web_url);
     let mut main = String::new();
     if let Some(cover) = cover {
@@ -233,7 +233,7 @@ pub fn trip_page(trip: &StoredTrip, content: &TripContent, embed: bool) -> Strin
     ));
     let more_images: Vec<String> = slider
         .iter()
-        .filter(|url| Some(url.as_str()) != cover)
+        .filter(|url| Some(**url) != cover)
         .map(|url| format!("<img src=\"{}\" alt=\"\" loading=\"lazy\">", escape(url)))
         .collect();
     if !more_images.is_empty() {
@@ -350,7 +350,9 @@ pub fn missing_page(heading: &str, message: &str, embed: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::public::content::tests::config;
     use crate::trip::store::NewTrip;
+    use serde_json::json;
 
     fn trip(title: &str) -> StoredTrip {
         StoredTrip {
@@ -375,7 +377,11 @@ mod tests {
 
     #[test]
     fn a_trip_page_shows_its_facts_and_escapes_its_title() {
-        let html = trip_page(&trip("<b>Paris</b>"), &TripContent::parse(None), false);
+        let html = trip_page(
+            &trip("<b>Paris</b>"),
+            &TripContent::new(&config(json!({}))),
+            false,
+        );
         assert!(html.starts_with("<!doctype html>"));
         assert!(html.contains("<h1>&lt;b&gt;Paris&lt;/b&gt;</h1>"));
         assert!(
@@ -388,7 +394,7 @@ mod tests {
 
     #[test]
     fn embedded_pages_have_no_chrome() {
-        let html = trip_page(&trip("Paris"), &TripContent::parse(None), true);
+        let html = trip_page(&trip("Paris"), &TripContent::new(&config(json!({}))), true);
         assert!(html.contains("<body class=\"embed\">"));
         assert!(!html.contains("class=\"bar\"") && !html.contains("<footer"));
     }

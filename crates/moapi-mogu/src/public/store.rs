@@ -8,6 +8,7 @@ use moapi_core::Db;
 use rand::RngCore;
 use sea_query::{Alias, Asterisk, Expr, Func, Iden, Order, Query, SimpleExpr};
 
+use crate::trip::config::{self, TripConfig};
 use crate::trip::store::{select_public_trips, StoredTrip};
 
 #[derive(Iden)]
@@ -35,25 +36,19 @@ enum MoguTripViews {
     LastViewedAt,
 }
 
-/// The public trip with this slug (expired or not) and its config JSON, if it has one.
-pub async fn find_public_trip(
-    db: &Db,
-    slug: &str,
-) -> Result<Option<(StoredTrip, Option<String>)>, sqlx::Error> {
+/// The public trip with this slug, expired or not.
+pub async fn find_public_trip(db: &Db, slug: &str) -> Result<Option<StoredTrip>, sqlx::Error> {
     let select = select_public_trips()
         .and_where(Expr::col((MoguTrips::Table, MoguTrips::Slug)).eq(slug))
         .to_owned();
     let (sql, values) = build(&select);
-    let trip: Option<StoredTrip> = query_as_with(&sql, values)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(trip) = trip else { return Ok(None) };
-    let config: Option<(String,)> =
-        sqlx::query_as("SELECT config FROM mogu_trip_configs WHERE trip_id = $1")
-            .bind(trip.id)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(Some((trip, config.map(|(config,)| config))))
+    query_as_with(&sql, values).fetch_optional(db.pool()).await
+}
+
+/// The trip's config: the stored one, or the default one GET /trips/{tripId}/config shows.
+pub async fn trip_config(db: &Db, trip_id: i64) -> Result<Option<TripConfig>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    config::store::load(&mut conn, trip_id).await
 }
 
 /// A public catalog's heading.

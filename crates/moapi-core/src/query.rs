@@ -2,10 +2,15 @@
 //! parameters, validated against a per-resource whitelist and compiled to parameterised SQL
 //! through sea-query (values are always bound, never spliced).
 
-use sea_query::{Alias, Condition, Expr, Func, LikeExpr, Order, SelectStatement, SimpleExpr};
+use sea_query::{
+    Alias, Asterisk, Condition, Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
+};
 use serde::Serialize;
 use serde_json::Value as Json;
+use sqlx::any::AnyRow;
+use sqlx::FromRow;
 
+use crate::db::{build, query_as_with, Db};
 use crate::error::{MoguError, MoguValidation};
 use crate::time::parse_instant;
 
@@ -68,6 +73,33 @@ impl ListRequest {
             )
             .limit(self.page_size)
             .offset((self.page - 1) * self.page_size);
+    }
+
+    /// One page of the rows of `select` (a select over the spec's table) within `scope` that
+    /// match this request, and how many match in all.
+    pub async fn fetch_page<T>(
+        &self,
+        db: &Db,
+        spec: &ListSpec,
+        scope: Condition,
+        mut select: SelectStatement,
+    ) -> Result<(Vec<T>, i64), sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let count = Query::select()
+            .expr(Func::count(Expr::col(Asterisk)))
+            .from(Alias::new(spec.table))
+            .cond_where(scope.clone())
+            .cond_where(self.condition.clone())
+            .to_owned();
+        let (sql, values) = build(&count);
+        let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+        select.cond_where(scope);
+        self.apply(spec, &mut select);
+        let (sql, values) = build(&select);
+        let rows = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+        Ok((rows, total))
     }
 
     pub fn envelope<T>(&self, data: Vec<T>, total_count: i64) -> Paginated<T> {
@@ -409,7 +441,6 @@ fn compile_order(raw: &str, spec: &ListSpec) -> Result<(&'static str, Order), St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_query::{Asterisk, Query};
 
     const FIELDS: &[Field] = &[
         Field {

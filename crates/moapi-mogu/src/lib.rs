@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod catalog;
 pub mod public;
 pub mod reference;
 pub mod trip;
@@ -21,7 +22,10 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router()).merge(public::router())
+    Router::new()
+        .merge(trip::router())
+        .merge(catalog::router())
+        .merge(public::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -52,7 +56,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[openapi(
     info(
         title = "MOGU API (moapi)",
-        description = "Trips of a MOGU account. Send `Authorization: Bearer ak_...`. Errors \
+        description = "Trips and catalogs of a MOGU account. Send `Authorization: Bearer ak_...`. Errors \
                        answer `{\"errors\":{\"<field>\":[\"<message>\"]}}`."
     ),
     paths(
@@ -65,10 +69,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::config::update_trip_config,
         trip::visibility::set_trip_visibility,
         public::visualizations::get_trip_visualizations,
+        catalog::list_catalogs,
+        catalog::create_catalog,
+        catalog::get_catalog,
+        catalog::update_catalog,
+        catalog::delete_catalog,
+        catalog::list_catalog_trips,
+        catalog::add_catalog_trips,
+        catalog::remove_catalog_trips,
+        catalog::set_catalog_visibility,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
-    tags((name = "trips", description = "Operations for managing trips"))
+    tags(
+        (name = "trips", description = "Operations for managing trips"),
+        (name = "catalogs", description = "Operations for managing catalogs"),
+    )
 )]
 struct ApiDoc;
 
@@ -114,7 +130,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 9);
+        assert_eq!(served, 18);
         assert!(document
             .components
             .unwrap()

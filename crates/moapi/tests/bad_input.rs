@@ -72,10 +72,24 @@ async fn mogu_endpoints_refuse_bad_bodies_cleanly() {
         .create_trip(&auth, serde_json::json!({"title": "x"}))
         .await;
     let trip = format!("/trips/{}", created.body["id"]);
+    let catalog = app
+        .send(
+            app.client
+                .post(app.url("/catalogs"))
+                .header("authorization", &auth)
+                .json(&serde_json::json!({"title": "x"})),
+        )
+        .await;
+    let catalog = format!("/catalogs/{}", catalog.body["id"]);
     for (method, path) in [
         ("POST", "/trips".to_string()),
         ("DELETE", "/trips".to_string()),
         ("PATCH", trip),
+        ("POST", "/catalogs".to_string()),
+        ("PATCH", catalog.clone()),
+        ("POST", format!("{catalog}/trips")),
+        ("DELETE", format!("{catalog}/trips")),
+        ("PATCH", format!("{catalog}/visibility")),
     ] {
         assert_rejected(&app, method, &path, &auth, false).await;
     }
@@ -109,6 +123,10 @@ async fn bad_ids_and_query_strings_are_client_errors() {
         "/trips?page=%FF",
         "/trips?filters=%7B%7B",
         "/trips?pageSize=1e3",
+        "/catalogs/0",
+        "/catalogs/99999999999999999999/trips",
+        "/catalogs?orderBy=%7B%7B",
+        "/catalogs?filters=%5B%7B%22field%22%3A%22filters%22%7D%5D",
     ] {
         let reply = app
             .send(app.client.get(app.url(path)).header("authorization", &mogu))

@@ -59,15 +59,16 @@ async fn new_trip(app: &TestApp, agent: usize, fields: Value) -> Value {
 /// Like [`new_trip`], then gives the trip `config` through `PATCH /trips/{tripId}/config`.
 async fn trip_with_config(app: &TestApp, agent: usize, fields: Value, config: &Value) -> Value {
     let trip = new_trip(app, agent, fields).await;
-    let reply = app
-        .send(
-            app.client
-                .patch(app.url(&format!("/trips/{}/config", trip["id"])))
-                .header("authorization", app.mogu_auth(agent))
-                .json(config),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
+    let path = format!("/trips/{}/config", trip["id"]);
+    mogu_call(
+        app,
+        agent,
+        reqwest::Method::PATCH,
+        &path,
+        config.clone(),
+        200,
+    )
+    .await;
     trip
 }
 
@@ -501,15 +502,9 @@ async fn private_unknown_and_expired_trips_are_not_shown() {
         );
     }
     // Made public, the private trip is reachable.
-    let patched = app
-        .send(
-            app.client
-                .patch(app.url(&format!("/trips/{}/visibility", private["id"])))
-                .header("authorization", app.mogu_auth(0))
-                .json(&json!({"isPublic": true})),
-        )
-        .await;
-    assert_eq!(patched.status, 200);
+    let path = format!("/trips/{}/visibility", private["id"]);
+    let body = json!({"isPublic": true});
+    mogu_call(&app, 0, reqwest::Method::PATCH, &path, body, 200).await;
     assert_eq!(visit(&app, &page_path(&private), "Phone").await.status, 200);
 }
 
@@ -617,36 +612,37 @@ async fn hostile_content_is_escaped_or_sanitised() {
 // ---------------------------------------------------------------------------------------------
 // Catalogs
 
-async fn insert_catalog(
+/// Sends `body` to the MOGU API as agent `agent` and expects `status`.
+async fn mogu_call(
     app: &TestApp,
     agent: usize,
-    title: &str,
-    public: bool,
-    trips: &[&Value],
-) -> i64 {
-    let now = now_micros();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO mogu_catalogs (account_id, title, description, is_public, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(app.seed.mogu[agent].account_id)
-    .bind(title)
-    .bind("Our <best> trips")
-    .bind(i64::from(public))
-    .bind(now)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap();
-    for (position, trip) in trips.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO mogu_catalog_trips (catalog_id, trip_id, added_at) VALUES ($1, $2, $3)",
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+    status: u16,
+) -> Value {
+    let reply = app
+        .send(
+            app.client
+                .request(method, app.url(path))
+                .header("authorization", app.mogu_auth(agent))
+                .json(&body),
         )
-        .bind(id)
-        .bind(trip["id"].as_i64().unwrap())
-        .bind(now + position as i64)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+        .await;
+    assert_eq!(reply.status, status, "{path}: {}", reply.text);
+    reply.body
+}
+
+/// Creates a catalog holding `trips` through the catalog API, made public if `public`.
+async fn new_catalog(app: &TestApp, title: &str, public: bool, trips: &[&Value]) -> i64 {
+    let trip_ids: Vec<&Value> = trips.iter().map(|trip| &trip["id"]).collect();
+    let body = json!({"title": title, "description": "Our <best> trips", "tripIds": trip_ids});
+    let catalog = mogu_call(app, 0, reqwest::Method::POST, "/catalogs", body, 201).await;
+    let id = catalog["id"].as_i64().unwrap();
+    if public {
+        let path = format!("/catalogs/{id}/visibility");
+        let body = json!({"isPublic": true});
+        mogu_call(app, 0, reqwest::Method::PATCH, &path, body, 200).await;
     }
     id
 }
@@ -655,6 +651,7 @@ async fn insert_catalog(
 async fn a_public_catalog_lists_its_public_trips() {
     let app = common::spawn().await;
     let config = json!({"blocks": []});
+    let added_last = trip_with_config(&app, 0, json!({"title": "Loire Castles"}), &config).await;
     let shown = trip_with_config(
         &app,
         0,
@@ -662,7 +659,6 @@ async fn a_public_catalog_lists_its_public_trips() {
         &config,
     )
     .await;
-    let also_shown = trip_with_config(&app, 0, json!({"title": "Loire Castles"}), &config).await;
     let private = trip_with_config(
         &app,
         0,
@@ -677,14 +673,10 @@ async fn a_public_catalog_lists_its_public_trips() {
         &config,
     )
     .await;
-    let catalog = insert_catalog(
-        &app,
-        0,
-        "European Tours",
-        true,
-        &[&shown, &private, &expired, &also_shown],
-    )
-    .await;
+    let catalog = new_catalog(&app, "European Tours", true, &[&shown, &private, &expired]).await;
+    let path = format!("/catalogs/{catalog}/trips");
+    let body = json!({"tripIds": [added_last["id"]]});
+    mogu_call(&app, 0, reqwest::Method::POST, &path, body, 200).await;
 
     let page = visit(&app, &format!("/p/catalogs/{catalog}"), "Phone").await;
     assert_eq!(page.status, 200, "{}", page.html);
@@ -698,7 +690,7 @@ async fn a_public_catalog_lists_its_public_trips() {
         .expect("the public trip's card");
     let second = page
         .html
-        .find(&format!("href=\"{}\"", page_path(&also_shown)))
+        .find(&format!("href=\"{}\"", page_path(&added_last)))
         .expect("the second card");
     assert!(first < second, "cards in the order the trips were added");
     assert!(page.html.contains("src=\"https://img.example/paris.jpg\""));
@@ -713,7 +705,7 @@ async fn a_public_catalog_lists_its_public_trips() {
         .header("content-security-policy")
         .contains("frame-ancestors *"));
 
-    let private_catalog = insert_catalog(&app, 0, "Internal", false, &[&shown]).await;
+    let private_catalog = new_catalog(&app, "Internal", false, &[&shown]).await;
     for path in [
         format!("/p/catalogs/{private_catalog}"),
         "/p/catalogs/999999".to_string(),

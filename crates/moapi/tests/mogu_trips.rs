@@ -407,7 +407,7 @@ async fn unbuilt_mogu_operations_answer_501_and_unknown_paths_404() {
     let reply = app
         .send(
             app.client
-                .get(app.url("/catalogs"))
+                .post(app.url("/ai/trips/from-document"))
                 .header("authorization", &auth),
         )
         .await;
@@ -416,7 +416,7 @@ async fn unbuilt_mogu_operations_answer_501_and_unknown_paths_404() {
     let reply = app
         .send(
             app.client
-                .get(app.url("/catalogs/1/trips"))
+                .get(app.url("/ai/trips/1c2c38f3-e596-463e-9f62-75c7c3602770/status"))
                 .header("authorization", &auth),
         )
         .await;

@@ -3,6 +3,10 @@
 //! value, null clears a nullable field and is refused elsewhere, and text is trimmed (blank
 //! optional text counts as null).
 
+use std::ops::RangeInclusive;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use moapi_core::error::MoguValidation;
 use moapi_core::time::parse_instant;
 use moapi_core::MoguError;
@@ -18,11 +22,11 @@ const URL_MAX_CHARS: usize = 2048;
 const MAX_DELETED_TRIPS: usize = 100;
 
 const TITLE_REQUIRED: &str = "title is required";
-const NOT_A_STRING: &str = "must be a string";
+pub(crate) const NOT_A_STRING: &str = "must be a string";
 const NOT_A_DATE: &str =
     "must be an ISO-8601 date-time with a time zone, such as 2025-07-15T00:00:00.000Z";
-const NOT_A_URL: &str = "must be an absolute http or https URL";
-const NOT_A_FLAG: &str = "must be true or false";
+pub(crate) const NOT_A_URL: &str = "must be an absolute http or https URL";
+pub(crate) const NOT_A_FLAG: &str = "must be true or false";
 const NOT_COUNTRIES: &str = "must be an array of ISO 3166-1 alpha-3 country codes";
 const NOT_TRIP_IDS: &str = "must be an array of 1 to 100 positive integer trip ids";
 const DURATION_RANGE: &str = "must be an integer between 0 and 3650";
@@ -30,18 +34,7 @@ const DURATION_RANGE: &str = "must be an integer between 0 and 3650";
 /// Applies `request` to `trip`, checking each field and then the fields together.
 pub fn apply_changes(request: TripUpdateRequest, mut trip: NewTrip) -> Result<NewTrip, MoguError> {
     let mut errors = MoguValidation::default();
-    // Only a create starts without a title, so only a create may miss one.
-    if request.title == BodyField::Absent && trip.title.is_empty() {
-        errors.add("title", TITLE_REQUIRED);
-    }
-    merge(
-        &mut errors,
-        "title",
-        request.title,
-        NOT_A_STRING,
-        &mut trip.title,
-        title,
-    );
+    merge_title(&mut errors, request.title, &mut trip.title);
     merge(
         &mut errors,
         "duration",
@@ -134,10 +127,23 @@ pub fn apply_changes(request: TripUpdateRequest, mut trip: NewTrip) -> Result<Ne
     Ok(trip)
 }
 
+/// Applies a `title` body field to `current`. Only a create starts without a title, so only a
+/// create may miss one.
+pub(crate) fn merge_title(
+    errors: &mut MoguValidation,
+    field: BodyField<String>,
+    current: &mut String,
+) {
+    if field == BodyField::Absent && current.is_empty() {
+        errors.add("title", TITLE_REQUIRED);
+    }
+    merge(errors, "title", field, NOT_A_STRING, current, title);
+}
+
 /// Applies one body field to `current`: absent keeps it; null (as `None`) and values go
 /// through `parse`; a value of the wrong JSON type is reported as `wrong_type`. Returns
 /// whether the field was acceptable.
-fn merge<T, U>(
+pub(crate) fn merge<T, U>(
     errors: &mut MoguValidation,
     name: &str,
     field: BodyField<T>,
@@ -193,10 +199,18 @@ fn instant(value: Option<String>) -> Result<Option<i64>, String> {
 }
 
 fn seo_description(value: Option<String>) -> Result<Option<String>, String> {
+    optional_text(value, SEO_DESCRIPTION_MAX_CHARS)
+}
+
+/// Optional text of at most `max_chars` characters once trimmed; blank text is `None`.
+pub(crate) fn optional_text(
+    value: Option<String>,
+    max_chars: usize,
+) -> Result<Option<String>, String> {
     match non_blank(value) {
-        Some(text) if text.chars().count() > SEO_DESCRIPTION_MAX_CHARS => Err(format!(
-            "must be at most {SEO_DESCRIPTION_MAX_CHARS} characters"
-        )),
+        Some(text) if text.chars().count() > max_chars => {
+            Err(format!("must be at most {max_chars} characters"))
+        }
         text => Ok(text),
     }
 }
@@ -205,7 +219,7 @@ fn country_list(value: Option<Vec<String>>) -> Result<Vec<String>, String> {
     value.map_or_else(|| Err(NOT_COUNTRIES.into()), countries::normalise)
 }
 
-fn web_url(value: Option<String>) -> Result<Option<String>, String> {
+pub(crate) fn web_url(value: Option<String>) -> Result<Option<String>, String> {
     match non_blank(value) {
         Some(url) if !is_web_url(&url) => Err(NOT_A_URL.into()),
         url => Ok(url),
@@ -231,28 +245,47 @@ pub(crate) fn is_web_url(url: &str) -> bool {
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn flag(value: Option<bool>) -> Result<bool, String> {
+pub(crate) fn flag(value: Option<bool>) -> Result<bool, String> {
     value.ok_or_else(|| NOT_A_FLAG.into())
 }
 
-/// A `tripId` path segment: a positive integer.
-pub fn trip_id(segment: &str) -> Result<i64, MoguError> {
+/// A path segment holding the ID `name`: a positive integer.
+fn positive_id(name: &str, segment: &str) -> Result<i64, MoguError> {
     segment
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| MoguError::invalid("tripId", "must be a positive integer"))
+        .ok_or_else(|| MoguError::invalid(name, "must be a positive integer"))
+}
+
+/// The ID path parameter `name`, read as text so that a bad one gets MOGU's error body.
+pub(crate) fn path_id(
+    name: &str,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<i64, MoguError> {
+    let segment = path.map(|Path(segment)| segment).unwrap_or_default();
+    positive_id(name, &segment)
 }
 
 /// The trips a delete names: 1 to 100 positive IDs, de-duplicated in order.
 pub fn trips_to_delete(request: DeleteTripsRequest) -> Result<Vec<i64>, MoguError> {
-    let ids = match request.trip_id {
+    trip_id_list(request.trip_id, 1..=MAX_DELETED_TRIPS)
+        .ok_or_else(|| MoguError::invalid("tripId", NOT_TRIP_IDS))
+}
+
+/// The trip IDs of a body field (a list or a single ID), de-duplicated in order; `None` unless
+/// it holds between `count` IDs, all positive.
+pub(crate) fn trip_id_list(
+    field: BodyField<TripIds>,
+    count: RangeInclusive<usize>,
+) -> Option<Vec<i64>> {
+    let ids = match field {
         BodyField::Value(TripIds::One(id)) => vec![id],
         BodyField::Value(TripIds::Many(ids)) => ids,
-        BodyField::Absent | BodyField::Null | BodyField::Invalid => Vec::new(),
+        BodyField::Absent | BodyField::Null | BodyField::Invalid => return None,
     };
-    if ids.is_empty() || ids.len() > MAX_DELETED_TRIPS || ids.iter().any(|id| *id <= 0) {
-        return Err(MoguError::invalid("tripId", NOT_TRIP_IDS));
+    if !count.contains(&ids.len()) || ids.iter().any(|id| *id <= 0) {
+        return None;
     }
     let mut distinct = Vec::with_capacity(ids.len());
     for id in ids {
@@ -260,7 +293,7 @@ pub fn trips_to_delete(request: DeleteTripsRequest) -> Result<Vec<i64>, MoguErro
             distinct.push(id);
         }
     }
-    Ok(distinct)
+    Some(distinct)
 }
 
 #[cfg(test)]
@@ -462,10 +495,10 @@ mod tests {
 
     #[test]
     fn trip_ids_are_positive_integers() {
-        assert_eq!(trip_id("12345").unwrap(), 12345);
+        assert_eq!(positive_id("tripId", "12345").unwrap(), 12345);
         for segment in ["0", "-1", "abc", "1.5", "", "99999999999999999999"] {
             assert_eq!(
-                errors_of(trip_id(segment).unwrap_err()),
+                errors_of(positive_id("tripId", segment).unwrap_err()),
                 json!({"tripId": ["must be a positive integer"]}),
                 "{segment}"
             );

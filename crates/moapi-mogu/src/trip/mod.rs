@@ -20,6 +20,7 @@ use moapi_core::auth::MoguPrincipal;
 use moapi_core::query::{ListRequest, ListSpec};
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
+use sea_query::Condition;
 
 use self::store::StoredTrip;
 use self::wire::{
@@ -45,11 +46,10 @@ pub fn new_trip(request: TripCreateRequest) -> Result<store::NewTrip, MoguError>
 
 /// The `tripId` of the path, read as text so that a bad one gets MOGU's error body.
 pub(crate) fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
-    let segment = path.map(|Path(segment)| segment).unwrap_or_default();
-    input::trip_id(&segment)
+    input::path_id("tripId", path)
 }
 
-/// A list's query string read in MOGU's list language against `spec`.
+/// The list parameters of a query string, validated against `spec`.
 pub(crate) fn list_request(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     spec: &ListSpec,
@@ -57,6 +57,20 @@ pub(crate) fn list_request(
     let Query(params) =
         query.map_err(|rejection| MoguError::invalid("query", rejection.body_text()))?;
     moapi_core::query::parse(&params, spec)
+}
+
+/// One page of the account's trips within `scope` (all of them, or those of a catalog) as
+/// `GET /trips` lists them, for the list parameters of `query`.
+pub(crate) async fn trip_page(
+    state: &AppState,
+    account_id: i64,
+    scope: Condition,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<PaginatedTrips, MoguError> {
+    let request = list_request(query, &store::LIST_SPEC)?;
+    let (trips, total_count) = store::list_trips(&state.db, account_id, scope, &request).await?;
+    let items = trips.into_iter().map(TripListItem::from).collect();
+    Ok(request.envelope(items, total_count).into())
 }
 
 async fn find_trip(
@@ -97,10 +111,8 @@ pub async fn list_trips(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PaginatedTrips>, MoguError> {
-    let request = list_request(query, &store::LIST_SPEC)?;
-    let (trips, total_count) = store::list_trips(&state.db, principal.account_id, &request).await?;
-    let items = trips.into_iter().map(TripListItem::from).collect();
-    Ok(Json(request.envelope(items, total_count).into()))
+    let page = trip_page(&state, principal.account_id, Condition::all(), query).await?;
+    Ok(Json(page))
 }
 
 #[utoipa::path(

@@ -8,9 +8,7 @@ use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::query::{Field, FieldType, ListRequest, ListSpec};
 use moapi_core::time::now_micros;
 use moapi_core::Db;
-use sea_query::{
-    Alias, Asterisk, Expr, Func, Iden, Order, Query, SelectStatement, SimpleExpr, Value,
-};
+use sea_query::{Alias, Condition, Expr, Iden, Order, Query, SelectStatement, SimpleExpr, Value};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -138,7 +136,7 @@ impl FromRow<'_, AnyRow> for StoredTrip {
     }
 }
 
-const fn field(name: &'static str, column: &'static str, ty: FieldType) -> Field {
+pub(crate) const fn field(name: &'static str, column: &'static str, ty: FieldType) -> Field {
     Field {
         name,
         column,
@@ -149,14 +147,14 @@ const fn field(name: &'static str, column: &'static str, ty: FieldType) -> Field
     }
 }
 
-const fn searchable(field: Field) -> Field {
+pub(crate) const fn searchable(field: Field) -> Field {
     Field {
         search: true,
         ..field
     }
 }
 
-const fn sortable(field: Field) -> Field {
+pub(crate) const fn sortable(field: Field) -> Field {
     Field {
         sort: true,
         ..field
@@ -204,7 +202,7 @@ fn with_id(trip_id: i64) -> SimpleExpr {
 
 /// The account's trips with every column [`StoredTrip`] reads.
 fn select_trips(account_id: i64) -> SelectStatement {
-    select_every_trip()
+    select_trip_columns()
         .and_where(of_account(account_id))
         .to_owned()
 }
@@ -212,13 +210,13 @@ fn select_trips(account_id: i64) -> SelectStatement {
 /// Public trips of every account, with every column [`StoredTrip`] reads: what the public
 /// pages may show.
 pub fn select_public_trips() -> SelectStatement {
-    select_every_trip()
+    select_trip_columns()
         .and_where(Expr::col((MoguTrips::Table, MoguTrips::IsPublic)).eq(1i64))
         .to_owned()
 }
 
-/// Trips of every account with every column [`StoredTrip`] reads.
-fn select_every_trip() -> SelectStatement {
+/// Every trip with every column [`StoredTrip`] reads.
+fn select_trip_columns() -> SelectStatement {
     let columns = [
         MoguTrips::Id,
         MoguTrips::Slug,
@@ -370,23 +368,16 @@ pub async fn delete_trips(
         .collect())
 }
 
-/// One page of the account's trips matching `request`, and how many match in all.
+/// One page of the account's trips within `scope` (another resource's condition, such as
+/// "in catalog X", or none) matching `request`, and how many match in all.
 pub async fn list_trips(
     db: &Db,
     account_id: i64,
+    scope: Condition,
     request: &ListRequest,
 ) -> Result<(Vec<StoredTrip>, i64), sqlx::Error> {
-    let count = Query::select()
-        .expr(Func::count(Expr::col(Asterisk)))
-        .from(MoguTrips::Table)
-        .and_where(of_account(account_id))
-        .cond_where(request.condition.clone())
-        .to_owned();
-    let (sql, values) = build(&count);
-    let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
-    let mut page = select_trips(account_id);
-    request.apply(&LIST_SPEC, &mut page);
-    let (sql, values) = build(&page);
-    let trips = query_as_with(&sql, values).fetch_all(db.pool()).await?;
-    Ok((trips, total))
+    let scope = scope.add(of_account(account_id));
+    request
+        .fetch_page(db, &LIST_SPEC, scope, select_trip_columns())
+        .await
 }

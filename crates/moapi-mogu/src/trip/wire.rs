@@ -202,13 +202,20 @@ pub struct TripCreateRequest(pub TripUpdateRequest);
 
 impl PartialSchema for TripCreateRequest {
     fn schema() -> RefOr<Schema> {
-        let mut schema = TripUpdateRequest::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.required.push("title".to_string());
-            object.description = Some("The fields of a new trip; only title is required.".into());
-        }
-        schema
+        with_title_required(
+            TripUpdateRequest::schema(),
+            "The fields of a new trip; only title is required.",
+        )
     }
+}
+
+/// An update request's schema turned into its create request's: `title` becomes required.
+pub(crate) fn with_title_required(mut schema: RefOr<Schema>, description: &str) -> RefOr<Schema> {
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        object.required.push("title".to_string());
+        object.description = Some(description.into());
+    }
+    schema
 }
 
 impl ToSchema for TripCreateRequest {}

@@ -8,6 +8,7 @@ use moapi_core::Db;
 use rand::RngCore;
 use sea_query::{Alias, Asterisk, Expr, Func, Iden, Order, Query, SimpleExpr};
 
+use crate::catalog::store::MoguCatalogTrips;
 use crate::trip::config::{self, TripConfig};
 use crate::trip::store::{select_public_trips, StoredTrip};
 
@@ -17,14 +18,6 @@ enum MoguTrips {
     Id,
     Slug,
     DateExpiration,
-}
-
-#[derive(Iden)]
-enum MoguCatalogTrips {
-    Table,
-    CatalogId,
-    TripId,
-    AddedAt,
 }
 
 #[derive(Iden)]
@@ -281,4 +274,41 @@ pub async fn account_has_trip(db: &Db, account_id: i64, trip_id: i64) -> Result<
             .fetch_optional(db.pool())
             .await?;
     Ok(found.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::TestDb;
+
+    async fn salt_names(db: &Db) -> Vec<String> {
+        let names: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM deployment_settings WHERE name LIKE 'visitor%' ORDER BY name",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        names.into_iter().map(|(name,)| name).collect()
+    }
+
+    #[tokio::test]
+    async fn a_days_salt_is_made_once_and_replaces_only_older_days() {
+        let test = TestDb::new().await;
+        let db = &test.state.db;
+        for day in ["2025-01-01", "2025-01-03"] {
+            sqlx::query("INSERT INTO deployment_settings (name, value) VALUES ($1, 'old')")
+                .bind(format!("{SALT_PREFIX}{day}"))
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+        let salt = daily_salt(db, "2025-01-02").await.unwrap();
+        assert_eq!(salt.len(), 64);
+        assert_eq!(daily_salt(db, "2025-01-02").await.unwrap(), salt);
+        // A node whose clock lags a day behind never deletes the salt of the day others are in.
+        assert_eq!(
+            salt_names(db).await,
+            ["visitor_salt:2025-01-02", "visitor_salt:2025-01-03"]
+        );
+    }
 }

@@ -717,3 +717,30 @@ async fn a_public_catalog_lists_its_public_trips() {
         assert!(page.html.contains("Page not found") && !page.html.contains("Internal"));
     }
 }
+
+#[tokio::test]
+async fn a_large_public_catalog_is_paged() {
+    let app = common::spawn().await;
+    let mut trips = Vec::new();
+    for number in 1..=25 {
+        trips.push(new_trip(&app, 0, json!({"title": format!("Trip number {number}")})).await);
+    }
+    let catalog = new_catalog(&app, "Everything", true, &trips.iter().collect::<Vec<_>>()).await;
+    let cards = |html: &str| html.matches("<li><a href=\"/p/trips/").count();
+
+    let first = visit(&app, &format!("/p/catalogs/{catalog}"), "Phone").await;
+    assert_eq!(cards(&first.html), 24);
+    assert!(first.html.contains("Page 1 of 2"));
+    assert!(first
+        .html
+        .contains(&format!("href=\"/p/catalogs/{catalog}?page=2\">Next")));
+    let second = visit(&app, &format!("/p/catalogs/{catalog}?page=2"), "Phone").await;
+    assert_eq!(cards(&second.html), 1);
+    assert!(second
+        .html
+        .contains(&format!("href=\"/p/catalogs/{catalog}?page=1\">← Previous")));
+    let embedded = visit(&app, &format!("/p/catalogs/{catalog}?embed=true"), "Phone").await;
+    assert!(embedded.html.contains(&format!(
+        "href=\"/p/catalogs/{catalog}?embed=true&amp;page=2\">Next"
+    )));
+}

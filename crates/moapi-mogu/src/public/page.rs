@@ -301,7 +301,7 @@ pub fn catalog_page(
     }
     if total_pages > 1 {
         let link = |number: u64, label: &str| {
-            let separator = if embed { "&" } else { "?" };
+            let separator = if embed { "&amp;" } else { "?" };
             format!(
                 "<a href=\"/p/catalogs/{}{embed_query}{separator}page={number}\">{label}</a>",
                 catalog.id

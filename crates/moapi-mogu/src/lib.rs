@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod public;
 pub mod reference;
 pub mod trip;
 
@@ -21,7 +22,10 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router()).merge(catalog::router())
+    Router::new()
+        .merge(trip::router())
+        .merge(catalog::router())
+        .merge(public::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -61,6 +65,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        trip::config::get_trip_config,
+        trip::config::update_trip_config,
+        trip::visibility::set_trip_visibility,
+        public::visualizations::get_trip_visualizations,
         catalog::list_catalogs,
         catalog::create_catalog,
         catalog::get_catalog,
@@ -70,9 +78,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         catalog::add_catalog_trips,
         catalog::remove_catalog_trips,
         catalog::set_catalog_visibility,
-        trip::config::get_trip_config,
-        trip::config::update_trip_config,
-        trip::visibility::set_trip_visibility,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
@@ -125,7 +130,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 17);
+        assert_eq!(served, 18);
         assert!(document
             .components
             .unwrap()

@@ -407,12 +407,20 @@ async fn unbuilt_mogu_operations_answer_501_and_unknown_paths_404() {
     let reply = app
         .send(
             app.client
-                .get(app.url("/trips/1/visualizations"))
+                .post(app.url("/ai/trips/from-document"))
                 .header("authorization", &auth),
         )
         .await;
     assert_eq!(reply.status, 501, "{}", reply.text);
     assert_mogu("ValidationErrors", &reply.body);
+    let reply = app
+        .send(
+            app.client
+                .get(app.url("/ai/trips/1c2c38f3-e596-463e-9f62-75c7c3602770/status"))
+                .header("authorization", &auth),
+        )
+        .await;
+    assert_eq!(reply.status, 501);
     let reply = app
         .send(
             app.client

@@ -34,7 +34,7 @@ enum MoguCatalogs {
 }
 
 #[derive(Iden, Clone, Copy)]
-enum MoguCatalogTrips {
+pub(crate) enum MoguCatalogTrips {
     Table,
     CatalogId,
     TripId,

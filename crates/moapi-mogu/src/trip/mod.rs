@@ -45,7 +45,7 @@ pub fn new_trip(request: TripCreateRequest) -> Result<store::NewTrip, MoguError>
 }
 
 /// The `tripId` of the path, read as text so that a bad one gets MOGU's error body.
-fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
+pub(crate) fn path_trip_id(path: Result<Path<String>, PathRejection>) -> Result<i64, MoguError> {
     input::path_id("tripId", path)
 }
 
@@ -83,7 +83,7 @@ async fn find_trip(
         .ok_or_else(trip_not_found)
 }
 
-fn trip_not_found() -> MoguError {
+pub(crate) fn trip_not_found() -> MoguError {
     MoguError::not_found("tripId", "trip not found")
 }
 

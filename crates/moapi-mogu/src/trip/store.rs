@@ -207,6 +207,14 @@ fn select_trips(account_id: i64) -> SelectStatement {
         .to_owned()
 }
 
+/// Public trips of every account, with every column [`StoredTrip`] reads: what the public
+/// pages may show.
+pub fn select_public_trips() -> SelectStatement {
+    select_trip_columns()
+        .and_where(Expr::col((MoguTrips::Table, MoguTrips::IsPublic)).eq(1i64))
+        .to_owned()
+}
+
 /// Every trip with every column [`StoredTrip`] reads.
 fn select_trip_columns() -> SelectStatement {
     let columns = [

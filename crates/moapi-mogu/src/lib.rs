@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod ai;
 pub mod reference;
 pub mod trip;
 
@@ -20,7 +21,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router())
+    Router::new().merge(trip::router()).merge(ai::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -60,10 +61,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        ai::create_trip_from_document,
+        ai::get_job_status,
+        ai::cancel_job,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
-    tags((name = "trips", description = "Operations for managing trips"))
+    tags(
+        (name = "trips", description = "Operations for managing trips"),
+        (name = "ai", description = "AI-powered trip generation from documents and text")
+    )
 )]
 struct ApiDoc;
 
@@ -109,7 +116,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 5);
+        assert_eq!(served, 8);
         assert!(document
             .components
             .unwrap()

@@ -4,7 +4,7 @@
 //! query string included, answers in MOGU's `{"errors":{field:[...]}}` form.
 
 mod codes;
-mod countries;
+pub(crate) mod countries;
 mod input;
 pub mod store;
 pub mod wire;

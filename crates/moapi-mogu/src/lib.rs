@@ -61,6 +61,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::delete_trips,
         trip::get_trip,
         trip::update_trip,
+        trip::config::get_trip_config,
+        trip::config::update_trip_config,
+        trip::visibility::set_trip_visibility,
         ai::create_trip_from_document,
         ai::get_job_status,
         ai::cancel_job,
@@ -116,7 +119,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 8);
+        assert_eq!(served, 11);
         assert!(document
             .components
             .unwrap()

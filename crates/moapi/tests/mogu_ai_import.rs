@@ -122,16 +122,18 @@ async fn completed_trip(app: &TestApp, job_id: &str) -> (Value, Value) {
     (job, trip.body)
 }
 
-/// The trip's blocks as stored with its config.
+/// The trip's blocks, as `GET /trips/{tripId}/config` shows them.
 async fn blocks_of(app: &TestApp, trip_id: i64) -> Vec<Value> {
-    let (config,): (String,) =
-        sqlx::query_as("SELECT config FROM mogu_trip_configs WHERE trip_id = $1")
-            .bind(trip_id)
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("the imported trip has a config");
-    let config: Value = serde_json::from_str(&config).unwrap();
-    config["blocks"].as_array().unwrap().clone()
+    let reply = app
+        .send(
+            app.client
+                .get(app.url(&format!("/trips/{trip_id}/config")))
+                .header("authorization", app.mogu_auth(0)),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_mogu("TripConfig", &reply.body);
+    reply.body["blocks"].as_array().unwrap().clone()
 }
 
 /// The itinerary's days in display order: (title, date, text of the day's text block).

@@ -416,7 +416,7 @@ async fn unbuilt_mogu_operations_answer_501_and_unknown_paths_404() {
     let reply = app
         .send(
             app.client
-                .get(app.url("/trips/1/config"))
+                .get(app.url("/trips/1/visualizations"))
                 .header("authorization", &auth),
         )
         .await;

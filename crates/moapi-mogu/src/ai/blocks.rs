@@ -2,7 +2,10 @@
 //! holding an `itineraryDay` per day (title, day number, date), each holding one `text` block
 //! with the day's paragraphs as HTML.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use sqlx::AnyConnection;
+
+use crate::trip::config::{self, Block};
 
 use super::extract::TripDraft;
 
@@ -70,20 +73,24 @@ fn block(
     kind: &str,
     parent: Option<&str>,
     children: Vec<String>,
-    content: Value,
-) -> Value {
-    json!({
-        "id": id,
-        "type": kind,
-        "parent": parent,
-        "children": children,
-        "hidden": false,
-        "content": content,
-    })
+    content: Map<String, Value>,
+) -> Block {
+    Block {
+        children,
+        content: Some(content),
+        ..Block::new(id, kind, parent)
+    }
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
 }
 
 /// The blocks of `draft`, parents before children, children in display order.
-pub fn tree(draft: &TripDraft) -> Vec<Value> {
+pub fn tree(draft: &TripDraft) -> Vec<Block> {
     let mut blocks = Vec::new();
     if !draft.introduction.trim().is_empty() {
         blocks.push(block(
@@ -91,7 +98,7 @@ pub fn tree(draft: &TripDraft) -> Vec<Value> {
             "text",
             None,
             Vec::new(),
-            json!({"text": html_paragraphs(&draft.introduction)}),
+            object(json!({"text": html_paragraphs(&draft.introduction)})),
         ));
     }
     let day_ids: Vec<String> = (1..=draft.days.len()).map(|n| format!("day-{n}")).collect();
@@ -100,42 +107,105 @@ pub fn tree(draft: &TripDraft) -> Vec<Value> {
         "itinerary",
         None,
         day_ids.clone(),
-        json!({"title": "Itinerary"}),
+        object(json!({"title": "Itinerary"})),
     ));
     for (day, id) in draft.days.iter().zip(&day_ids) {
         let text_id = format!("{id}-text");
-        let children = if day.text.is_empty() {
-            Vec::new()
-        } else {
-            vec![text_id.clone()]
-        };
+        let has_text = !day.text.is_empty();
         blocks.push(block(
             id,
             "itineraryDay",
             Some("itinerary"),
-            children,
-            json!({
+            if has_text {
+                vec![text_id.clone()]
+            } else {
+                Vec::new()
+            },
+            object(json!({
                 "title": day.title,
                 "day": day.number,
                 "date": day.date.map(|date| date.format("%Y-%m-%d").to_string()),
-            }),
+            })),
         ));
-        if !day.text.is_empty() {
+        if has_text {
             blocks.push(block(
                 &text_id,
                 "text",
                 Some(id),
                 Vec::new(),
-                json!({"text": html_paragraphs(&day.text)}),
+                object(json!({"text": html_paragraphs(&day.text)})),
             ));
         }
     }
     blocks
 }
 
+/// Gives the new trip `trip_id` its first config inside the caller's transaction: the trip's
+/// default config (contact, settings) with the imported blocks, validated like any config a
+/// client sends. The inner error is the job's failure message.
+pub async fn save_in(
+    tx: &mut AnyConnection,
+    trip_id: i64,
+    draft: &TripDraft,
+) -> Result<Result<(), String>, sqlx::Error> {
+    let Some(mut config) = config::store::load(tx, trip_id).await? else {
+        return Ok(Err(format!(
+            "trip {trip_id} vanished before its config was written"
+        )));
+    };
+    config.blocks = tree(draft);
+    if let Err(invalid) = config::validate(&config) {
+        return Ok(Err(format!(
+            "the imported block tree is invalid: {invalid}"
+        )));
+    }
+    Ok(
+        match config::store::save(tx, trip_id, &config, Some(0)).await? {
+            config::store::Saved::Written(_) => Ok(()),
+            other => Err(format!("the trip's config could not be written: {other:?}")),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ai::extract;
+
+    #[test]
+    fn the_tree_is_an_itinerary_of_days_holding_their_text_and_is_valid() {
+        let draft = extract::draft("Trip\nIntro.\nDay 1 - Paris\nLouvre.\nDay 2 - Lyon").unwrap();
+        let blocks = tree(&draft);
+        let shape: Vec<(&str, &str, Option<&str>, Vec<&str>)> = blocks
+            .iter()
+            .map(|b| {
+                (
+                    b.id.as_str(),
+                    b.block_type.as_str(),
+                    b.parent.as_deref(),
+                    b.children.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("introduction", "text", None, vec![]),
+                ("itinerary", "itinerary", None, vec!["day-1", "day-2"]),
+                (
+                    "day-1",
+                    "itineraryDay",
+                    Some("itinerary"),
+                    vec!["day-1-text"]
+                ),
+                ("day-1-text", "text", Some("day-1"), vec![]),
+                ("day-2", "itineraryDay", Some("itinerary"), vec![]),
+            ]
+        );
+        let mut errors = moapi_core::error::MoguValidation::default();
+        config::blocks::check(&blocks, &mut errors);
+        assert!(errors.finish().is_ok());
+    }
 
     #[test]
     fn paragraphs_and_bullets_become_escaped_html() {
@@ -144,26 +214,4 @@ mod tests {
             "<p>Walk &amp; talk<br>&lt;b&gt;late&lt;/b&gt;</p><ul><li>Louvre</li><li>Orsay</li></ul><p>Lunch</p>"
         );
     }
-}
-
-/// The trip config of an imported trip.
-pub fn trip_config(draft: &TripDraft) -> Result<Value, String> {
-    Ok(json!({"blocks": tree(draft)}))
-}
-
-/// Writes the first revision of `trip_id`'s config in the caller's transaction.
-pub async fn save_in(
-    tx: &mut sqlx::AnyConnection,
-    trip_id: i64,
-    config: &Value,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO mogu_trip_configs (trip_id, revision, config, updated_at) VALUES ($1, 1, $2, $3)",
-    )
-    .bind(trip_id)
-    .bind(config.to_string())
-    .bind(moapi_core::time::now_micros())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }

@@ -155,7 +155,6 @@ async fn complete(
     draft: &TripDraft,
 ) -> Result<(), Stop> {
     let trip = new_trip(job, draft);
-    let config = blocks::trip_config(draft).map_err(Stop::Failed)?;
     let mut attempt = 1;
     loop {
         let mut tx = state.db.pool().begin().await?;
@@ -168,7 +167,9 @@ async fn complete(
                 }
                 Err(err) => return Err(err.into()),
             };
-        blocks::save_in(&mut tx, trip_id, &config).await?;
+        blocks::save_in(&mut tx, trip_id, draft)
+            .await?
+            .map_err(Stop::Failed)?;
         if !store::complete_job_in(&mut tx, job.id, lease, trip_id).await? {
             tx.rollback().await?;
             return Err(Stop::Lost);

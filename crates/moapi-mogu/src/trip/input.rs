@@ -213,7 +213,7 @@ fn web_url(value: Option<String>) -> Result<Option<String>, String> {
 }
 
 /// An absolute `http` or `https` URL with a host, without spaces or control characters.
-fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let after_scheme = ["https://", "http://"].iter().find_map(|scheme| {
         url.get(..scheme.len())
             .filter(|head| head.eq_ignore_ascii_case(scheme))

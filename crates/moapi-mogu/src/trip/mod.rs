@@ -4,9 +4,11 @@
 //! query string included, answers in MOGU's `{"errors":{field:[...]}}` form.
 
 mod codes;
+pub mod config;
 pub(crate) mod countries;
 mod input;
 pub mod store;
+pub mod visibility;
 pub mod wire;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
             get(list_trips).post(create_trip).delete(delete_trips),
         )
         .route("/trips/{tripId}", get(get_trip).patch(update_trip))
+        .merge(config::router())
+        .merge(visibility::router())
 }
 
 /// Validates a new trip's fields, as `POST /trips` and the operator's fixtures both need.

@@ -401,6 +401,30 @@ async fn bad_sources_get_the_reference_error_codes() {
         assert_mogu("AiError", &reply.body);
         assert_eq!(reply.body["error"]["code"], code, "{body}");
     }
+    for (what, body) in [
+        ("malformed JSON", b"{\"source\":".to_vec()),
+        ("an array", b"[1,2]".to_vec()),
+        (
+            "invalid UTF-8",
+            b"{\"source\":{\"type\":\"text\",\"text\":\"\xff\"}}".to_vec(),
+        ),
+        (
+            "deep nesting",
+            format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        ),
+    ] {
+        let reply = app
+            .send(
+                app.client
+                    .post(app.url("/ai/trips/from-document"))
+                    .header("authorization", &auth)
+                    .body(body),
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{what}: {}", reply.text);
+        assert_mogu("AiError", &reply.body);
+        assert_eq!(reply.body["error"]["code"], "invalid_source", "{what}");
+    }
     let text = json!({"source": {"type": "text", "text": "Day 1 - Paris"}});
     let reply = app
         .send(

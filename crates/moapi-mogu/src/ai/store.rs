@@ -3,8 +3,10 @@
 //! its lease, so a worker that lost the job (cancelled, or taken over after its lease expired)
 //! changes nothing. The trip, its config and the job's completion commit together.
 
+use moapi_core::db::{build, query_with};
 use moapi_core::time::now_micros;
 use moapi_core::Db;
+use sea_query::{Expr, Iden, Query, SimpleExpr};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
@@ -218,6 +220,49 @@ pub async fn claim_job(db: &Db, lease: &Lease) -> Result<Option<ClaimedJob>, sql
     .await
 }
 
+#[derive(Iden, Clone, Copy)]
+enum MoguAiJobs {
+    Table,
+    Id,
+    Status,
+    Stage,
+    TripId,
+    Error,
+    LeaseOwner,
+    LeaseUntil,
+    UpdatedAt,
+}
+
+/// Writes `values` to job `job_id` if `lease` still holds it (and it is still processing);
+/// `false` when it does not, and nothing is written.
+async fn write_held(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    lease: &Lease,
+    values: Vec<(MoguAiJobs, SimpleExpr)>,
+) -> Result<bool, sqlx::Error> {
+    let update = Query::update()
+        .table(MoguAiJobs::Table)
+        .values(values)
+        .and_where(Expr::col(MoguAiJobs::Id).eq(job_id))
+        .and_where(Expr::col(MoguAiJobs::LeaseOwner).eq(lease.owner.as_str()))
+        .and_where(Expr::col(MoguAiJobs::Status).eq(PROCESSING))
+        .to_owned();
+    let (sql, values) = build(&update);
+    let done = query_with(&sql, values).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The values that end a job: its status, the lease released, the time.
+fn ending(status: &str) -> Vec<(MoguAiJobs, SimpleExpr)> {
+    vec![
+        (MoguAiJobs::Status, status.into()),
+        (MoguAiJobs::LeaseOwner, Option::<String>::None.into()),
+        (MoguAiJobs::LeaseUntil, Option::<i64>::None.into()),
+        (MoguAiJobs::UpdatedAt, now_micros().into()),
+    ]
+}
+
 /// Moves the held job to `stage` and renews the lease; `false` when the job is no longer
 /// this worker's to run.
 pub async fn enter_stage(
@@ -226,34 +271,18 @@ pub async fn enter_stage(
     lease: &Lease,
     stage: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE mogu_ai_jobs SET stage = $1, updated_at = $2, lease_until = $3 \
-         WHERE id = $4 AND lease_owner = $5 AND status = $6",
-    )
-    .bind(stage)
-    .bind(now_micros())
-    .bind(lease.until())
-    .bind(job_id)
-    .bind(&lease.owner)
-    .bind(PROCESSING)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let values = vec![
+        (MoguAiJobs::Stage, stage.into()),
+        (MoguAiJobs::UpdatedAt, now_micros().into()),
+        (MoguAiJobs::LeaseUntil, lease.until().into()),
+    ];
+    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
 }
 
 /// Extends the lease of a job still held; `false` when it is no longer this worker's.
 pub async fn renew_lease(db: &Db, job_id: i64, lease: &Lease) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE mogu_ai_jobs SET lease_until = $1 \
-         WHERE id = $2 AND lease_owner = $3 AND status = $4",
-    )
-    .bind(lease.until())
-    .bind(job_id)
-    .bind(&lease.owner)
-    .bind(PROCESSING)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let values = vec![(MoguAiJobs::LeaseUntil, lease.until().into())];
+    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
 }
 
 /// Ends the held job with an error the status operation shows.
@@ -263,20 +292,9 @@ pub async fn fail_job(
     lease: &Lease,
     message: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE mogu_ai_jobs SET status = $1, error = $2, lease_owner = NULL, \
-         lease_until = NULL, updated_at = $3 \
-         WHERE id = $4 AND lease_owner = $5 AND status = $6",
-    )
-    .bind(FAILED)
-    .bind(message)
-    .bind(now_micros())
-    .bind(job_id)
-    .bind(&lease.owner)
-    .bind(PROCESSING)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let mut values = ending(FAILED);
+    values.push((MoguAiJobs::Error, message.into()));
+    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
 }
 
 /// Inside the caller's transaction (which has just created the trip): marks the held job
@@ -288,18 +306,8 @@ pub async fn complete_job_in(
     lease: &Lease,
     trip_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE mogu_ai_jobs SET status = $1, stage = $1, trip_id = $2, lease_owner = NULL, \
-         lease_until = NULL, updated_at = $3 \
-         WHERE id = $4 AND lease_owner = $5 AND status = $6",
-    )
-    .bind(COMPLETED)
-    .bind(trip_id)
-    .bind(now_micros())
-    .bind(job_id)
-    .bind(&lease.owner)
-    .bind(PROCESSING)
-    .execute(&mut *tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let mut values = ending(COMPLETED);
+    values.push((MoguAiJobs::Stage, COMPLETED.into()));
+    values.push((MoguAiJobs::TripId, trip_id.into()));
+    write_held(tx, job_id, lease, values).await
 }

@@ -730,3 +730,32 @@ async fn a_configured_model_is_asked_and_its_answer_validated() {
         assert!(job["error"].as_str().unwrap().contains(reason), "{job}");
     }
 }
+
+#[tokio::test]
+async fn nodes_sharing_a_database_run_each_job_once_even_when_stages_outlast_the_lease() {
+    // Every stage lasts longer than the lease: only renewals keep a job with its worker.
+    let slow = |config: &mut Config| {
+        quick(config);
+        config.ai.stage_delay = Duration::from_millis(700);
+        config.ai.job_lease = Duration::from_millis(600);
+    };
+    let app = common::spawn_with(slow).await;
+    let (_base, _second) = app.second_node_with(slow).await;
+    let mut jobs = Vec::new();
+    for city in ["Oslo", "Bergen", "Tromso", "Stavanger"] {
+        let text = format!("{city} trip\nDay 1 - {city}\nDay 2 - Fjords of Norway");
+        jobs.push(start(&app, json!({"type": "text", "text": text})).await);
+    }
+    for job_id in &jobs {
+        let job = finished(&app, job_id).await;
+        assert_eq!(job["status"], "completed", "{job}");
+    }
+    let (trips, attempts): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM mogu_trips), (SELECT MAX(attempts) FROM mogu_ai_jobs)",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(trips, 4, "one trip per job");
+    assert_eq!(attempts, 1, "no job was taken from a live worker");
+}

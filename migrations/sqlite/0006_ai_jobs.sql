@@ -14,7 +14,7 @@ CREATE TABLE mogu_ai_jobs (
     source_type TEXT NOT NULL,
     -- The URL, or the inline document's filename.
     source_name TEXT,
-    -- The text, the URL, or the inline document in base64.
+    -- The text, the URL, or the inline document in base64; emptied once the job has ended.
     source_data TEXT NOT NULL,
     is_template INTEGER NOT NULL DEFAULT 0,
     trip_id     INTEGER REFERENCES mogu_trips (id) ON DELETE SET NULL,

@@ -758,4 +758,10 @@ async fn nodes_sharing_a_database_run_each_job_once_even_when_stages_outlast_the
     .unwrap();
     assert_eq!(trips, 4, "one trip per job");
     assert_eq!(attempts, 1, "no job was taken from a live worker");
+    let (kept,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mogu_ai_jobs WHERE source_data <> ''")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(kept, 0, "documents are dropped once their job has ended");
 }

@@ -170,7 +170,8 @@ pub async fn cancel_job(
 ) -> Result<CancelOutcome, sqlx::Error> {
     let canceled = sqlx::query(
         "UPDATE mogu_ai_jobs SET status = $1, lease_owner = NULL, lease_until = NULL, \
-         updated_at = $2 WHERE public_id = $3 AND agent_id = $4 AND status = $5",
+         source_data = '', updated_at = $2 \
+         WHERE public_id = $3 AND agent_id = $4 AND status = $5",
     )
     .bind(CANCELED)
     .bind(now_micros())
@@ -228,6 +229,7 @@ enum MoguAiJobs {
     Stage,
     TripId,
     Error,
+    SourceData,
     LeaseOwner,
     LeaseUntil,
     UpdatedAt,
@@ -253,10 +255,12 @@ async fn write_held(
     Ok(done.rows_affected() == 1)
 }
 
-/// The values that end a job: its status, the lease released, the time.
+/// The values that end a job: its status, the lease released, the document dropped (it can
+/// be megabytes and is never read again), the time.
 fn ending(status: &str) -> Vec<(MoguAiJobs, SimpleExpr)> {
     vec![
         (MoguAiJobs::Status, status.into()),
+        (MoguAiJobs::SourceData, "".into()),
         (MoguAiJobs::LeaseOwner, Option::<String>::None.into()),
         (MoguAiJobs::LeaseUntil, Option::<i64>::None.into()),
         (MoguAiJobs::UpdatedAt, now_micros().into()),

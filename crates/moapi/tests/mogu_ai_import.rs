@@ -765,3 +765,27 @@ async fn nodes_sharing_a_database_run_each_job_once_even_when_stages_outlast_the
             .unwrap();
     assert_eq!(kept, 0, "documents are dropped once their job has ended");
 }
+
+#[tokio::test]
+async fn unreadable_documents_end_their_job_with_a_reason() {
+    let app = spawn_quick().await;
+    for (source, stage, reason) in [
+        (
+            json!({"type": "inline", "filename": "broken.pdf", "data": STANDARD.encode("not a PDF at all")}),
+            "extractingText",
+            "PDF document could not be read",
+        ),
+        (
+            json!({"type": "inline", "filename": "empty.html", "data": STANDARD.encode("<html><body><script>x()</script></body></html>")}),
+            "generatingBlocks",
+            "Could not extract trip information from document",
+        ),
+    ] {
+        let job_id = start(&app, source.clone()).await;
+        let job = finished(&app, &job_id).await;
+        assert_eq!(job["status"], "error", "{source}: {job}");
+        assert_eq!(job["stage"], stage, "{source}");
+        assert_eq!(job["tripId"], Value::Null);
+        assert!(job["error"].as_str().unwrap().contains(reason), "{job}");
+    }
+}

@@ -23,14 +23,7 @@ fn key(index: usize) -> String {
 
 /// Adds every problem of `blocks` to `errors`.
 pub fn check(blocks: &[Block], errors: &mut MoguValidation) {
-    if blocks.len() > MAX_BLOCKS {
-        errors.add(
-            "blocks",
-            format!(
-                "at most {MAX_BLOCKS} blocks are allowed; got {}",
-                blocks.len()
-            ),
-        );
+    if !check_count(blocks.len(), errors) {
         return;
     }
     let mut stage = Stage::default();
@@ -43,6 +36,17 @@ pub fn check(blocks: &[Block], errors: &mut MoguValidation) {
     }
     check_shape(blocks, &index_of, &mut stage);
     stage.finish(errors);
+}
+
+/// Whether `count` blocks are allowed; adds the error when they are not.
+pub fn check_count(count: usize, errors: &mut MoguValidation) -> bool {
+    if count > MAX_BLOCKS {
+        errors.add(
+            "blocks",
+            format!("at most {MAX_BLOCKS} blocks are allowed; got {count}"),
+        );
+    }
+    count <= MAX_BLOCKS
 }
 
 /// The messages of one stage, so that a stage can tell whether it found anything.
@@ -90,12 +94,31 @@ fn check_each<'a>(blocks: &'a [Block], stage: &mut Stage) -> Option<HashMap<&'a 
                 index,
                 format!(
                     "type must be 1 to {MAX_TYPE_CHARS} letters, digits, '-' or '_'; got \"{}\"",
-                    block.block_type
+                    shortened(&block.block_type, MAX_TYPE_CHARS + 1)
                 ),
+            );
+        }
+        // References are echoed in later messages, so they are bounded like ids.
+        let references = block.parent.iter().chain(&block.children);
+        if references
+            .into_iter()
+            .any(|id| id.chars().count() > MAX_ID_CHARS)
+        {
+            stage.add(
+                index,
+                format!("parent and children must be ids of at most {MAX_ID_CHARS} characters"),
             );
         }
     }
     (!stage.failed).then_some(index_of)
+}
+
+/// `text` cut after `shown` characters, to fit in an error message.
+pub(super) fn shortened(text: &str, shown: usize) -> String {
+    match text.char_indices().nth(shown) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 fn is_type_name(block_type: &str) -> bool {
@@ -417,6 +440,15 @@ mod tests {
                 "blocks[0]": ["id must not be empty"],
                 "blocks[1]": ["type must be 1 to 64 letters, digits, '-' or '_'; got \"no spaces\""],
             })
+        );
+        let long = "x".repeat(200);
+        let oversized = [block("y", &long, Some(&long), &[])];
+        assert_eq!(
+            errors(&oversized),
+            json!({"blocks[0]": [
+                format!("type must be 1 to 64 letters, digits, '-' or '_'; got \"{}...\"", &long[..65]),
+                "parent and children must be ids of at most 128 characters",
+            ]})
         );
     }
 }

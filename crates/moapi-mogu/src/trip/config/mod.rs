@@ -33,6 +33,7 @@ use super::{path_trip_id, trip_not_found};
 const MAX_SLIDER_IMAGES: usize = 50;
 const MAX_CONTACT_CHARS: usize = 500;
 const MAX_DESCRIPTION_CHARS: usize = 5000;
+const MAX_MESSAGE_CHARS: usize = 200;
 const NOT_A_URL: &str = "must be an absolute http or https URL";
 
 pub fn router() -> Router<AppState> {
@@ -167,6 +168,12 @@ impl Changes {
 
 /// The revision a `version` names: `1.0.0+3` names 3; the bare schema version names none.
 fn expected_revision(version: &str) -> Result<Option<i64>, String> {
+    // Longer than any version moapi writes; not echoed back.
+    if version.len() > 40 {
+        return Err(format!(
+            "must be a version read from this API, such as \"{SCHEMA_VERSION}+3\""
+        ));
+    }
     let (schema, revision) = match version.trim().split_once('+') {
         Some((schema, revision)) => (schema, Some(revision)),
         None => (version.trim(), None),
@@ -215,7 +222,9 @@ fn decode<T: DeserializeOwned>(name: &str, value: Value, errors: &mut MoguValida
                 index if index.starts_with('[') => format!("{name}{index}"),
                 inner => format!("{name}.{inner}"),
             };
-            errors.add(field, err.into_inner().to_string());
+            // serde quotes the bad value, which may be long.
+            let message = err.into_inner().to_string();
+            errors.add(field, blocks::shortened(&message, MAX_MESSAGE_CHARS));
         })
         .ok()
 }
@@ -223,16 +232,8 @@ fn decode<T: DeserializeOwned>(name: &str, value: Value, errors: &mut MoguValida
 /// `blocks`, each block read on its own so that every bad one is named.
 fn block_list(value: BodyField<Value>, errors: &mut MoguValidation) -> Option<Vec<Block>> {
     let items = member::<Vec<Value>>("blocks", value, errors)?;
-    if items.len() > blocks::MAX_BLOCKS {
-        // One message says it all; reading thousands of blocks would only drown it.
-        errors.add(
-            "blocks",
-            format!(
-                "at most {} blocks are allowed; got {}",
-                blocks::MAX_BLOCKS,
-                items.len()
-            ),
-        );
+    // Past the limit one message says it all; reading every block would only drown it.
+    if !blocks::check_count(items.len(), errors) {
         return None;
     }
     let mut decoded = Vec::with_capacity(items.len());
@@ -351,6 +352,7 @@ mod tests {
         assert!(expected_revision("2.0.0+3").is_err());
         assert!(expected_revision("1.0.0+x").is_err());
         assert!(expected_revision("1.0.0+-1").is_err());
+        assert!(expected_revision(&format!("1.0.0+{}", "9".repeat(40))).is_err());
         assert_eq!(store::version_of(7), "1.0.0+7");
     }
 
@@ -382,6 +384,18 @@ mod tests {
                 "theme": ["must not be null"],
             })
         );
+    }
+
+    #[test]
+    fn quoted_bad_values_are_cut_short() {
+        let long = "y".repeat(5000);
+        let errors = parse(json!({"contact": {"visible": long}})).err().unwrap();
+        let message = errors["contact.visible"][0].as_str().unwrap();
+        assert!(
+            message.starts_with("invalid type: string \"yyy"),
+            "{message}"
+        );
+        assert_eq!(message.chars().count(), MAX_MESSAGE_CHARS + 3);
     }
 
     #[test]

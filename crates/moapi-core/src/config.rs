@@ -20,6 +20,79 @@ pub struct Config {
     pub public_base_url: String,
     /// Requests per second each API key may make on one node; `None`: unlimited.
     pub rate_limit_per_second: Option<std::num::NonZeroU32>,
+    /// Outbound requests (documents fetched for AI imports, later webhooks): the networks a
+    /// guarded fetch may reach although they are private, and its size and time limits.
+    pub outbound: OutboundConfig,
+    /// AI trip imports: the optional model and the background worker's pace.
+    pub ai: AiConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboundConfig {
+    /// CIDRs exempt from the SSRF guard (`MOAPI_SSRF_ALLOW`); empty: only public addresses.
+    pub allow: Vec<ipnet::IpNet>,
+    /// Largest response body read, in bytes.
+    pub max_bytes: usize,
+    /// Longest time one request (connect, headers and body) may take.
+    pub timeout: Duration,
+}
+
+impl Default for OutboundConfig {
+    fn default() -> Self {
+        OutboundConfig {
+            allow: Vec::new(),
+            max_bytes: 10 * 1024 * 1024,
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AiConfig {
+    /// An OpenAI-compatible chat completions URL; `None`: the built-in extractor only.
+    pub endpoint: Option<String>,
+    /// Bearer token sent to `endpoint`; never logged.
+    pub api_key: Option<String>,
+    /// The `model` named in each completion request.
+    pub model: String,
+    /// Longest time one completion request may take.
+    pub timeout: Duration,
+    /// How long a worker owns a claimed job without renewing its lease; a job whose worker
+    /// died is taken up by another worker once this has passed.
+    pub job_lease: Duration,
+    /// How often an idle worker looks for new jobs.
+    pub poll_interval: Duration,
+    /// A pause before each stage; zero in production, longer in tests that stop a server
+    /// mid-job.
+    pub stage_delay: Duration,
+}
+
+impl std::fmt::Debug for AiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AiConfig")
+            .field("endpoint", &self.endpoint)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("job_lease", &self.job_lease)
+            .field("poll_interval", &self.poll_interval)
+            .field("stage_delay", &self.stage_delay)
+            .finish()
+    }
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        AiConfig {
+            endpoint: None,
+            api_key: None,
+            model: "gpt-4o-mini".to_string(),
+            timeout: Duration::from_secs(120),
+            job_lease: Duration::from_secs(15),
+            poll_interval: Duration::from_millis(500),
+            stage_delay: Duration::ZERO,
+        }
+    }
 }
 
 impl Config {
@@ -32,6 +105,8 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             public_base_url: "http://127.0.0.1:8080".to_string(),
             rate_limit_per_second: None,
+            outbound: OutboundConfig::default(),
+            ai: AiConfig::default(),
         }
     }
 }

@@ -21,6 +21,11 @@ pub fn iso_millis(micros: i64) -> String {
     to_datetime(micros).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// MOGU's AI job timestamps: ISO-8601 UTC to the second (`2026-01-27T15:30:28Z`).
+pub fn iso_seconds(micros: i64) -> String {
+    to_datetime(micros).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 /// Parses an RFC 3339 / ISO-8601 instant with an offset.
 pub fn parse_instant(text: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(text)

@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod ai;
 pub mod catalog;
 pub mod public;
 pub mod reference;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(trip::router())
         .merge(catalog::router())
         .merge(public::router())
+        .merge(ai::router())
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -78,12 +80,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         catalog::add_catalog_trips,
         catalog::remove_catalog_trips,
         catalog::set_catalog_visibility,
+        ai::create_trip_from_document,
+        ai::get_job_status,
+        ai::cancel_job,
     ),
     modifiers(&BearerAuth),
     security(("bearerAuth" = [])),
     tags(
         (name = "trips", description = "Operations for managing trips"),
         (name = "catalogs", description = "Operations for managing catalogs"),
+        (name = "ai", description = "AI-powered trip generation from documents and text")
     )
 )]
 struct ApiDoc;
@@ -130,7 +136,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(served, 18);
+        assert_eq!(served, 21);
         assert!(document
             .components
             .unwrap()

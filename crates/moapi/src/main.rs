@@ -49,6 +49,55 @@ impl DbArgs {
     }
 }
 
+/// Outbound requests (documents of AI imports) and the optional AI model.
+#[derive(Args, Clone)]
+struct OutboundArgs {
+    /// Comma-separated CIDRs outbound requests may reach although they are private or loopback
+    #[arg(long, env = "MOAPI_SSRF_ALLOW", default_value = "", value_parser = parse_allow_list)]
+    ssrf_allow: AllowList,
+    /// Largest document fetched or accepted inline, in bytes
+    #[arg(long, env = "MOAPI_OUTBOUND_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    outbound_max_bytes: usize,
+    /// Seconds an outbound request may take
+    #[arg(long, env = "MOAPI_OUTBOUND_TIMEOUT", default_value_t = 20)]
+    outbound_timeout: u64,
+    /// OpenAI-compatible chat completions URL for AI imports (built-in extractor when unset)
+    #[arg(long, env = "MOAPI_AI_ENDPOINT")]
+    ai_endpoint: Option<String>,
+    /// Bearer token of the AI endpoint
+    #[arg(long, env = "MOAPI_AI_API_KEY", hide_env_values = true)]
+    ai_api_key: Option<String>,
+    /// Model named in completion requests
+    #[arg(long, env = "MOAPI_AI_MODEL", default_value = "gpt-4o-mini")]
+    ai_model: String,
+    /// Seconds a completion request may take
+    #[arg(long, env = "MOAPI_AI_TIMEOUT", default_value_t = 120)]
+    ai_timeout: u64,
+    /// Seconds an import job stays with a worker that stopped renewing it
+    #[arg(long, env = "MOAPI_AI_JOB_LEASE", default_value_t = 15)]
+    ai_job_lease: u64,
+}
+
+#[derive(Clone)]
+struct AllowList(Vec<ipnet::IpNet>);
+
+fn parse_allow_list(text: &str) -> Result<AllowList, String> {
+    moapi_core::outbound::parse_allow_list(text).map(AllowList)
+}
+
+impl OutboundArgs {
+    fn apply(self, config: &mut Config) {
+        config.outbound.allow = self.ssrf_allow.0;
+        config.outbound.max_bytes = self.outbound_max_bytes;
+        config.outbound.timeout = Duration::from_secs(self.outbound_timeout);
+        config.ai.endpoint = self.ai_endpoint.filter(|url| !url.is_empty());
+        config.ai.api_key = self.ai_api_key.filter(|key| !key.is_empty());
+        config.ai.model = self.ai_model;
+        config.ai.timeout = Duration::from_secs(self.ai_timeout);
+        config.ai.job_lease = Duration::from_secs(self.ai_job_lease.max(1));
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations run first)
@@ -75,6 +124,8 @@ enum Command {
         /// Requests per second per API key on each node (429 beyond it); unlimited when unset
         #[arg(long, env = "MOAPI_RATE_LIMIT")]
         rate_limit: Option<std::num::NonZeroU32>,
+        #[command(flatten)]
+        outbound: OutboundArgs,
     },
     /// Run the database migrations and exit
     Migrate {
@@ -198,8 +249,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             body_limit,
             request_timeout,
             rate_limit,
+            outbound,
         } => {
-            let config = Config {
+            let mut config = Config {
                 admin_token,
                 rate_limit_per_second: rate_limit,
                 body_limit_bytes: body_limit,
@@ -207,6 +259,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
                 ..db.config()
             };
+            outbound.apply(&mut config);
             let state = AppState::open(config)
                 .await
                 .context("opening the database")?;

@@ -5,7 +5,7 @@
 
 mod codes;
 pub mod config;
-mod countries;
+pub(crate) mod countries;
 pub(crate) mod input;
 pub mod store;
 pub mod visibility;

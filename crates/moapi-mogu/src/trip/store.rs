@@ -10,6 +10,7 @@ use moapi_core::time::now_micros;
 use moapi_core::Db;
 use sea_query::{Alias, Condition, Expr, Iden, Order, Query, SelectStatement, SimpleExpr, Value};
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use sqlx::{FromRow, Row};
 
 use super::codes;
@@ -265,7 +266,7 @@ pub async fn insert_trip(
     }
 }
 
-fn is_unique_violation(err: &sqlx::Error) -> bool {
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|err| err.is_unique_violation())
 }
@@ -277,6 +278,19 @@ async fn insert_trip_once(
     trip: &NewTrip,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = db.pool().begin().await?;
+    let id = insert_trip_in(&mut tx, account_id, agent_id, trip).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Stores a new trip inside the caller's transaction (which must retry on a unique violation
+/// of the random slug or join code, as [`insert_trip`] does), drawing the account's next code.
+pub async fn insert_trip_in(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    agent_id: i64,
+    trip: &NewTrip,
+) -> Result<i64, sqlx::Error> {
     let (sequence,): (i64,) = sqlx::query_as(
         "UPDATE mogu_accounts SET trip_seq = trip_seq + 1 WHERE id = $1 RETURNING trip_seq",
     )
@@ -302,7 +316,6 @@ async fn insert_trip_once(
         .to_owned();
     let (sql, values) = build(&insert);
     let (id,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *tx).await?;
-    tx.commit().await?;
     Ok(id)
 }
 

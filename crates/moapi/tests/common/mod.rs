@@ -159,7 +159,16 @@ impl TestApp {
     /// Starts another node on this app's database, as a second process of one deployment
     /// would run; it shares nothing with the first but the database. Returns its base URL.
     pub async fn second_node(&self) -> (String, tokio::task::JoinHandle<()>) {
-        let config = (*self.state.config).clone();
+        self.second_node_with(|_| {}).await
+    }
+
+    /// [`Self::second_node`] with its own settings.
+    pub async fn second_node_with(
+        &self,
+        configure: impl FnOnce(&mut Config),
+    ) -> (String, tokio::task::JoinHandle<()>) {
+        let mut config = (*self.state.config).clone();
+        configure(&mut config);
         let state = AppState::open(config)
             .await
             .expect("a second node opens the database");
@@ -171,6 +180,14 @@ impl TestApp {
                 .unwrap();
         });
         (base, server)
+    }
+}
+
+impl TestApp {
+    /// Stops this app's server and everything it runs in the background, as if its process
+    /// died; the database stays.
+    pub fn stop_server(&self) {
+        self.server.abort();
     }
 }
 

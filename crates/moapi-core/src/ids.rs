@@ -6,7 +6,6 @@
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use aes::Aes128;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -102,20 +101,7 @@ impl IdCodec {
         if let Some(secret) = configured {
             return Ok(IdCodec::new(secret.as_bytes()));
         }
-        let mut fresh = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut fresh);
-        sqlx::query(
-            "INSERT INTO deployment_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(SECRET_SETTING)
-        .bind(hex::encode(fresh))
-        .execute(db.pool())
-        .await?;
-        let (secret,): (String,) =
-            sqlx::query_as("SELECT value FROM deployment_settings WHERE name = $1")
-                .bind(SECRET_SETTING)
-                .fetch_one(db.pool())
-                .await?;
+        let secret = db.deployment_secret(SECRET_SETTING).await?;
         Ok(IdCodec::new(secret.as_bytes()))
     }
 

@@ -1,7 +1,9 @@
-//! What every handler can reach: the database, the ID codec and the configuration.
+//! What every handler can reach: the database, the ID codec, the configuration, rate limits
+//! and M2M token keys.
 
 use std::sync::Arc;
 
+use crate::m2m::M2m;
 use crate::ratelimit::RateLimits;
 use crate::{Config, Db, IdCodec};
 
@@ -11,6 +13,8 @@ pub struct AppState {
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// M2M token signing and verification (with this node's cache of external keys).
+    pub m2m: Arc<M2m>,
 }
 
 impl AppState {
@@ -19,10 +23,12 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
+        let m2m = M2m::load(&db, &config).await?;
         Ok(AppState {
             db,
             ids: Arc::new(ids),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
+            m2m: Arc::new(m2m),
             config: Arc::new(config),
         })
     }

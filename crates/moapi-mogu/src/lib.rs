@@ -5,6 +5,7 @@
 //! operator uses to create accounts and agents.
 
 pub mod account;
+pub mod m2m;
 pub mod reference;
 pub mod trip;
 
@@ -20,7 +21,11 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(trip::router())
+    Router::new()
+        .merge(trip::router())
+        .merge(m2m::router())
+        // Last, so that it covers every route above: M2M callers' scopes are checked centrally.
+        .layer(axum::middleware::from_fn(m2m::require_operation_scope))
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not

@@ -15,7 +15,7 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::fixtures::Fixtures;
-use crate::operator::{self, MoegoKeyRequest, NewCompanyRequest, OperatorError};
+use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/moego/companies/{company}/staff", post(create_staff))
         .route("/mogu/accounts", post(create_account).get(list_accounts))
         .route("/mogu/accounts/{account}/agents", post(create_agent))
+        .route("/mogu/m2m-clients", post(create_m2m_client))
         .route("/keys", get(list_keys))
         .route("/keys/moego", post(create_moego_key))
         .route("/keys/mogu", post(create_mogu_key))
@@ -198,6 +199,14 @@ async fn create_agent(
     )
     .await?;
     created(json!({ "agentId": id }))
+}
+
+async fn create_m2m_client(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<M2mClientRequest>,
+) -> Answer<operator::IssuedM2mClient> {
+    created(operator::create_m2m_client(&state, &request).await?)
 }
 
 async fn list_keys(

@@ -1,4 +1,4 @@
-//! The `moapi` command line: serve, migrate, seed, keys, bench.
+//! The `moapi` command line: serve, migrate, seed, keys, m2m, bench.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -75,6 +75,8 @@ enum Command {
         /// Requests per second per API key on each node (429 beyond it); unlimited when unset
         #[arg(long, env = "MOAPI_RATE_LIMIT")]
         rate_limit: Option<std::num::NonZeroU32>,
+        #[command(flatten)]
+        m2m: M2mArgs,
     },
     /// Run the database migrations and exit
     Migrate {
@@ -99,6 +101,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Manage MOGU machine-to-machine (OAuth client_credentials) clients
+    M2m {
+        #[command(subcommand)]
+        command: M2mCommand,
+    },
     /// Measure throughput and latency on loopback (see docs/performance.md)
     Bench {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -111,6 +118,43 @@ enum Command {
         /// Seconds per scenario
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+}
+
+/// Settings of MOGU's M2M tokens.
+#[derive(Args, Clone)]
+struct M2mArgs {
+    /// Audience of M2M tokens (moapi's and the external provider's); default `moapi`
+    #[arg(long, env = "MOAPI_M2M_AUDIENCE")]
+    m2m_audience: Option<String>,
+    /// Issuer (`iss`) of an external provider's M2M tokens, e.g. https://TENANT.auth0.com/
+    #[arg(long, env = "MOAPI_M2M_ISSUER")]
+    m2m_issuer: Option<String>,
+    /// JWKS URL of that provider, e.g. https://TENANT.auth0.com/.well-known/jwks.json
+    #[arg(long, env = "MOAPI_M2M_JWKS_URL")]
+    m2m_jwks_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum M2mCommand {
+    /// Register a client and print its id and secret (the secret is shown once)
+    CreateClient {
+        /// A scope the client holds (repeatable), e.g. read:trips
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// A MOGU account ID the client may act in (repeatable)
+        #[arg(long = "account", required = true)]
+        accounts: Vec<i64>,
+        #[arg(long)]
+        name: Option<String>,
+        /// The client's ID at the external provider (its tokens' `azp`)
+        #[arg(long)]
+        external_id: Option<String>,
+        /// Print {"clientId":...,"clientSecret":...}
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -198,6 +242,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             body_limit,
             request_timeout,
             rate_limit,
+            m2m,
         } => {
             let config = Config {
                 admin_token,
@@ -205,6 +250,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 body_limit_bytes: body_limit,
                 request_timeout: Duration::from_secs(request_timeout),
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                m2m_audience: m2m.m2m_audience,
+                m2m_issuer: m2m.m2m_issuer,
+                m2m_jwks_url: m2m.m2m_jwks_url,
                 ..db.config()
             };
             let state = AppState::open(config)
@@ -247,6 +295,40 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Keys { command } => keys(command).await?,
+        Command::M2m {
+            command:
+                M2mCommand::CreateClient {
+                    scopes,
+                    accounts,
+                    name,
+                    external_id,
+                    json,
+                    db,
+                },
+        } => {
+            let state = AppState::open(db.config()).await?;
+            let client = operator::create_m2m_client(
+                &state,
+                &operator::M2mClientRequest {
+                    name,
+                    scopes,
+                    account_ids: accounts,
+                    external_id,
+                },
+            )
+            .await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"clientId": client.client_id, "clientSecret": client.client_secret})
+                );
+            } else {
+                println!("client id:     {}", client.client_id);
+                println!("client secret: {}   (shown once)", client.client_secret);
+                println!("scopes:        {}", client.scopes.join(" "));
+                println!("accounts:      {:?}", client.account_ids);
+            }
+        }
         Command::Bench {
             database_url,
             trips,

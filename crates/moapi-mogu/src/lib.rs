@@ -15,6 +15,7 @@ mod test_support;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use m2m::M2mScheme;
 use moapi_core::route_catalog::{lookup, Lookup};
 use moapi_core::{AppState, MoguError};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -66,8 +67,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         trip::get_trip,
         trip::update_trip,
     ),
-    modifiers(&BearerAuth),
-    security(("bearerAuth" = [])),
+    modifiers(&BearerAuth, &M2mScheme),
+    security(("bearerAuth" = []), ("m2mOnBehalfOf" = [])),
     tags((name = "trips", description = "Operations for managing trips"))
 )]
 struct ApiDoc;

@@ -13,16 +13,10 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use moapi::operator::{self, M2mClientRequest};
 use serde_json::{json, Value};
 
-const ALL_SCOPES: &[&str] = &[
-    "read:trips",
-    "create:trips",
-    "update:trips",
-    "delete:trips",
-    "read:catalogs",
-    "create:catalogs",
-    "update:catalogs",
-    "delete:catalogs",
-];
+const ALL_SCOPES: &[&str] = moapi_mogu::m2m::SCOPES;
+
+/// The fields of a form-encoded token request.
+type Form<'a> = &'a [(&'a str, &'a str)];
 
 const EXTERNAL_ISSUER: &str = "https://tenant.idp.test/";
 const EXTERNAL_AUDIENCE: &str = "https://trips.api.moapi.test";
@@ -46,7 +40,7 @@ async fn register(app: &TestApp, scopes: &[&str], accounts: &[i64]) -> (String, 
     (client.client_id, client.client_secret)
 }
 
-async fn token_request(app: &TestApp, form: &[(&str, &str)]) -> Reply {
+async fn token_request(app: &TestApp, form: Form<'_>) -> Reply {
     app.send(app.client.post(app.url("/oauth/token")).form(form))
         .await
 }
@@ -65,6 +59,19 @@ async fn token(app: &TestApp, scopes: &[&str], accounts: &[i64]) -> String {
     .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     format!("Bearer {}", reply.body["access_token"].as_str().unwrap())
+}
+
+/// `GET /trips` carrying `auth` and, when given, one `x-on-behalf-of` value.
+async fn get_trips(app: &TestApp, auth: &str, on_behalf_of: Option<&str>) -> Reply {
+    call(
+        app,
+        reqwest::Method::GET,
+        "/trips",
+        auth,
+        on_behalf_of,
+        None,
+    )
+    .await
 }
 
 /// A MOGU request carrying `auth` and, when given, one `x-on-behalf-of` value.
@@ -138,15 +145,7 @@ async fn tokens_are_issued_for_form_json_and_basic_credentials() {
     // The narrowed token reads but may not create; the full one does both, on any node.
     let narrow = format!("Bearer {}", json.body["access_token"].as_str().unwrap());
     let full = format!("Bearer {}", form.body["access_token"].as_str().unwrap());
-    let listed = call(
-        &app,
-        reqwest::Method::GET,
-        "/trips",
-        &narrow,
-        Some("a1@a.example"),
-        None,
-    )
-    .await;
+    let listed = get_trips(&app, &narrow, Some("a1@a.example")).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_mogu("PaginatedTrips", &listed.body);
     let refused = call(
@@ -221,7 +220,7 @@ async fn bad_token_requests_get_oauth_errors() {
     let no_credentials = token_request(&app, &[grant]).await;
     assert_eq!(no_credentials.body["error"], "invalid_client");
 
-    let cases: [(&[(&str, &str)], u16, &str); 4] = [
+    let cases: [(Form, u16, &str); 4] = [
         (
             &[
                 ("grant_type", "password"),
@@ -384,7 +383,7 @@ async fn scopes_are_enforced_on_list_create_and_delete() {
         );
     }
     let lister = token(&app, &["read:trips"], &accounts).await;
-    let listed = call(&app, reqwest::Method::GET, "/trips", &lister, agent, None).await;
+    let listed = get_trips(&app, &lister, agent).await;
     assert_eq!(listed.body["totalCount"], 1);
     let deleter = token(&app, &["delete:trips"], &accounts).await;
     let deleted = call(
@@ -417,15 +416,7 @@ async fn every_on_behalf_of_failure_gets_the_same_answer() {
     let app = common::spawn().await;
     let (a, b) = (account(&app, 0), account(&app, 2));
     let auth = token(&app, ALL_SCOPES, &[a]).await;
-    let unknown = call(
-        &app,
-        reqwest::Method::GET,
-        "/trips",
-        &auth,
-        Some("nobody@a.example"),
-        None,
-    )
-    .await;
+    let unknown = get_trips(&app, &auth, Some("nobody@a.example")).await;
     assert_eq!(unknown.status, 401);
     assert_mogu("ValidationErrors", &unknown.body);
     let a_in_b = format!("a1@a.example,{b}");
@@ -439,7 +430,7 @@ async fn every_on_behalf_of_failure_gets_the_same_answer() {
         Some(""),
         None,
     ] {
-        let reply = call(&app, reqwest::Method::GET, "/trips", &auth, value, None).await;
+        let reply = get_trips(&app, &auth, value).await;
         assert_eq!(
             (reply.status, &reply.text),
             (401, &unknown.text),
@@ -447,15 +438,7 @@ async fn every_on_behalf_of_failure_gets_the_same_answer() {
         );
     }
     let own_account = format!("A1@a.example, {a}");
-    let fine = call(
-        &app,
-        reqwest::Method::GET,
-        "/trips",
-        &auth,
-        Some(&own_account),
-        None,
-    )
-    .await;
+    let fine = get_trips(&app, &auth, Some(&own_account)).await;
     assert_eq!(fine.status, 200, "{}", fine.text);
 
     // A client granted account B acts for B's agent and sees B's trips only.
@@ -466,15 +449,7 @@ async fn every_on_behalf_of_failure_gets_the_same_answer() {
         .await
         .body;
     let both = token(&app, &["read:trips"], &[a, b]).await;
-    let seen = call(
-        &app,
-        reqwest::Method::GET,
-        "/trips",
-        &both,
-        Some("b1@b.example"),
-        None,
-    )
-    .await;
+    let seen = get_trips(&app, &both, Some("b1@b.example")).await;
     assert_eq!(seen.body["totalCount"], 1);
     assert_eq!(seen.body["data"][0]["id"], b_trip["id"]);
 }
@@ -519,26 +494,10 @@ async fn expired_tampered_and_unregistered_tokens_are_rejected() {
     let mut tampered = fresh.clone();
     let last = tampered.pop().unwrap();
     tampered.push(if last == 'A' { 'B' } else { 'A' });
-    let ok = call(
-        &app,
-        reqwest::Method::GET,
-        "/trips",
-        &format!("Bearer {fresh}"),
-        Some("a1@a.example"),
-        None,
-    )
-    .await;
+    let ok = get_trips(&app, &format!("Bearer {fresh}"), Some("a1@a.example")).await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     for token in [expired, tampered, unregistered, "a.b.c".to_string()] {
-        let reply = call(
-            &app,
-            reqwest::Method::GET,
-            "/trips",
-            &format!("Bearer {token}"),
-            Some("a1@a.example"),
-            None,
-        )
-        .await;
+        let reply = get_trips(&app, &format!("Bearer {token}"), Some("a1@a.example")).await;
         assert_eq!(reply.status, 401, "{token}: {}", reply.text);
         assert!(
             reply.body["errors"]["authorization"].is_array(),
@@ -642,17 +601,7 @@ async fn external_tokens_are_checked_against_the_providers_keys() {
     .unwrap();
     let get = |token: String| {
         let app = &app;
-        async move {
-            call(
-                app,
-                reqwest::Method::GET,
-                "/trips",
-                &format!("Bearer {token}"),
-                Some("a1@a.example"),
-                None,
-            )
-            .await
-        }
+        async move { get_trips(app, &format!("Bearer {token}"), Some("a1@a.example")).await }
     };
 
     let accepted = get(external_token(
@@ -736,16 +685,7 @@ async fn external_tokens_are_checked_against_the_providers_keys() {
     // moapi's own tokens still work beside the provider's, with the configured audience.
     let own = token(&app, &["read:trips"], &[account(&app, 0)]).await;
     assert_eq!(
-        call(
-            &app,
-            reqwest::Method::GET,
-            "/trips",
-            &own,
-            Some("a1@a.example"),
-            None
-        )
-        .await
-        .status,
+        get_trips(&app, &own, Some("a1@a.example")).await.status,
         200
     );
 }
@@ -852,4 +792,19 @@ fn the_scope_of_every_operation_follows_the_reference() {
             None => assert_eq!(ours, Some("create:trips"), "{}", operation.operation_id),
         }
     }
+}
+
+#[test]
+fn the_openapi_document_declares_the_m2m_scheme() {
+    let document = serde_json::to_value(moapi_mogu::openapi()).unwrap();
+    let scheme = &document["components"]["securitySchemes"]["m2mOnBehalfOf"];
+    let flow = &scheme["flows"]["clientCredentials"];
+    assert_eq!(flow["tokenUrl"], "/oauth/token");
+    let scopes: std::collections::BTreeSet<&str> = flow["scopes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(scopes, ALL_SCOPES.iter().copied().collect());
 }

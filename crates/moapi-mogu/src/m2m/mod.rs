@@ -54,6 +54,28 @@ pub fn scope_of(operation_id: &str) -> Option<&'static str> {
     })
 }
 
+/// Declares the `m2mOnBehalfOf` scheme of the OpenAPI document: moapi's own token endpoint and
+/// the scopes.
+pub struct M2mScheme;
+
+impl utoipa::Modify for M2mScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme};
+        let scopes = Scopes::from_iter(SCOPES.iter().map(|scope| (*scope, *scope)));
+        let flow = Flow::ClientCredentials(ClientCredentials::new("/oauth/token", scopes));
+        let description = "An OAuth client_credentials access token (`Authorization: Bearer \
+                           <token>`) with `x-on-behalf-of: <email>` or `<email>,<accountId>` \
+                           naming the agent the client acts for.";
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "m2mOnBehalfOf",
+                SecurityScheme::OAuth2(OAuth2::with_description([flow], description)),
+            );
+    }
+}
+
 /// Marks a request with the scope its reference operation needs (see `RequiredScope`).
 pub async fn require_operation_scope(mut request: Request, next: Next) -> Response {
     if let Lookup::Found(operation) = lookup(

@@ -582,23 +582,7 @@ fn external_claims(azp: &str, overrides: Value) -> Value {
 #[tokio::test]
 async fn external_tokens_are_checked_against_the_providers_keys() {
     let jwks = jwks_server(fixture("m2m_jwks_1.json")).await;
-    let app = common::spawn_with(|config| {
-        config.m2m_issuer = Some(EXTERNAL_ISSUER.to_string());
-        config.m2m_audience = Some(EXTERNAL_AUDIENCE.to_string());
-        config.m2m_jwks_url = Some(jwks.url.clone());
-    })
-    .await;
-    operator::create_m2m_client(
-        &app.state,
-        &M2mClientRequest {
-            scopes: vec!["read:trips".into()],
-            account_ids: vec![account(&app, 0)],
-            external_id: Some("ext-client".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let app = spawn_with_provider(&jwks).await;
     let get = |token: String| {
         let app = &app;
         async move { get_trips(app, &format!("Bearer {token}"), Some("a1@a.example")).await }
@@ -688,6 +672,41 @@ async fn external_tokens_are_checked_against_the_providers_keys() {
         get_trips(&app, &own, Some("a1@a.example")).await.status,
         200
     );
+}
+
+/// An app accepting the external provider behind `jwks`, with a client registered as
+/// `ext-client` for account A.
+async fn spawn_with_provider(jwks: &JwksServer) -> TestApp {
+    let app = common::spawn_with(|config| {
+        config.m2m_issuer = Some(EXTERNAL_ISSUER.to_string());
+        config.m2m_audience = Some(EXTERNAL_AUDIENCE.to_string());
+        config.m2m_jwks_url = Some(jwks.url.clone());
+    })
+    .await;
+    operator::create_m2m_client(
+        &app.state,
+        &M2mClientRequest {
+            scopes: vec!["read:trips".into()],
+            account_ids: vec![account(&app, 0)],
+            external_id: Some("ext-client".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn a_provider_whose_keys_cannot_be_fetched_is_not_asked_on_every_request() {
+    let jwks = jwks_server("<html>maintenance</html>".to_string()).await;
+    let app = spawn_with_provider(&jwks).await;
+    for _ in 0..3 {
+        let token = external_token(1, "test-key-1", external_claims("ext-client", json!({})));
+        let reply = get_trips(&app, &format!("Bearer {token}"), Some("a1@a.example")).await;
+        assert_eq!(reply.status, 401, "{}", reply.text);
+    }
+    assert_eq!(jwks.fetches.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

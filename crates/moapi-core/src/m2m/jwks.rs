@@ -12,6 +12,9 @@ use tokio::sync::Mutex;
 
 /// How long fetched keys are used before they are fetched again.
 const KEYS_TTL: Duration = Duration::from_secs(600);
+/// After a failed fetch, the wait before the next try: a provider outage must not make every
+/// request wait for its own fetch to time out.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
 /// The shortest time between two refreshes forced by unknown key IDs.
 const FORCED_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -24,7 +27,9 @@ pub struct JwksCache {
 
 #[derive(Default)]
 struct CacheState {
-    keys: Option<(Instant, JwkSet)>,
+    keys: Option<JwkSet>,
+    /// When the keys are due for a fetch; `None` before the first.
+    refresh_at: Option<Instant>,
     last_forced_refresh: Option<Instant>,
 }
 
@@ -32,13 +37,13 @@ struct CacheState {
 pub enum JwksError {
     #[error("no key of the identity provider matches the token")]
     UnknownKey,
-    #[error("the identity provider's keys could not be fetched: {0}")]
-    Unavailable(String),
+    #[error("the identity provider's keys could not be fetched")]
+    Unavailable,
 }
 
 impl CacheState {
     fn find(&self, kid: Option<&str>) -> Option<DecodingKey> {
-        let (_, set) = self.keys.as_ref()?;
+        let set = self.keys.as_ref()?;
         let jwk = match kid {
             Some(kid) => set.find(kid)?,
             // A token without `kid` is only unambiguous when the provider has one key.
@@ -61,32 +66,28 @@ impl JwksCache {
         }
     }
 
-    async fn fetch(&self) -> Result<JwkSet, JwksError> {
-        let unavailable = |err: reqwest::Error| JwksError::Unavailable(err.to_string());
+    async fn fetch(&self) -> Result<JwkSet, reqwest::Error> {
         self.http
             .get(&self.url)
             .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(unavailable)?
+            .await?
+            .error_for_status()?
             .json::<JwkSet>()
             .await
-            .map_err(unavailable)
     }
 
     /// Replaces the cached keys; on failure keeps the old ones (a provider outage should not
-    /// reject tokens signed with keys we already know).
-    async fn refresh(&self, state: &mut CacheState) -> Result<(), JwksError> {
+    /// reject tokens signed with keys we already know) and tries again a little later.
+    async fn refresh(&self, state: &mut CacheState) {
         match self.fetch().await {
             Ok(set) => {
-                state.keys = Some((Instant::now(), set));
-                Ok(())
+                state.keys = Some(set);
+                state.refresh_at = Some(Instant::now() + KEYS_TTL);
             }
-            Err(err) if state.keys.is_some() => {
-                tracing::warn!(error = %err, "JWKS refresh failed; using the cached keys");
-                Ok(())
+            Err(err) => {
+                tracing::warn!(error = %err, url = %self.url, "fetching the M2M provider's JWKS failed");
+                state.refresh_at = Some(Instant::now() + RETRY_AFTER_FAILURE);
             }
-            Err(err) => Err(err),
         }
     }
 
@@ -95,24 +96,24 @@ impl JwksCache {
         // One lock across the fetch: concurrent requests wait for one fetch instead of each
         // sending their own.
         let mut state = self.state.lock().await;
-        let stale = state
-            .keys
-            .as_ref()
-            .is_none_or(|(fetched, _)| fetched.elapsed() >= KEYS_TTL);
-        if stale {
-            self.refresh(&mut state).await?;
+        let due = state.refresh_at.is_none_or(|at| Instant::now() >= at);
+        if due {
+            self.refresh(&mut state).await;
         }
         if let Some(key) = state.find(kid) {
             return Ok(key);
         }
+        if state.keys.is_none() {
+            return Err(JwksError::Unavailable);
+        }
         let may_force = state
             .last_forced_refresh
             .is_none_or(|at| at.elapsed() >= FORCED_REFRESH_INTERVAL);
-        if stale || !may_force {
+        if due || !may_force {
             return Err(JwksError::UnknownKey);
         }
         state.last_forced_refresh = Some(Instant::now());
-        self.refresh(&mut state).await?;
+        self.refresh(&mut state).await;
         state.find(kid).ok_or(JwksError::UnknownKey)
     }
 }

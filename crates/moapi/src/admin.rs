@@ -28,7 +28,11 @@ pub fn router() -> Router<AppState> {
         .route("/moego/companies/{company}/staff", post(create_staff))
         .route("/mogu/accounts", post(create_account).get(list_accounts))
         .route("/mogu/accounts/{account}/agents", post(create_agent))
-        .route("/mogu/m2m-clients", post(create_m2m_client))
+        .route(
+            "/mogu/m2m-clients",
+            post(create_m2m_client).get(list_m2m_clients),
+        )
+        .route("/mogu/m2m-clients/{id}", delete(revoke_m2m_client))
         .route("/keys", get(list_keys))
         .route("/keys/moego", post(create_moego_key))
         .route("/keys/mogu", post(create_mogu_key))
@@ -207,6 +211,28 @@ async fn create_m2m_client(
     Json(request): Json<M2mClientRequest>,
 ) -> Answer<operator::IssuedM2mClient> {
     created(operator::create_m2m_client(&state, &request).await?)
+}
+
+async fn list_m2m_clients(
+    _: OperatorToken,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, OperatorError> {
+    let clients = moapi_core::m2m::clients::list_clients(&state.db).await?;
+    Ok(Json(json!({ "clients": clients })))
+}
+
+async fn revoke_m2m_client(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, OperatorError> {
+    if moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(OperatorError::NotFound(format!(
+            "no active M2M client {id}"
+        )))
+    }
 }
 
 async fn list_keys(

@@ -156,6 +156,17 @@ enum M2mCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// List clients (secrets are never shown again)
+    ListClients {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a client; its token requests and live tokens fail at once, on every node
+    RevokeClient {
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,40 +306,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Keys { command } => keys(command).await?,
-        Command::M2m {
-            command:
-                M2mCommand::CreateClient {
-                    scopes,
-                    accounts,
-                    name,
-                    external_id,
-                    json,
-                    db,
-                },
-        } => {
-            let state = AppState::open(db.config()).await?;
-            let client = operator::create_m2m_client(
-                &state,
-                &operator::M2mClientRequest {
-                    name,
-                    scopes,
-                    account_ids: accounts,
-                    external_id,
-                },
-            )
-            .await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"clientId": client.client_id, "clientSecret": client.client_secret})
-                );
-            } else {
-                println!("client id:     {}", client.client_id);
-                println!("client secret: {}   (shown once)", client.client_secret);
-                println!("scopes:        {}", client.scopes.join(" "));
-                println!("accounts:      {:?}", client.account_ids);
-            }
-        }
+        Command::M2m { command } => m2m(command).await?,
         Command::Bench {
             database_url,
             trips,
@@ -413,6 +391,64 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             let state = AppState::open(db.config()).await?;
             if !moapi_core::auth::revoke_key(&state.db, &id).await? {
                 bail!("no active key {id}");
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
+async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
+    match command {
+        M2mCommand::CreateClient {
+            scopes,
+            accounts,
+            name,
+            external_id,
+            json,
+            db,
+        } => {
+            let state = AppState::open(db.config()).await?;
+            let client = operator::create_m2m_client(
+                &state,
+                &operator::M2mClientRequest {
+                    name,
+                    scopes,
+                    account_ids: accounts,
+                    external_id,
+                },
+            )
+            .await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"clientId": client.client_id, "clientSecret": client.client_secret})
+                );
+            } else {
+                println!("client id:     {}", client.client_id);
+                println!("client secret: {}   (shown once)", client.client_secret);
+                println!("scopes:        {}", client.scopes.join(" "));
+                println!("accounts:      {:?}", client.account_ids);
+            }
+        }
+        M2mCommand::ListClients { db } => {
+            let state = AppState::open(db.config()).await?;
+            for client in moapi_core::m2m::clients::list_clients(&state.db).await? {
+                let status = if client.revoked { "revoked" } else { "active" };
+                println!(
+                    "{}  {:7}  accounts {:?}  {}  {}",
+                    client.client_id,
+                    status,
+                    client.account_ids,
+                    client.scopes.join(" "),
+                    client.name
+                );
+            }
+        }
+        M2mCommand::RevokeClient { id, db } => {
+            let state = AppState::open(db.config()).await?;
+            if !moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+                bail!("no active M2M client {id}");
             }
             println!("revoked {id}");
         }

@@ -792,6 +792,53 @@ async fn clients_are_registered_by_the_cli_and_the_operator_api() {
     }
 }
 
+#[tokio::test]
+async fn a_revoked_client_loses_its_tokens_at_once_on_every_node() {
+    let app = common::spawn().await;
+    let (id, secret) = register(&app, &["read:trips"], &[account(&app, 0)]).await;
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let issued = token_request(&app, &form).await.body;
+    let auth = format!("Bearer {}", issued["access_token"].as_str().unwrap());
+    assert_eq!(
+        get_trips(&app, &auth, Some("a1@a.example")).await.status,
+        200
+    );
+
+    let listed = app
+        .send(app.admin(reqwest::Method::GET, "/mogu/m2m-clients"))
+        .await;
+    let client = &listed.body["clients"][0];
+    assert_eq!(client["clientId"], id.as_str());
+    assert_eq!(client["accountIds"], json!([account(&app, 0)]));
+    assert_eq!(client["revoked"], false);
+    assert!(!listed.text.contains(&secret), "secrets are never listed");
+
+    let path = format!("/mogu/m2m-clients/{id}");
+    let revoked = app.send(app.admin(reqwest::Method::DELETE, &path)).await;
+    assert_eq!(revoked.status, 204);
+    let again = app.send(app.admin(reqwest::Method::DELETE, &path)).await;
+    assert_eq!(again.status, 404);
+
+    let (second, _node) = app.second_node().await;
+    let refused = app
+        .send(
+            app.client
+                .get(format!("{second}/trips"))
+                .header("authorization", &auth)
+                .header("x-on-behalf-of", "a1@a.example"),
+        )
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert_eq!(
+        token_request(&app, &form).await.body["error"],
+        "invalid_client"
+    );
+}
+
 #[test]
 fn the_scope_of_every_operation_follows_the_reference() {
     let document = mogu_document();

@@ -134,3 +134,69 @@ pub async fn resolve_agent(
     .fetch_optional(db.pool())
     .await
 }
+
+/// A client as the operator lists it (never its secret).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSummary {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub account_ids: Vec<i64>,
+    pub external_id: Option<String>,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    scopes: String,
+    external_id: Option<String>,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+pub async fn list_clients(db: &Db) -> Result<Vec<ClientSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT id, name, scopes, external_id, created_at, revoked_at \
+         FROM mogu_m2m_clients ORDER BY created_at, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let grants: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT client_id, account_id FROM mogu_m2m_grants ORDER BY client_id, account_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ClientSummary {
+            account_ids: grants
+                .iter()
+                .filter(|(client, _)| *client == row.id)
+                .map(|(_, account)| *account)
+                .collect(),
+            client_id: row.id,
+            name: row.name,
+            scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
+            external_id: row.external_id,
+            created_at: crate::time::iso_millis(row.created_at),
+            revoked: row.revoked_at.is_some(),
+        })
+        .collect())
+}
+
+/// Revokes a client: its token requests and live tokens fail at once, on every node. `false`
+/// when no active client has that ID.
+pub async fn revoke_client(db: &Db, client_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE mogu_m2m_clients SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now_micros())
+    .bind(client_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

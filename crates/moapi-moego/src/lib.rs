@@ -2,9 +2,9 @@
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
 pub mod business;
+pub mod reference;
 pub mod company;
 pub mod event;
-pub mod reference;
 pub mod staff;
 pub mod wire;
 

@@ -1,5 +1,5 @@
-//! What every handler can reach: the database, the ID codec, the configuration, rate limits
-//! and M2M token keys.
+//! What every handler can reach: the database, the ID codec, the configuration and the M2M
+//! token keys.
 
 use std::sync::Arc;
 
@@ -10,11 +10,11 @@ use crate::{Config, Db, IdCodec};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// M2M token signing and verification (with this node's cache of external keys).
+    pub m2m: Arc<M2m>,
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
-    /// M2M token signing and verification (with this node's cache of external keys).
-    pub m2m: Arc<M2m>,
 }
 
 impl AppState {
@@ -22,13 +22,13 @@ impl AppState {
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
-        let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
         let m2m = M2m::load(&db, &config).await?;
+        let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
         Ok(AppState {
             db,
+            m2m: Arc::new(m2m),
             ids: Arc::new(ids),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
-            m2m: Arc::new(m2m),
             config: Arc::new(config),
         })
     }

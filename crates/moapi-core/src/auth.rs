@@ -3,7 +3,8 @@
 //! secret through timing, and a revoked key fails on its very next request on every node.
 //!
 //! MoeGo: `Authorization: Basic base64(secret)`, tolerating a bare base64 value and a raw
-//! secret after `Basic ` as clients in the wild send. MOGU: `Authorization: Bearer ak_...`.
+//! secret after `Basic ` as clients in the wild send. MOGU: `Authorization: Bearer ak_...`, or
+//! an M2M access token with `x-on-behalf-of` (`crate::m2m`).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -24,13 +25,13 @@ use crate::{AppState, Db};
 const MOEGO_SECRET_PREFIX: &str = "mgk_";
 const MOGU_SECRET_PREFIX: &str = "ak_";
 
-fn new_secret(prefix: &str) -> String {
+pub(crate) fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     format!("{prefix}{}", bs58::encode(bytes).into_string())
 }
 
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -395,9 +396,11 @@ impl FromRequestParts<AppState> for MoegoPrincipal {
     }
 }
 
-/// The caller of a MOGU request: the agent its key belongs to, and the agent's account.
+/// The caller of a MOGU request: the agent its key belongs to, and the agent's account. An M2M
+/// client acting on behalf of an agent is that agent here (see `crate::m2m`).
 #[derive(Debug, Clone)]
 pub struct MoguPrincipal {
+    /// The API key's ID, or `m2m:<clientId>` for an M2M client.
     pub key_id: String,
     pub agent_id: i64,
     pub account_id: i64,
@@ -427,6 +430,9 @@ impl FromRequestParts<AppState> for MoguPrincipal {
         let header = header.to_str().unwrap_or_default().trim();
         let token = strip_scheme(header, "Bearer ").unwrap_or(header).trim();
         if !token.starts_with(MOGU_SECRET_PREFIX) {
+            if crate::m2m::looks_like_jwt(token) {
+                return crate::m2m::principal(parts, state, token).await;
+            }
             return Err(MoguError::unauthorized("invalid API key"));
         }
         let row: Option<MoguKeyRow> = find_key(

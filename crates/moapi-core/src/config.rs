@@ -20,6 +20,14 @@ pub struct Config {
     pub public_base_url: String,
     /// Requests per second each API key may make on one node; `None`: unlimited.
     pub rate_limit_per_second: Option<std::num::NonZeroU32>,
+    /// M2M: the audience of the tokens moapi issues, and of an external provider's tokens;
+    /// `None`: moapi's tokens say `moapi`.
+    pub m2m_audience: Option<String>,
+    /// M2M: the `iss` of an external provider's tokens (with `m2m_audience` and
+    /// `m2m_jwks_url`, its tokens are accepted).
+    pub m2m_issuer: Option<String>,
+    /// M2M: where the external provider publishes its signing keys (JWKS).
+    pub m2m_jwks_url: Option<String>,
     /// Outbound requests (documents fetched for AI imports, later webhooks): the networks a
     /// guarded fetch may reach although they are private, and its size and time limits.
     pub outbound: OutboundConfig,
@@ -105,6 +113,9 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             public_base_url: "http://127.0.0.1:8080".to_string(),
             rate_limit_per_second: None,
+            m2m_audience: None,
+            m2m_issuer: None,
+            m2m_jwks_url: None,
             outbound: OutboundConfig::default(),
             ai: AiConfig::default(),
         }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod m2m;
 pub mod outbound;
 pub mod outbox;
 pub mod pagination;

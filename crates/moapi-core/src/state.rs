@@ -1,7 +1,9 @@
-//! What every handler can reach: the database, the ID codec and the configuration.
+//! What every handler can reach: the database, the ID codec, the configuration and the M2M
+//! token keys.
 
 use std::sync::Arc;
 
+use crate::m2m::M2m;
 use crate::ratelimit::RateLimits;
 use crate::signed_link::LinkSigner;
 use crate::{Config, Db, IdCodec};
@@ -9,6 +11,8 @@ use crate::{Config, Db, IdCodec};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// M2M token signing and verification (with this node's cache of external keys).
+    pub m2m: Arc<M2m>,
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
@@ -21,10 +25,12 @@ impl AppState {
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
+        let m2m = M2m::load(&db, &config).await?;
         let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
         let links = LinkSigner::load(&db).await?;
         Ok(AppState {
             db,
+            m2m: Arc::new(m2m),
             ids: Arc::new(ids),
             links: Arc::new(links),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),

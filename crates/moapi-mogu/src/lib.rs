@@ -7,6 +7,7 @@
 pub mod account;
 pub mod ai;
 pub mod catalog;
+pub mod m2m;
 pub mod public;
 pub mod reference;
 pub mod trip;
@@ -17,6 +18,7 @@ mod test_support;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use m2m::M2mScheme;
 use moapi_core::route_catalog::{lookup, Lookup};
 use moapi_core::{AppState, MoguError};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -28,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .merge(catalog::router())
         .merge(public::router())
         .merge(ai::router())
+        .merge(m2m::router())
+        // Last, so that it covers every route above: M2M callers' scopes are checked centrally.
+        .layer(axum::middleware::from_fn(m2m::require_operation_scope))
 }
 
 /// The answer for a request no route took: 501 for an operation of the reference moapi has not
@@ -84,8 +89,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         ai::get_job_status,
         ai::cancel_job,
     ),
-    modifiers(&BearerAuth),
-    security(("bearerAuth" = [])),
+    modifiers(&BearerAuth, &M2mScheme),
+    security(("bearerAuth" = []), ("m2mOnBehalfOf" = [])),
     tags(
         (name = "trips", description = "Operations for managing trips"),
         (name = "catalogs", description = "Operations for managing catalogs"),

@@ -15,7 +15,7 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::fixtures::Fixtures;
-use crate::operator::{self, MoegoKeyRequest, NewCompanyRequest, OperatorError};
+use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,6 +29,11 @@ pub fn router() -> Router<AppState> {
         .route("/moego/customers/{id}", delete(delete_customer))
         .route("/mogu/accounts", post(create_account).get(list_accounts))
         .route("/mogu/accounts/{account}/agents", post(create_agent))
+        .route(
+            "/mogu/m2m-clients",
+            post(create_m2m_client).get(list_m2m_clients),
+        )
+        .route("/mogu/m2m-clients/{id}", delete(revoke_m2m_client))
         .route("/keys", get(list_keys))
         .route("/keys/moego", post(create_moego_key))
         .route("/keys/mogu", post(create_mogu_key))
@@ -208,6 +213,36 @@ async fn create_agent(
     )
     .await?;
     created(json!({ "agentId": id }))
+}
+
+async fn create_m2m_client(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Json(request): Json<M2mClientRequest>,
+) -> Answer<operator::IssuedM2mClient> {
+    created(operator::create_m2m_client(&state, &request).await?)
+}
+
+async fn list_m2m_clients(
+    _: OperatorToken,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, OperatorError> {
+    let clients = moapi_core::m2m::clients::list_clients(&state.db).await?;
+    Ok(Json(json!({ "clients": clients })))
+}
+
+async fn revoke_m2m_client(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, OperatorError> {
+    if moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(OperatorError::NotFound(format!(
+            "no active M2M client {id}"
+        )))
+    }
 }
 
 async fn list_keys(

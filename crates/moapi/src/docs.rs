@@ -30,7 +30,7 @@ const PRODUCTS: [Product; 2] = [
     Product {
         title: "MOGU API",
         spec_path: "/mogu/openapi.json",
-        auth: "Authorization: Bearer ak_...",
+        auth: "Authorization: Bearer ak_... (or an M2M token from POST /oauth/token, with x-on-behalf-of)",
         document: moapi_mogu::openapi,
         catalog: moapi_mogu::reference::OPERATIONS,
     },

@@ -1,4 +1,4 @@
-//! The `moapi` command line: serve, migrate, seed, keys, bench.
+//! The `moapi` command line: serve, migrate, seed, keys, m2m, bench.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -126,6 +126,8 @@ enum Command {
         rate_limit: Option<std::num::NonZeroU32>,
         #[command(flatten)]
         outbound: OutboundArgs,
+        #[command(flatten)]
+        m2m: M2mArgs,
     },
     /// Run the database migrations and exit
     Migrate {
@@ -150,6 +152,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Manage MOGU machine-to-machine (OAuth client_credentials) clients
+    M2m {
+        #[command(subcommand)]
+        command: M2mCommand,
+    },
     /// Measure throughput and latency on loopback (see docs/performance.md)
     Bench {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -162,6 +169,54 @@ enum Command {
         /// Seconds per scenario
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+}
+
+/// Settings of MOGU's M2M tokens.
+#[derive(Args, Clone)]
+struct M2mArgs {
+    /// Audience of M2M tokens (moapi's and the external provider's); default `moapi`
+    #[arg(long, env = "MOAPI_M2M_AUDIENCE")]
+    m2m_audience: Option<String>,
+    /// Issuer (`iss`) of an external provider's M2M tokens, e.g. https://TENANT.auth0.com/
+    #[arg(long, env = "MOAPI_M2M_ISSUER")]
+    m2m_issuer: Option<String>,
+    /// JWKS URL of that provider, e.g. https://TENANT.auth0.com/.well-known/jwks.json
+    #[arg(long, env = "MOAPI_M2M_JWKS_URL")]
+    m2m_jwks_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum M2mCommand {
+    /// Register a client and print its id and secret (the secret is shown once)
+    CreateClient {
+        /// A scope the client holds (repeatable), e.g. read:trips
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// A MOGU account ID the client may act in (repeatable)
+        #[arg(long = "account", required = true)]
+        accounts: Vec<i64>,
+        #[arg(long)]
+        name: Option<String>,
+        /// The client's ID at the external provider (its tokens' `azp`)
+        #[arg(long)]
+        external_id: Option<String>,
+        /// Print {"clientId":...,"clientSecret":...}
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List clients (secrets are never shown again)
+    ListClients {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a client; its token requests and live tokens fail at once, on every node
+    RevokeClient {
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -250,6 +305,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             request_timeout,
             rate_limit,
             outbound,
+            m2m,
         } => {
             let mut config = Config {
                 admin_token,
@@ -257,6 +313,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 body_limit_bytes: body_limit,
                 request_timeout: Duration::from_secs(request_timeout),
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                m2m_audience: m2m.m2m_audience,
+                m2m_issuer: m2m.m2m_issuer,
+                m2m_jwks_url: m2m.m2m_jwks_url,
                 ..db.config()
             };
             outbound.apply(&mut config);
@@ -300,6 +359,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Keys { command } => keys(command).await?,
+        Command::M2m { command } => m2m(command).await?,
         Command::Bench {
             database_url,
             trips,
@@ -384,6 +444,64 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             let state = AppState::open(db.config()).await?;
             if !moapi_core::auth::revoke_key(&state.db, &id).await? {
                 bail!("no active key {id}");
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
+async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
+    match command {
+        M2mCommand::CreateClient {
+            scopes,
+            accounts,
+            name,
+            external_id,
+            json,
+            db,
+        } => {
+            let state = AppState::open(db.config()).await?;
+            let client = operator::create_m2m_client(
+                &state,
+                &operator::M2mClientRequest {
+                    name,
+                    scopes,
+                    account_ids: accounts,
+                    external_id,
+                },
+            )
+            .await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"clientId": client.client_id, "clientSecret": client.client_secret})
+                );
+            } else {
+                println!("client id:     {}", client.client_id);
+                println!("client secret: {}   (shown once)", client.client_secret);
+                println!("scopes:        {}", client.scopes.join(" "));
+                println!("accounts:      {:?}", client.account_ids);
+            }
+        }
+        M2mCommand::ListClients { db } => {
+            let state = AppState::open(db.config()).await?;
+            for client in moapi_core::m2m::clients::list_clients(&state.db).await? {
+                let status = if client.revoked { "revoked" } else { "active" };
+                println!(
+                    "{}  {:7}  accounts {:?}  {}  {}",
+                    client.client_id,
+                    status,
+                    client.account_ids,
+                    client.scopes.join(" "),
+                    client.name
+                );
+            }
+        }
+        M2mCommand::RevokeClient { id, db } => {
+            let state = AppState::open(db.config()).await?;
+            if !moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+                bail!("no active M2M client {id}");
             }
             println!("revoked {id}");
         }

@@ -412,6 +412,96 @@ pub async fn create_mogu_key(state: &AppState, agent_email: &str) -> Result<Issu
     })
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct M2mClientRequest {
+    pub name: Option<String>,
+    pub scopes: Vec<String>,
+    /// The MOGU accounts the client may act in (its grant).
+    pub account_ids: Vec<i64>,
+    /// The client's ID at an external identity provider (Auth0's `azp`), if its tokens come
+    /// from there.
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedM2mClient {
+    pub client_id: String,
+    pub client_secret: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub account_ids: Vec<i64>,
+    pub external_id: Option<String>,
+}
+
+/// Registers a MOGU M2M client; its secret is in the answer only.
+pub async fn create_m2m_client(
+    state: &AppState,
+    request: &M2mClientRequest,
+) -> Result<IssuedM2mClient> {
+    let known = moapi_mogu::m2m::SCOPES;
+    if request.scopes.is_empty() {
+        return invalid(format!("scopes: give at least one of {}", known.join(", ")));
+    }
+    if let Some(unknown) = request.scopes.iter().find(|s| !known.contains(&s.as_str())) {
+        return invalid(format!(
+            "scopes: unknown scope {unknown:?}; known scopes: {}",
+            known.join(", ")
+        ));
+    }
+    if request.account_ids.is_empty() {
+        return invalid("accountIds: give at least one account the client may act in");
+    }
+    let mut scopes: Vec<String> = Vec::with_capacity(request.scopes.len());
+    for scope in &request.scopes {
+        if !scopes.contains(scope) {
+            scopes.push(scope.clone());
+        }
+    }
+    let mut account_ids = request.account_ids.clone();
+    account_ids.sort_unstable();
+    account_ids.dedup();
+    for account_id in &account_ids {
+        let (found,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mogu_accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(state.db.pool())
+            .await?;
+        if found == 0 {
+            return Err(OperatorError::NotFound(format!(
+                "account {account_id} not found"
+            )));
+        }
+    }
+    let external_id = request
+        .external_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty());
+    let name = request
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("m2m client for accounts {account_ids:?}"));
+    let created = moapi_core::m2m::clients::create_client(
+        &state.db,
+        &moapi_core::m2m::clients::NewClient {
+            name: &name,
+            scopes: &scopes,
+            account_ids: &account_ids,
+            external_id,
+        },
+    )
+    .await?;
+    Ok(IssuedM2mClient {
+        client_id: created.client_id,
+        client_secret: created.client_secret,
+        name,
+        scopes,
+        account_ids,
+        external_id: external_id.map(str::to_string),
+    })
+}
+
 /// The keys a seed created, in the shape scripts read (`moapi seed --json`).
 #[derive(Debug, Default, Serialize)]
 pub struct SeedReport {

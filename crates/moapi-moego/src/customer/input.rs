@@ -264,7 +264,7 @@ fn instant(field: &str, value: Option<&str>) -> Result<Option<i64>, Status> {
     }
 }
 
-fn interval(field: &str, interval: &Interval) -> Result<(Option<i64>, Option<i64>), Status> {
+pub fn interval(field: &str, interval: &Interval) -> Result<(Option<i64>, Option<i64>), Status> {
     let start = instant(
         &format!("{field}.startTime"),
         interval.start_time.as_deref(),

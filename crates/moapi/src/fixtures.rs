@@ -161,6 +161,14 @@ mod tests {
     }
 
     #[test]
+    fn demo_set_has_pets_and_a_lead() {
+        let demo = Fixtures::demo();
+        let companies = || demo.moego.iter().flat_map(|o| &o.companies);
+        assert!(companies().all(|company| !company.pets.is_empty()));
+        assert!(companies().any(|company| !company.leads.is_empty()));
+    }
+
+    #[test]
     fn unknown_fixture_fields_are_refused() {
         assert!(Fixtures::parse("moego: []\nmogoo: []\n").is_err());
         assert!(Fixtures::parse(r#"{"moego":[{"name":"x","companies":[]}]}"#).is_ok());

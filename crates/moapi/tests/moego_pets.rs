@@ -796,3 +796,44 @@ async fn deleting_a_customer_deletes_its_pets_in_the_same_transaction() {
         .await;
     assert!(kept.body.get("deleted").is_none(), "{}", kept.text);
 }
+
+#[tokio::test]
+async fn the_demo_set_seeds_pets_with_their_codes_and_a_lead() {
+    let app = common::spawn().await;
+    let report = moapi::operator::seed(&app.state, moapi::fixtures::Fixtures::demo())
+        .await
+        .unwrap();
+    let company = &report.moego[0];
+    let pets = app
+        .moego_post(
+            &company.authorization,
+            "/v1/pets:list",
+            json!({"companyId": company.company_id, "pagination": {"pageSize": 50}}),
+        )
+        .await;
+    assert_eq!(pets.status, 200, "{}", pets.text);
+    assert_moego(PET, "v1ListAllPetsResponse", &pets.body);
+    let listed = pets.body["pets"].as_array().unwrap();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(listed[0]["name"], "Biscuit");
+    assert_eq!(listed[0]["petCodes"][0]["abbreviation"], "SR");
+    assert_eq!(listed[0]["notes"][0]["content"], "Loves the blow dryer");
+    let leads = app
+        .moego_post(
+            &company.authorization,
+            "/v1/leads:list",
+            json!({"companyId": company.company_id, "pagination": {"pageSize": 50}}),
+        )
+        .await;
+    assert_eq!(leads.status, 200, "{}", leads.text);
+    assert_moego(common::pets::LEAD, "v1ListLeadsResponse", &leads.body);
+    assert_eq!(leads.body["leads"][0]["lifeCycle"]["name"], "New");
+    assert_eq!(leads.body["leads"][0]["pets"][0]["name"], "Pip");
+
+    let orphan = moapi::fixtures::Fixtures::parse(
+        "moego:\n- name: o\n  companies:\n  - name: c\n    pets: [{owner: '+12125550000', name: x, type: DOG, breed: y}]\n",
+    )
+    .unwrap();
+    let refused = moapi::operator::seed(&app.state, orphan).await.unwrap_err();
+    assert!(refused.to_string().contains("no customer"), "{refused}");
+}

@@ -378,3 +378,31 @@ async fn leads_of_another_company_and_bad_input_are_refused() {
         "nothing half-written"
     );
 }
+
+#[tokio::test]
+async fn concurrent_promotions_of_one_lead_create_one_customer() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let company = &app.seed.moego[0].company_id;
+    let lead = create_lead(
+        &app,
+        &auth,
+        json!({"companyId": company, "firstName": "Race", "pets": [{"name": "Bo", "type": "DOG", "breed": "Pug"}]}),
+    )
+    .await;
+    let id = lead.body["id"].as_str().unwrap();
+    let promote = || app.moego_post(&auth, "/v1/leads:promote", json!({"id": id}));
+    let (first, second) = tokio::join!(promote(), promote());
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 400], "{} / {}", first.text, second.text);
+    assert_eq!(app.count_rows("moego_customers").await, 1);
+    assert_eq!(app.count_rows("moego_pets").await, 1);
+    let kinds: Vec<String> = app
+        .moego_events()
+        .await
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect();
+    assert_eq!(kinds, ["CUSTOMER_CREATED", "PET_CREATED"]);
+}

@@ -243,6 +243,17 @@ pub async fn create_in(
     company_id: i64,
     input: &LeadInput,
 ) -> Result<LeadRow, Status> {
+    let values = check_new_lead(state, conn, company_id, input).await?;
+    insert_checked(conn, company_id, &values).await
+}
+
+/// Checks a new lead of company `company_id`.
+async fn check_new_lead(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    company_id: i64,
+    input: &LeadInput,
+) -> Result<LeadValues, Status> {
     let company = lead_company(state, company_id).await?;
     let values = apply(state, conn, &company, LeadValues::default(), input).await?;
     if values.first_name.is_empty()
@@ -254,7 +265,15 @@ pub async fn create_in(
             "lead: a lead needs a name, a phone number or an email address".into(),
         ));
     }
-    let id = store::insert(conn, company.id, &values).await?;
+    Ok(values)
+}
+
+async fn insert_checked(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    values: &LeadValues,
+) -> Result<LeadRow, Status> {
+    let id = store::insert(conn, company_id, values).await?;
     Ok(store::find(conn, id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?)
@@ -279,8 +298,12 @@ pub async fn create_lead(
         .filter(|id| !id.is_empty())
         .ok_or_else(|| invalid("lead.companyId: value is required".into()))?;
     let owner = company::authorize(&state, &principal, Some(company_id)).await?;
-    let mut tx = state.db.pool().begin().await?;
-    let row = create_in(&state, &mut tx, owner.company_id, &input).await?;
+    let values = {
+        let mut conn = state.db.pool().acquire().await?;
+        check_new_lead(&state, &mut conn, owner.company_id, &input).await?
+    };
+    let mut tx = pet::begin_write(&state).await?;
+    let row = insert_checked(&mut tx, owner.company_id, &values).await?;
     tx.commit().await?;
     Ok(Json(row.to_wire(&state.ids)))
 }
@@ -315,8 +338,8 @@ pub async fn update_lead(
     let input = body
         .lead
         .ok_or_else(|| invalid("lead: value is required".into()))?;
-    let mut tx = state.db.pool().begin().await?;
-    let row = authorized_lead(&state, &principal, &mut tx, &id).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let row = authorized_lead(&state, &principal, &mut conn, &id).await?;
     if row.is_promoted() {
         return Err(already_promoted(&state, &row));
     }
@@ -328,7 +351,9 @@ pub async fn update_lead(
         }
     }
     let company = lead_company(&state, row.company_id).await?;
-    let values = apply(&state, &mut tx, &company, row.values(), &input).await?;
+    let values = apply(&state, &mut conn, &company, row.values(), &input).await?;
+    drop(conn);
+    let mut tx = pet::begin_write(&state).await?;
     store::update(&mut tx, row.id, &values).await?;
     let row = store::find(&mut tx, row.id)
         .await?
@@ -399,11 +424,13 @@ pub async fn promote_lead(
         .id
         .filter(|id| !id.is_empty())
         .ok_or_else(|| invalid("id: value is required".into()))?;
-    let mut tx = state.db.pool().begin().await?;
+    let raw = decode(&state, IdKind::Lead, &id)?;
+    let mut tx = pet::begin_write(&state).await?;
+    // The claim writes first (see `pet::begin_write`) and makes a concurrent promotion wait;
+    // the lead is checked against the key right after, before anything else is written.
+    let claimed = store::claim_for_promotion(&mut tx, raw).await?;
     let row = authorized_lead(&state, &principal, &mut tx, &id).await?;
-    if !store::claim_for_promotion(&mut tx, row.id).await? {
-        // Read again: a promotion that committed meanwhile has set the customer.
-        let row = store::find(&mut tx, row.id).await?.unwrap_or(row);
+    if !claimed {
         return Err(already_promoted(&state, &row));
     }
     let company = lead_company(&state, row.company_id).await?;

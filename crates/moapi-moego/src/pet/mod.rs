@@ -111,14 +111,15 @@ async fn pet_of(
     Ok((row, scope.country))
 }
 
-/// Like [`pet_of`], for writes: a deleted pet refuses them.
-async fn writable_pet_of(
+/// Like [`pet_of`], for writes: a deleted pet refuses them. It reads on a connection of its
+/// own, before the write's transaction (see [`begin_write`]).
+async fn writable_pet(
     state: &AppState,
     principal: &MoegoPrincipal,
-    conn: &mut AnyConnection,
     path: (&str, &str),
 ) -> Result<(PetRow, String), Status> {
-    let (row, country) = pet_of(state, principal, conn, path).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let (row, country) = pet_of(state, principal, &mut conn, path).await?;
     if row.is_deleted() {
         return Err(Status::new(
             Code::FailedPrecondition,
@@ -126,6 +127,15 @@ async fn writable_pet_of(
         ));
     }
     Ok((row, country))
+}
+
+/// Begins a write's transaction. Checks run before it, so that its first statement writes: a
+/// SQLite transaction that has read cannot take the write lock once another writer committed
+/// (it fails at once instead of waiting), while one that starts by writing waits its turn.
+pub async fn begin_write(
+    state: &AppState,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, Status> {
+    Ok(state.db.pool().begin().await?)
 }
 
 /// Resolves pet code references of the pet's company: at most 1,000, each a `pcd_` ID
@@ -231,6 +241,15 @@ pub async fn create_in(
         input,
     )
     .await?;
+    insert_checked(state, conn, customer, &checked).await
+}
+
+async fn insert_checked(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    customer: CustomerRef,
+    checked: &CheckedPet,
+) -> Result<Pet, Status> {
     Ok(store::insert(
         conn,
         &state.ids,
@@ -257,18 +276,24 @@ pub async fn create_pet(
     ProtoJson(body): ProtoJson<CreatePetBody>,
 ) -> Result<Json<CreatePetResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let mut tx = state.db.pool().begin().await?;
-    let scope = authorize_customer(&state, &principal, &mut tx, &customer_id).await?;
-    if scope.customer.deleted {
-        return Err(Status::new(
-            Code::FailedPrecondition,
-            "the customer has been deleted",
-        ));
-    }
-    let input = body
-        .pet
-        .ok_or_else(|| Status::invalid_argument("pet: value is required"))?;
-    let pet = create_in(&state, &mut tx, &scope, "pet", &input).await?;
+    let (scope, checked) = {
+        let mut conn = state.db.pool().acquire().await?;
+        let scope = authorize_customer(&state, &principal, &mut conn, &customer_id).await?;
+        if scope.customer.deleted {
+            return Err(Status::new(
+                Code::FailedPrecondition,
+                "the customer has been deleted",
+            ));
+        }
+        let input = body
+            .pet
+            .ok_or_else(|| Status::invalid_argument("pet: value is required"))?;
+        let company = (scope.customer.company_id, scope.country.as_str());
+        let checked = check_new_pet(&state, &mut conn, company, "pet", &input).await?;
+        (scope, checked)
+    };
+    let mut tx = begin_write(&state).await?;
+    let pet = insert_checked(&state, &mut tx, scope.customer, &checked).await?;
     tx.commit().await?;
     Ok(Json(CreatePetResponse { pet }))
 }
@@ -301,10 +326,9 @@ pub async fn update_pet(
     ProtoJson(body): ProtoJson<UpdatePetBody>,
 ) -> Result<Json<Pet>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let mut tx = state.db.pool().begin().await?;
-    let (row, country) =
-        writable_pet_of(&state, &principal, &mut tx, (&customer_id, &pet_id)).await?;
+    let (row, country) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
     let values = row.values().patched(&body, &country)?;
+    let mut tx = begin_write(&state).await?;
     let pet = store::update(&mut tx, &state.ids, row.id, &values).await?;
     tx.commit().await?;
     Ok(Json(pet))
@@ -406,8 +430,8 @@ pub async fn append_pet_notes(
             .map(|n| n.content.as_str())
             .collect::<Vec<_>>(),
     )?;
-    let mut tx = state.db.pool().begin().await?;
-    let (row, _) = writable_pet_of(&state, &principal, &mut tx, (&customer_id, &pet_id)).await?;
+    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
+    let mut tx = begin_write(&state).await?;
     let notes = store::insert_notes(&mut tx, row.id, &contents).await?;
     store::touch(&mut tx, &state.ids, row.id).await?;
     tx.commit().await?;
@@ -454,10 +478,13 @@ pub async fn append_pet_codes(
     if body.pet_code_ids.is_empty() {
         return Err(Status::invalid_argument("petCodeIds: value is required"));
     }
-    let mut tx = state.db.pool().begin().await?;
-    let (row, _) = writable_pet_of(&state, &principal, &mut tx, (&customer_id, &pet_id)).await?;
+    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
     let references: Vec<&str> = body.pet_code_ids.iter().map(String::as_str).collect();
-    let codes = resolve_codes(&state, &mut tx, row.company_id, "petCodeIds", &references).await?;
+    let codes = {
+        let mut conn = state.db.pool().acquire().await?;
+        resolve_codes(&state, &mut conn, row.company_id, "petCodeIds", &references).await?
+    };
+    let mut tx = begin_write(&state).await?;
     let code_ids: Vec<i64> = codes.iter().map(|code| code.id).collect();
     store::link_codes(&mut tx, row.id, &code_ids).await?;
     store::touch(&mut tx, &state.ids, row.id).await?;
@@ -479,9 +506,9 @@ pub async fn delete_pet_code(
     principal.require_scope(WRITE_SCOPE)?;
     // Three path IDs; one that is not text is as malformed as a tampered one.
     let Path((customer_id, pet_id, code_id)) = path.map_err(|_| Status::invalid_obfuscate())?;
-    let mut tx = state.db.pool().begin().await?;
-    let (row, _) = writable_pet_of(&state, &principal, &mut tx, (&customer_id, &pet_id)).await?;
+    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
     let code_id = decode(&state, IdKind::PetCode, &code_id)?;
+    let mut tx = begin_write(&state).await?;
     if !store::unlink_code(&mut tx, row.id, code_id).await? {
         return Err(Status::not_found("the pet does not carry this pet code"));
     }

@@ -121,11 +121,12 @@ fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
 pub async fn delete_pet(state: &AppState, customer: &str, pet: &str) -> Result<String> {
     let customer_id = resolve_id(state, IdKind::Customer, customer)?;
     let pet_id = resolve_id(state, IdKind::Pet, pet)?;
-    let mut tx = state.db.pool().begin().await?;
-    let row = pets::find(&mut tx, pet_id)
+    let row = pets::find(&mut *state.db.pool().acquire().await?, pet_id)
         .await?
         .filter(|row| row.customer_id == customer_id)
         .ok_or_else(|| OperatorError::NotFound(format!("customer {customer} has no pet {pet}")))?;
+    // The transaction starts with its write (see `moapi_moego::pet::begin_write`).
+    let mut tx = state.db.pool().begin().await?;
     if !pets::soft_delete(&mut tx, &state.ids, row.company_id, row.id).await? {
         return Err(OperatorError::NotFound(format!(
             "pet {pet} is already deleted"

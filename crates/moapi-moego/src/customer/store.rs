@@ -194,51 +194,63 @@ impl NewCustomer {
     }
 }
 
-/// Inserts a customer (no notes, tags or event: see `super::create`) and returns its ID.
+/// Binds a customer's writable fields, in column order from `preferred_business_id` to
+/// `custom_fields` (20 parameters, `$1`..`$20`), to an INSERT or an UPDATE.
+macro_rules! bind_fields {
+    ($query:expr, $customer:expr) => {
+        $query
+            .bind($customer.preferred_business_id)
+            .bind(&$customer.first_name)
+            .bind(&$customer.last_name)
+            .bind(&$customer.avatar_path)
+            .bind(&$customer.phone)
+            .bind(&$customer.email)
+            .bind($customer.address_json())
+            .bind($customer.status.name())
+            .bind(&$customer.color_code)
+            .bind(&$customer.source)
+            .bind(i64::from($customer.preference.receive_auto_message))
+            .bind(i64::from($customer.preference.receive_auto_email))
+            .bind(i64::from(
+                $customer.preference.subscribe_to_marketing_emails,
+            ))
+            .bind(i64::from($customer.preference.receive_appointment_reminder))
+            .bind(channels_to_json(
+                &$customer.compliance.service_related_channels,
+            ))
+            .bind(channels_to_json(
+                &$customer.compliance.marketing_campaigns_channels,
+            ))
+            .bind(i64::from($customer.compliance.branded_app_enabled))
+            .bind(i64::from($customer.compliance.is_agreed_marketing_policy))
+            .bind(i64::from($customer.compliance.is_consented))
+            .bind(
+                $customer
+                    .custom_fields
+                    .as_ref()
+                    .map(|value| value.to_string()),
+            )
+    };
+}
+
+const WRITABLE_COLUMNS: &str = "preferred_business_id, first_name, last_name, avatar_path, \
+     phone, email, address, status, color_code, source, receive_auto_message, receive_auto_email, \
+     subscribe_to_marketing_emails, receive_appointment_reminder, service_related_channels, \
+     marketing_campaigns_channels, branded_app_enabled, is_agreed_marketing_policy, is_consented, \
+     custom_fields";
+
+/// Inserts a customer (no notes, tags or event: see `super::create_in`) and returns its ID.
 pub async fn insert(conn: &mut AnyConnection, customer: &NewCustomer) -> Result<i64, sqlx::Error> {
-    let now = now_micros();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO moego_customers (company_id, preferred_business_id, first_name, last_name, \
-         avatar_path, phone, email, address, status, color_code, source, receive_auto_message, \
-         receive_auto_email, subscribe_to_marketing_emails, receive_appointment_reminder, \
-         service_related_channels, marketing_campaigns_channels, branded_app_enabled, \
-         is_agreed_marketing_policy, is_consented, custom_fields, deleted, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, 0, $22, $22) RETURNING id",
-    )
-    .bind(customer.company_id)
-    .bind(customer.preferred_business_id)
-    .bind(&customer.first_name)
-    .bind(&customer.last_name)
-    .bind(&customer.avatar_path)
-    .bind(&customer.phone)
-    .bind(&customer.email)
-    .bind(customer.address_json())
-    .bind(customer.status.name())
-    .bind(&customer.color_code)
-    .bind(&customer.source)
-    .bind(i64::from(customer.preference.receive_auto_message))
-    .bind(i64::from(customer.preference.receive_auto_email))
-    .bind(i64::from(customer.preference.subscribe_to_marketing_emails))
-    .bind(i64::from(customer.preference.receive_appointment_reminder))
-    .bind(channels_to_json(
-        &customer.compliance.service_related_channels,
-    ))
-    .bind(channels_to_json(
-        &customer.compliance.marketing_campaigns_channels,
-    ))
-    .bind(i64::from(customer.compliance.branded_app_enabled))
-    .bind(i64::from(customer.compliance.is_agreed_marketing_policy))
-    .bind(i64::from(customer.compliance.is_consented))
-    .bind(
-        customer
-            .custom_fields
-            .as_ref()
-            .map(|value| value.to_string()),
-    )
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO moego_customers ({WRITABLE_COLUMNS}, company_id, deleted, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, 0, $22, $22) RETURNING id"
+    );
+    let (id,): (i64,) = bind_fields!(sqlx::query_as(&sql), customer)
+        .bind(customer.company_id)
+        .bind(now_micros())
+        .fetch_one(conn)
+        .await?;
     Ok(id)
 }
 
@@ -249,48 +261,15 @@ pub async fn update(
     id: i64,
     customer: &NewCustomer,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE moego_customers SET preferred_business_id = $2, first_name = $3, last_name = $4, \
-         avatar_path = $5, phone = $6, email = $7, address = $8, status = $9, color_code = $10, \
-         source = $11, receive_auto_message = $12, receive_auto_email = $13, \
-         subscribe_to_marketing_emails = $14, receive_appointment_reminder = $15, \
-         service_related_channels = $16, marketing_campaigns_channels = $17, \
-         branded_app_enabled = $18, is_agreed_marketing_policy = $19, is_consented = $20, \
-         custom_fields = $21, updated_at = $22 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(customer.preferred_business_id)
-    .bind(&customer.first_name)
-    .bind(&customer.last_name)
-    .bind(&customer.avatar_path)
-    .bind(&customer.phone)
-    .bind(&customer.email)
-    .bind(customer.address_json())
-    .bind(customer.status.name())
-    .bind(&customer.color_code)
-    .bind(&customer.source)
-    .bind(i64::from(customer.preference.receive_auto_message))
-    .bind(i64::from(customer.preference.receive_auto_email))
-    .bind(i64::from(customer.preference.subscribe_to_marketing_emails))
-    .bind(i64::from(customer.preference.receive_appointment_reminder))
-    .bind(channels_to_json(
-        &customer.compliance.service_related_channels,
-    ))
-    .bind(channels_to_json(
-        &customer.compliance.marketing_campaigns_channels,
-    ))
-    .bind(i64::from(customer.compliance.branded_app_enabled))
-    .bind(i64::from(customer.compliance.is_agreed_marketing_policy))
-    .bind(i64::from(customer.compliance.is_consented))
-    .bind(
-        customer
-            .custom_fields
-            .as_ref()
-            .map(|value| value.to_string()),
-    )
-    .bind(now_micros())
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "UPDATE moego_customers SET ({WRITABLE_COLUMNS}, updated_at) = ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) WHERE id = $22"
+    );
+    bind_fields!(sqlx::query(&sql), customer)
+        .bind(now_micros())
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -722,6 +722,30 @@ async fn lookup_finds_the_customer_by_any_typing_of_its_phone() {
     assert_eq!(nobody.body, json!({"pets": []}));
     let foreign = lookup("+12125550001", &app.seed.moego[1].business_ids[0]).await;
     assert_eq!(foreign.body["code"], 7, "{}", foreign.text);
+    // A key restricted to the company's second business may not look up at the first.
+    let restricted = app
+        .issue_moego_key(MoegoKeyRequest {
+            company: app.seed.moego[0].company_id.clone(),
+            businesses: vec![app.seed.moego[0].business_ids[1].clone()],
+            ..Default::default()
+        })
+        .await;
+    let elsewhere = app
+        .moego_post(
+            &restricted.authorization,
+            "/v1/aggregation/clients:lookupClientPetProfile",
+            json!({"phoneNumber": "+12125550001", "businessId": business}),
+        )
+        .await;
+    assert_eq!(elsewhere.body["code"], 7, "{}", elsewhere.text);
+    let at_its_business = app
+        .moego_post(
+            &restricted.authorization,
+            "/v1/aggregation/clients:lookupClientPetProfile",
+            json!({"phoneNumber": "+12125550001", "businessId": app.seed.moego[0].business_ids[1]}),
+        )
+        .await;
+    assert_eq!(at_its_business.body["customer"]["id"], customer.as_str());
     for bad in [
         json!({"phoneNumber": "+12125550001"}),
         json!({"businessId": business}),

@@ -111,6 +111,10 @@ async fn pet_of(
     Ok((row, scope.country))
 }
 
+fn pet_deleted() -> Status {
+    Status::new(Code::FailedPrecondition, "the pet has been deleted")
+}
+
 /// Like [`pet_of`], for writes: a deleted pet refuses them. It reads on a connection of its
 /// own, before the write's transaction (see [`begin_write`]).
 async fn writable_pet(
@@ -121,10 +125,7 @@ async fn writable_pet(
     let mut conn = state.db.pool().acquire().await?;
     let (row, country) = pet_of(state, principal, &mut conn, path).await?;
     if row.is_deleted() {
-        return Err(Status::new(
-            Code::FailedPrecondition,
-            "the pet has been deleted",
-        ));
+        return Err(pet_deleted());
     }
     Ok((row, country))
 }
@@ -329,7 +330,10 @@ pub async fn update_pet(
     let (row, country) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
     let values = row.values().patched(&body, &country)?;
     let mut tx = begin_write(&state).await?;
-    let pet = store::update(&mut tx, &state.ids, row.id, &values).await?;
+    // A pet deleted since the check is refused, and nothing is written.
+    let pet = store::update(&mut tx, &state.ids, row.id, &values)
+        .await?
+        .ok_or_else(pet_deleted)?;
     tx.commit().await?;
     Ok(Json(pet))
 }
@@ -433,7 +437,9 @@ pub async fn append_pet_notes(
     let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
     let mut tx = begin_write(&state).await?;
     let notes = store::insert_notes(&mut tx, row.id, &contents).await?;
-    store::touch(&mut tx, &state.ids, row.id).await?;
+    store::touch(&mut tx, &state.ids, row.id)
+        .await?
+        .ok_or_else(pet_deleted)?;
     tx.commit().await?;
     Ok(Json(AppendPetNotesResponse {
         notes: notes.iter().map(|note| note.to_wire(&state.ids)).collect(),
@@ -487,7 +493,9 @@ pub async fn append_pet_codes(
     let mut tx = begin_write(&state).await?;
     let code_ids: Vec<i64> = codes.iter().map(|code| code.id).collect();
     store::link_codes(&mut tx, row.id, &code_ids).await?;
-    store::touch(&mut tx, &state.ids, row.id).await?;
+    store::touch(&mut tx, &state.ids, row.id)
+        .await?
+        .ok_or_else(pet_deleted)?;
     tx.commit().await?;
     Ok(Json(AppendPetCodesResponse {
         codes: codes.iter().map(|code| code.to_wire(&state.ids)).collect(),
@@ -512,7 +520,9 @@ pub async fn delete_pet_code(
     if !store::unlink_code(&mut tx, row.id, code_id).await? {
         return Err(Status::not_found("the pet does not carry this pet code"));
     }
-    store::touch(&mut tx, &state.ids, row.id).await?;
+    store::touch(&mut tx, &state.ids, row.id)
+        .await?
+        .ok_or_else(pet_deleted)?;
     tx.commit().await?;
     Ok(Json(DeletePetCodeResponse {}))
 }

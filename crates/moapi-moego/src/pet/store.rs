@@ -411,17 +411,18 @@ fn stored_enum(unspecified: bool, name: &str) -> String {
     }
 }
 
+/// Writes a live pet's fields; false when the pet is deleted (or gone).
 async fn write_values(
     conn: &mut AnyConnection,
     id: i64,
     values: &PetValues,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
         "UPDATE moego_pets SET name = $2, birthday = $3, status = $4, pet_type = $5, breed = $6, \
          gender = $7, weight_value = $8, weight_unit = $9, fixed = $10, coat = $11, behavior = $12, \
          vaccinations = $13, vet = $14, evaluation_status = $15, photo = $16, updated_at = $17 \
-         WHERE id = $1",
+         WHERE id = $1 AND deleted = 0",
     )
     .bind(id)
     .bind(&values.name)
@@ -450,30 +451,48 @@ async fn write_values(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(result_changed(result))
+}
+
+fn result_changed(result: sqlx::any::AnyQueryResult) -> bool {
+    result.rows_affected() == 1
 }
 
 /// Replaces a pet's fields (the caller merged the PUT into the stored values) and appends
-/// PET_UPDATED.
+/// PET_UPDATED; `None` (nothing written) when the pet was deleted meanwhile.
 pub async fn update(
     conn: &mut AnyConnection,
     ids: &IdCodec,
     id: i64,
     values: &PetValues,
-) -> Result<Pet, sqlx::Error> {
-    write_values(conn, id, values, now_micros()).await?;
-    emit_current(conn, ids, id, EventType::PetUpdated).await
+) -> Result<Option<Pet>, sqlx::Error> {
+    if !write_values(conn, id, values, now_micros()).await? {
+        return Ok(None);
+    }
+    emit_current(conn, ids, id, EventType::PetUpdated)
+        .await
+        .map(Some)
 }
 
 /// Marks a pet changed by a write to its notes or codes and appends PET_UPDATED: both are
-/// part of the vendor's Pet, so a receiver syncing pets must hear of them.
-pub async fn touch(conn: &mut AnyConnection, ids: &IdCodec, id: i64) -> Result<Pet, sqlx::Error> {
-    sqlx::query("UPDATE moego_pets SET updated_at = $2 WHERE id = $1")
+/// part of the vendor's Pet, so a receiver syncing pets must hear of them. `None` when the
+/// pet was deleted meanwhile (the caller rolls its write back).
+pub async fn touch(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    id: i64,
+) -> Result<Option<Pet>, sqlx::Error> {
+    let result = sqlx::query("UPDATE moego_pets SET updated_at = $2 WHERE id = $1 AND deleted = 0")
         .bind(id)
         .bind(now_micros())
         .execute(&mut *conn)
         .await?;
-    emit_current(conn, ids, id, EventType::PetUpdated).await
+    if !result_changed(result) {
+        return Ok(None);
+    }
+    emit_current(conn, ids, id, EventType::PetUpdated)
+        .await
+        .map(Some)
 }
 
 /// Appends an event carrying the pet as it now stands (`"pet": {...}`).

@@ -28,10 +28,14 @@ pub enum IdKind {
     Order,
     Event,
     CustomerTag,
+    PetNote,
+    PetCode,
+    LeadLifeCycle,
+    LeadActionStatus,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 13] = [
+    const ALL: [IdKind; 17] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -45,6 +49,10 @@ impl IdKind {
         IdKind::Order,
         IdKind::Event,
         IdKind::CustomerTag,
+        IdKind::PetNote,
+        IdKind::PetCode,
+        IdKind::LeadLifeCycle,
+        IdKind::LeadActionStatus,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -63,6 +71,10 @@ impl IdKind {
             IdKind::Event => "evt",
             // Undocumented by the vendor (docs/compatibility.md).
             IdKind::CustomerTag => "ctag",
+            IdKind::PetNote => "ptn",
+            IdKind::PetCode => "pcd",
+            IdKind::LeadLifeCycle => "llc",
+            IdKind::LeadActionStatus => "las",
         }
     }
 

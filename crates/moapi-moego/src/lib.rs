@@ -1,11 +1,14 @@
 //! The MoeGo API: one module per vendor resource (wire types, handlers and storage side by
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
+pub mod aggregation;
 pub mod business;
 pub mod company;
 pub mod contact;
 pub mod customer;
 pub mod event;
+pub mod lead;
+pub mod pet;
 pub mod reference;
 pub mod staff;
 pub mod wire;
@@ -25,6 +28,11 @@ pub const SCOPES: &[&str] = &[
     staff::READ_SCOPE,
     customer::READ_SCOPE,
     customer::WRITE_SCOPE,
+    pet::READ_SCOPE,
+    pet::WRITE_SCOPE,
+    lead::READ_SCOPE,
+    lead::WRITE_SCOPE,
+    aggregation::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -66,6 +74,15 @@ pub fn router() -> Router<AppState> {
             get(customer::gen_customer_cof_link),
         )
         .merge(customer::links::router())
+        .merge(pet::router())
+        .route("/v1/leads", post(lead::create_lead))
+        .route("/v1/leads:list", post(lead::list_leads))
+        .route("/v1/leads:promote", post(lead::promote_lead))
+        .route("/v1/leads/{id}", get(lead::get_lead).put(lead::update_lead))
+        .route(
+            "/v1/aggregation/clients:lookupClientPetProfile",
+            post(aggregation::lookup_client_pet_profile),
+        )
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -105,6 +122,21 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         customer::append_customer_tags,
         customer::list_customer_tags,
         customer::gen_customer_cof_link,
+        pet::create_pet,
+        pet::get_pet,
+        pet::update_pet,
+        pet::list_pets,
+        pet::list_all_pets,
+        pet::append_pet_notes,
+        pet::list_pet_notes,
+        pet::append_pet_codes,
+        pet::delete_pet_code,
+        lead::create_lead,
+        lead::get_lead,
+        lead::update_lead,
+        lead::list_leads,
+        lead::promote_lead,
+        aggregation::lookup_client_pet_profile,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -81,3 +81,119 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIdPair {
             .map_err(|_| moapi_core::Status::invalid_obfuscate())
     }
 }
+
+/// protojson int32 from a number or a numeric string; absent or null is 0.
+fn int32_or_zero<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+    moapi_core::wire::opt_int32::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// `google.type.Date`: a whole or partial calendar date. Zeros mark the parts left out.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(as = typeDate)]
+pub struct Date {
+    #[serde(
+        default,
+        deserialize_with = "int32_or_zero",
+        skip_serializing_if = "is_zero_i32"
+    )]
+    pub year: i32,
+    #[serde(
+        default,
+        deserialize_with = "int32_or_zero",
+        skip_serializing_if = "is_zero_i32"
+    )]
+    pub month: i32,
+    #[serde(
+        default,
+        deserialize_with = "int32_or_zero",
+        skip_serializing_if = "is_zero_i32"
+    )]
+    pub day: i32,
+}
+
+fn is_zero_i32(value: &i32) -> bool {
+    *value == 0
+}
+
+impl Date {
+    /// Checks the forms google.type.Date allows: a full date that exists (no Feb 30), a year
+    /// alone, a year and month, or a month and day (an anniversary). `field` names the error.
+    pub fn validate(&self, field: &str) -> Result<(), moapi_core::Status> {
+        let Date { year, month, day } = *self;
+        let in_range =
+            (0..=9999).contains(&year) && (0..=12).contains(&month) && (0..=31).contains(&day);
+        let valid = in_range
+            && match (year, month, day) {
+                (0, 0, _) => false,
+                (_, 0, 0) => true,
+                (_, 0, _) => false,
+                (_, _, 0) => year != 0,
+                // A month and day without a year: any day some year has (Feb 29 included).
+                (0, _, _) => {
+                    chrono::NaiveDate::from_ymd_opt(2000, month as u32, day as u32).is_some()
+                }
+                _ => chrono::NaiveDate::from_ymd_opt(year, month as u32, day as u32).is_some(),
+            };
+        if valid {
+            Ok(())
+        } else {
+            Err(moapi_core::Status::invalid_argument(format!(
+                "{field}: {year:04}-{month:02}-{day:02} is not a valid date"
+            )))
+        }
+    }
+
+    /// Whether every part is zero (protojson's "not set").
+    pub fn is_empty(&self) -> bool {
+        *self == Date::default()
+    }
+
+    /// The stored form, `YYYY-MM-DD` with zeros for the parts left out.
+    pub fn to_text(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    pub fn from_text(text: &str) -> Option<Date> {
+        let mut parts = text.splitn(3, '-').map(|part| part.parse::<i32>().ok());
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(Some(year)), Some(Some(month)), Some(Some(day))) => {
+                Some(Date { year, month, day })
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_take_the_forms_google_type_date_allows() {
+        let date = |year, month, day| Date { year, month, day };
+        for ok in [
+            date(2020, 2, 29),
+            date(2021, 0, 0),
+            date(2021, 7, 0),
+            date(0, 2, 29),
+        ] {
+            assert!(ok.validate("d").is_ok(), "{ok:?}");
+        }
+        for bad in [
+            date(2021, 2, 29),
+            date(2021, 2, 30),
+            date(2021, 13, 1),
+            date(0, 0, 5),
+            date(2021, 0, 5),
+            date(-1, 1, 1),
+            date(10000, 1, 1),
+            date(0, 4, 31),
+        ] {
+            assert!(bad.validate("d").is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            Date::from_text(&date(2020, 2, 0).to_text()),
+            Some(date(2020, 2, 0))
+        );
+    }
+}

@@ -17,6 +17,8 @@ use subtle::ConstantTimeEq;
 use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
+mod pets;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/seed", post(seed))
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/keys/moego", post(create_moego_key))
         .route("/keys/mogu", post(create_mogu_key))
         .route("/keys/{id}", delete(revoke_key))
+        .merge(pets::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

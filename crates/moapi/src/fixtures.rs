@@ -39,6 +39,20 @@ pub struct MoegoCompany {
     pub staff: Vec<FixtureStaff>,
     #[serde(default)]
     pub customers: Vec<FixtureCustomer>,
+    /// The company's pet codes (a setting), named by abbreviation in `pets`.
+    #[serde(default)]
+    pub pet_codes: Vec<crate::operator::pets::NewPetCodeRequest>,
+    /// Lead life cycle stages, named by name in `leads`.
+    #[serde(default)]
+    pub lead_life_cycles: Vec<crate::operator::pets::NewLeadSettingRequest>,
+    /// Lead action statuses, named by name in `leads`.
+    #[serde(default)]
+    pub lead_action_statuses: Vec<crate::operator::pets::NewLeadSettingRequest>,
+    /// Pets of the company's customers, created as `CreatePet` would (with their events).
+    #[serde(default)]
+    pub pets: Vec<FixturePet>,
+    #[serde(default)]
+    pub leads: Vec<FixtureLead>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).
@@ -60,6 +74,36 @@ pub struct FixtureCustomer {
     /// Names of company tags, created on first use.
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// A pet: the fields of `v1Pet`, its owner's phone and the abbreviations of its codes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixturePet {
+    /// The owner's phone (any common format), as in the customer fixture.
+    pub owner: String,
+    #[serde(default)]
+    pub codes: Vec<String>,
+    #[serde(flatten)]
+    pub pet: moapi_moego::pet::wire::PetInput,
+}
+
+/// A lead: the fields of `v1Lead` (its pets included), with its life cycle and action status
+/// named by name.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixtureLead {
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    pub life_cycle: Option<String>,
+    pub action_status: Option<String>,
+    #[serde(default)]
+    pub pets: Vec<moapi_moego::pet::wire::PetInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,6 +165,14 @@ mod tests {
                 .all(|company| !company.customers.is_empty()),
             "every demo company has customers to list"
         );
+    }
+
+    #[test]
+    fn demo_set_has_pets_and_a_lead() {
+        let demo = Fixtures::demo();
+        let companies = || demo.moego.iter().flat_map(|o| &o.companies);
+        assert!(companies().all(|company| !company.pets.is_empty()));
+        assert!(companies().any(|company| !company.leads.is_empty()));
     }
 
     #[test]

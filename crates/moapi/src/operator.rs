@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::fixtures::{FixtureCustomer, Fixtures, MoegoCompany};
 
+pub mod pets;
+
 #[derive(Debug)]
 pub enum OperatorError {
     Invalid(String),
@@ -167,6 +169,7 @@ pub async fn delete_moego_customer(
             OperatorError::NotFound(format!("customer {reference} not found or already deleted"))
         })?;
     // What follows a deleted customer (its pets) is deleted here, in the same transaction.
+    moapi_moego::pet::store::soft_delete_of_customer(&mut tx, &state.ids, raw).await?;
     tx.commit().await?;
     Ok(deleted)
 }
@@ -654,6 +657,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .map_err(|_| OperatorError::Internal("a business ID just issued".into()))?;
                 create_customer(state, &company_row, customer, business_id).await?;
             }
+            pets::seed_company(state, &created.company_id, fixture).await?;
             let key = create_moego_key(
                 state,
                 &MoegoKeyRequest {

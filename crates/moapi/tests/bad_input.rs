@@ -59,6 +59,11 @@ async fn moego_endpoints_refuse_bad_bodies_cleanly() {
         "/v1/companies:list",
         "/v1/businesses:list",
         "/v1/staffs:list",
+        "/v1/pets:list",
+        "/v1/leads",
+        "/v1/leads:list",
+        "/v1/leads:promote",
+        "/v1/aggregation/clients:lookupClientPetProfile",
     ] {
         assert_rejected(&app, "POST", path, &auth, true).await;
     }

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod fidelity;
+pub mod pets;
 
 use moapi::fixtures::Fixtures;
 use moapi::operator::{self, IssuedMoegoKey, MoegoKeyRequest, SeedReport};

@@ -1,0 +1,157 @@
+//! Client lookup (AggregationService): a receptionist's or an integration's "who is calling?"
+//! — the customer with a phone number in the business's company, its pets, and its last and
+//! next appointments.
+
+pub mod wire;
+
+use axum::extract::State;
+use axum::Json;
+use moapi_core::auth::MoegoPrincipal;
+use moapi_core::wire::ProtoJson;
+use moapi_core::{AppState, IdKind, Status};
+use sqlx::AnyConnection;
+
+use crate::pet::store::{self as pets, PetRecord};
+use crate::pet::wire::WeightUnit;
+use crate::{business, company, customer};
+use wire::{
+    CustomerSummary, LookupClientPetProfileRequest, LookupClientPetProfileResponse, PetView,
+};
+
+pub const READ_SCOPE: &str = "clients:read";
+
+/// A live customer found by phone.
+#[derive(sqlx::FromRow)]
+pub struct CustomerMatch {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// The live customer of a company with an E.164 phone; the oldest when several share it.
+pub async fn find_customer_by_phone(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    phone: &str,
+) -> Result<Option<CustomerMatch>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, phone, email FROM moego_customers \
+         WHERE company_id = $1 AND phone = $2 AND deleted = 0 ORDER BY id LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(phone)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Looks up a customer of the business's company by phone (E.164-normalised, so any typing of
+/// the number matches), with its live pets. No match answers an empty profile, not an error.
+#[utoipa::path(post, path = "/v1/aggregation/clients:lookupClientPetProfile", operation_id = "AggregationService_LookupClientPetProfile",
+    request_body = LookupClientPetProfileRequest,
+    responses((status = 200, body = LookupClientPetProfileResponse), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn lookup_client_pet_profile(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    ProtoJson(request): ProtoJson<LookupClientPetProfileRequest>,
+) -> Result<Json<LookupClientPetProfileResponse>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let business_id = request
+        .business_id
+        .as_deref()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Status::invalid_argument("businessId: value is required"))?;
+    let phone = request
+        .phone_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|phone| !phone.is_empty())
+        .ok_or_else(|| Status::invalid_argument("phoneNumber: value is required"))?;
+    let business_id = state
+        .ids
+        .decode(IdKind::Business, business_id)
+        .map_err(|_| Status::invalid_obfuscate())?;
+    let business = business::store::find(&state.db, business_id)
+        .await?
+        .ok_or_else(|| Status::not_found("business not found"))?;
+    let company = company::store::find(&state.db, business.company_id)
+        .await?
+        .ok_or_else(|| Status::internal("the business's company is missing"))?;
+    if !principal.allows_business(company.owner(), business.id) {
+        return Err(Status::no_permission());
+    }
+    // A national number is read in the company's country, as stored numbers were.
+    let phone = customer::input::phone("phoneNumber", phone, &company.country)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let customer = find_customer_by_phone(&mut conn, business.company_id, &phone).await?;
+    let Some(customer) = customer else {
+        return Ok(Json(LookupClientPetProfileResponse {
+            customer: None,
+            pets: Vec::new(),
+            last_appointment: None,
+            next_appointment: None,
+        }));
+    };
+    let rows = pets::list_of_customer(&mut conn, customer.id, false).await?;
+    let records = pets::with_details(&mut conn, rows).await?;
+    let (last_appointment, next_appointment) =
+        recent_appointments(&mut conn, business.id, customer.id).await?;
+    Ok(Json(LookupClientPetProfileResponse {
+        customer: Some(CustomerSummary {
+            id: state.ids.encode(IdKind::Customer, customer.id),
+            first_name: customer.first_name,
+            last_name: customer.last_name,
+            phone: customer.phone,
+            email: (!customer.email.is_empty()).then_some(customer.email),
+        }),
+        pets: records
+            .iter()
+            .map(|record| pet_view(&state, record))
+            .collect(),
+        last_appointment,
+        next_appointment,
+    }))
+}
+
+/// The customer's last and next appointments at the business.
+///
+/// moapi stores no appointments yet, so there are none to report. The appointments resource
+/// answers here: the latest one before now and the earliest one from now, at `business_id`,
+/// rendered as `LookupClientPetProfileResponseAppointmentView`.
+async fn recent_appointments(
+    _conn: &mut AnyConnection,
+    _business_id: i64,
+    _customer_id: i64,
+) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), sqlx::Error> {
+    Ok((None, None))
+}
+
+fn pet_view(state: &AppState, record: &PetRecord) -> PetView {
+    let pet = record.to_wire(&state.ids);
+    PetView {
+        pet_id: pet.id,
+        pet_name: pet.name,
+        pet_type: pet.pet_type,
+        breed: pet.breed,
+        breed_mixed: false,
+        gender: pet.gender,
+        weight: pet
+            .weight
+            .map(|weight| {
+                let unit = match weight.unit {
+                    WeightUnit::Pound => "lb",
+                    _ => "kg",
+                };
+                format!("{} {unit}", weight.value)
+            })
+            .unwrap_or_default(),
+        coat_type: pet.coat,
+        fixed: pet.fixed,
+        birthday: pet.birthday,
+        evaluation_status: pet.evaluation_status,
+        feeding_schedules: Vec::new(),
+        medication_schedules: Vec::new(),
+        vaccine_list: pet.vaccinations,
+    }
+}

@@ -62,6 +62,15 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
             too_large: false,
         });
     }
+    // JSON is UTF-8 (RFC 8259); serde_json checks only the strings it keeps, so a bad byte
+    // in an ignored member would otherwise pass.
+    if let Err(err) = std::str::from_utf8(bytes) {
+        return Err(BodyProblem {
+            field: None,
+            message: format!("invalid JSON body: not UTF-8 ({err})"),
+            too_large: false,
+        });
+    }
     let bytes = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         None => b"{}".as_slice(),
         Some(b'{') => bytes,
@@ -239,5 +248,7 @@ mod tests {
             "brackets inside strings do not count"
         );
         assert!(parse_body::<Outer>(b"[]").is_err());
+        let latin1 = parse_body::<Outer>(b"{\"ignored\":\"\xff\xfe\"}").unwrap_err();
+        assert!(latin1.message.contains("UTF-8"), "{}", latin1.message);
     }
 }

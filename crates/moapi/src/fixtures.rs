@@ -116,7 +116,8 @@ pub struct FixtureStaff {
     pub businesses: Vec<String>,
 }
 
-/// A MOGU account with its agents and, optionally, trips created by its first agent.
+/// A MOGU account with its agents and, optionally, trips created by its first agent and
+/// catalogs of those trips.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MoguAccount {
@@ -124,7 +125,33 @@ pub struct MoguAccount {
     #[serde(default)]
     pub agents: Vec<MoguAgent>,
     #[serde(default)]
-    pub trips: Vec<moapi_mogu::trip::wire::TripCreateRequest>,
+    pub trips: Vec<MoguTrip>,
+    #[serde(default)]
+    pub catalogs: Vec<MoguCatalog>,
+}
+
+/// A trip: the fields of `POST /trips` (`isPublic` included) and, optionally, the block tree
+/// of its TripConfig, as `PATCH /trips/{tripId}/config` takes `blocks`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoguTrip {
+    #[serde(flatten)]
+    pub trip: moapi_mogu::trip::wire::TripCreateRequest,
+    #[serde(default)]
+    pub blocks: Vec<moapi_mogu::trip::config::Block>,
+}
+
+/// A catalog: the fields of `POST /catalogs` except `tripIds`, which `trips` replaces with
+/// trip titles of the same account; `isPublic` as `PATCH /catalogs/{id}/visibility` sets it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoguCatalog {
+    #[serde(flatten)]
+    pub catalog: moapi_mogu::catalog::wire::CatalogCreateRequest,
+    #[serde(default)]
+    pub trips: Vec<String>,
+    #[serde(default)]
+    pub is_public: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +179,7 @@ const DEMO: &str = include_str!("demo.yaml");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use moapi_mogu::trip::wire::BodyField;
 
     #[test]
     fn demo_set_has_two_tenants_of_each_product() {
@@ -165,6 +193,33 @@ mod tests {
                 .all(|company| !company.customers.is_empty()),
             "every demo company has customers to list"
         );
+        for account in &demo.mogu {
+            let is_public =
+                |trip: &&MoguTrip| matches!(trip.trip.0.is_public, BodyField::Value(true));
+            assert!(
+                account
+                    .trips
+                    .iter()
+                    .filter(is_public)
+                    .any(|trip| !trip.blocks.is_empty()),
+                "{}: a public trip with blocks",
+                account.name
+            );
+            let public_titles: Vec<&BodyField<String>> = account
+                .trips
+                .iter()
+                .filter(is_public)
+                .map(|trip| &trip.trip.0.title)
+                .collect();
+            assert!(
+                account.catalogs.iter().any(|catalog| catalog.is_public
+                    && catalog.trips.iter().any(|title| {
+                        public_titles.contains(&&BodyField::Value(title.clone()))
+                    })),
+                "{}: a public catalog holding a public trip",
+                account.name
+            );
+        }
     }
 
     #[test]

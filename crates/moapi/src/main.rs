@@ -558,6 +558,29 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
             });
         }
     }
+    let trips: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT account_id, id, slug FROM mogu_trips WHERE is_public = 1 ORDER BY id LIMIT 10",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    for (account_id, trip_id, slug) in trips {
+        report.public_trips.push(operator::SeededTrip {
+            account_id,
+            trip_id,
+            slug,
+        });
+    }
+    let catalogs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT account_id, id FROM mogu_catalogs WHERE is_public = 1 ORDER BY id LIMIT 10",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    for (account_id, catalog_id) in catalogs {
+        report.public_catalogs.push(operator::SeededCatalog {
+            account_id,
+            catalog_id,
+        });
+    }
     Ok(report)
 }
 
@@ -600,6 +623,35 @@ fn print_report(report: &SeedReport, base: &str) {
         println!(
             "  curl -s -G {base}/trips -H 'Authorization: Bearer {}' --data-urlencode 'search={{\"fields\":[\"title\"],\"term\":\"paris\"}}'",
             agent.api_key
+        );
+        println!(
+            "  curl -s {base}/catalogs -H 'Authorization: Bearer {}'",
+            agent.api_key
+        );
+        let own_trip = report
+            .public_trips
+            .iter()
+            .find(|trip| trip.account_id == agent.account_id);
+        if let Some(trip) = own_trip {
+            println!(
+                "  curl -s {base}/trips/{}/config -H 'Authorization: Bearer {}'",
+                trip.trip_id, agent.api_key
+            );
+        }
+    }
+    if !report.public_trips.is_empty() || !report.public_catalogs.is_empty() {
+        println!("\nPublic pages (no key needed):");
+    }
+    for trip in &report.public_trips {
+        println!(
+            "  trip     {}",
+            moapi_mogu::public::trip_url(base, &trip.slug)
+        );
+    }
+    for catalog in &report.public_catalogs {
+        println!(
+            "  catalog  {}",
+            moapi_mogu::public::catalog_url(base, catalog.catalog_id)
         );
     }
     println!("\nDocs: {base}/docs\n");

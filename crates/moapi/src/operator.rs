@@ -12,7 +12,13 @@ use moapi_moego::staff::store::NewStaff;
 use moapi_moego::{business, company, staff};
 use serde::{Deserialize, Serialize};
 
-use crate::fixtures::{FixtureCustomer, Fixtures, MoegoCompany};
+use moapi_mogu::catalog::store::CatalogWriteError;
+use moapi_mogu::trip::config::Block;
+use moapi_mogu::trip::wire::BodyField;
+
+use crate::fixtures::{
+    FixtureCustomer, Fixtures, MoegoCompany, MoguAccount, MoguCatalog, MoguTrip,
+};
 
 pub mod pets;
 
@@ -507,9 +513,12 @@ pub async fn create_m2m_client(
 
 /// The keys a seed created, in the shape scripts read (`moapi seed --json`).
 #[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SeedReport {
     pub moego: Vec<SeededCompany>,
     pub mogu: Vec<SeededAgent>,
+    pub public_trips: Vec<SeededTrip>,
+    pub public_catalogs: Vec<SeededCatalog>,
 }
 
 #[derive(Debug, Serialize)]
@@ -529,6 +538,23 @@ pub struct SeededAgent {
     pub api_key: String,
 }
 
+/// A public trip a seed created, whose page is `/p/trips/{slug}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeededTrip {
+    pub account_id: i64,
+    pub trip_id: i64,
+    pub slug: String,
+}
+
+/// A public catalog a seed created, whose page is `/p/catalogs/{catalogId}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeededCatalog {
+    pub account_id: i64,
+    pub catalog_id: i64,
+}
+
 /// Checks what can be checked before anything is written, so a bad file changes nothing.
 fn validate(fixtures: &Fixtures) -> Result<()> {
     let mut emails = HashSet::new();
@@ -539,6 +565,7 @@ fn validate(fixtures: &Fixtures) -> Result<()> {
                 account.name
             ));
         }
+        validate_mogu_content(account)?;
         for agent in &account.agents {
             if !is_plausible_email(&agent.email) || !emails.insert(agent.email.to_lowercase()) {
                 return invalid(format!(
@@ -552,6 +579,52 @@ fn validate(fixtures: &Fixtures) -> Result<()> {
         validate_company(company)?;
     }
     Ok(())
+}
+
+/// Block trees and catalogs: a tree is checked as `PATCH /trips/{tripId}/config` checks it,
+/// and a catalog names trips of its own account by title.
+fn validate_mogu_content(account: &MoguAccount) -> Result<()> {
+    let context = |what: String| {
+        move |err: moapi_core::MoguError| {
+            OperatorError::Invalid(format!("mogu account {:?}: {what}: {err}", account.name))
+        }
+    };
+    for trip in &account.trips {
+        let mut errors = moapi_core::error::MoguValidation::default();
+        moapi_mogu::trip::config::blocks::check(&trip.blocks, &mut errors);
+        errors
+            .finish()
+            .map_err(context(format!("trip {:?} blocks", trip_title(trip))))?;
+    }
+    for catalog in &account.catalogs {
+        let (fields, trip_ids) = moapi_mogu::catalog::new_catalog(catalog.catalog.clone())
+            .map_err(context("invalid catalog".into()))?;
+        if !trip_ids.is_empty() {
+            return invalid(format!(
+                "catalog {:?}: name trips by title in `trips`, not by tripIds",
+                fields.title
+            ));
+        }
+        if let Some(unknown) = catalog.trips.iter().find(|title| {
+            !account
+                .trips
+                .iter()
+                .any(|trip| trip_title(trip) == Some(title))
+        }) {
+            return invalid(format!(
+                "catalog {:?}: no trip titled {unknown:?} in account {:?}",
+                fields.title, account.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn trip_title(trip: &MoguTrip) -> Option<&String> {
+    match &trip.trip.0.title {
+        BodyField::Value(title) => Some(title),
+        _ => None,
+    }
 }
 
 fn validate_company(company: &MoegoCompany) -> Result<()> {
@@ -606,9 +679,8 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
         let trips = account
             .trips
             .iter()
-            .cloned()
             .map(|trip| {
-                moapi_mogu::trip::new_trip(trip).map_err(|err| {
+                moapi_mogu::trip::new_trip(trip.trip.clone()).map_err(|err| {
                     OperatorError::Invalid(format!(
                         "mogu account {:?}: invalid trip: {err}",
                         account.name
@@ -696,12 +768,89 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
             });
         }
         if let Some(owner) = agent_ids.first() {
-            for trip in trips {
-                moapi_mogu::trip::store::insert_trip(&state.db, account_id, *owner, &trip).await?;
+            let mut trip_ids = Vec::new();
+            for (fixture, trip) in account.trips.iter().zip(trips) {
+                let trip_id =
+                    moapi_mogu::trip::store::insert_trip(&state.db, account_id, *owner, &trip)
+                        .await?;
+                if !fixture.blocks.is_empty() {
+                    save_blocks(state, trip_id, &fixture.blocks).await?;
+                }
+                if trip.is_public {
+                    report.public_trips.push(SeededTrip {
+                        account_id,
+                        trip_id,
+                        slug: public_slug(state, account_id, trip_id).await?,
+                    });
+                }
+                trip_ids.push(trip_id);
+            }
+            for catalog in &account.catalogs {
+                let catalog_id =
+                    seed_catalog(state, account_id, account, &trip_ids, catalog).await?;
+                if catalog.is_public {
+                    report.public_catalogs.push(SeededCatalog {
+                        account_id,
+                        catalog_id,
+                    });
+                }
             }
         }
     }
     Ok(report)
+}
+
+/// Gives a new trip its block tree through the config store, as a PATCH of `blocks` would.
+async fn save_blocks(state: &AppState, trip_id: i64, blocks: &[Block]) -> Result<()> {
+    use moapi_mogu::trip::config::{self, store::Saved};
+    let mut conn = state.db.pool().acquire().await?;
+    let mut stored = config::store::load_stored(&mut conn, trip_id, None)
+        .await?
+        .ok_or_else(|| OperatorError::Internal("a trip just created".into()))?;
+    stored.config.blocks = blocks.to_vec();
+    config::validate(&stored.config)
+        .map_err(|err| OperatorError::Invalid(format!("trip {trip_id}: invalid config: {err}")))?;
+    match config::store::save(&mut conn, trip_id, &stored.config, Some(stored.revision)).await? {
+        Saved::Written(_) => Ok(()),
+        Saved::Stale | Saved::NoTrip => Err(OperatorError::Internal(format!(
+            "trip {trip_id} changed while seeding its config"
+        ))),
+    }
+}
+
+async fn public_slug(state: &AppState, account_id: i64, trip_id: i64) -> Result<String> {
+    moapi_mogu::trip::store::find_trip(&state.db, account_id, trip_id)
+        .await?
+        .map(|trip| trip.slug)
+        .ok_or_else(|| OperatorError::Internal("a trip just created".into()))
+}
+
+/// Creates a catalog of the account's trips `trip_ids` (in fixture order), named by title.
+async fn seed_catalog(
+    state: &AppState,
+    account_id: i64,
+    account: &MoguAccount,
+    trip_ids: &[i64],
+    catalog: &MoguCatalog,
+) -> Result<i64> {
+    let (mut fields, _) = moapi_mogu::catalog::new_catalog(catalog.catalog.clone())
+        .map_err(|err| OperatorError::Invalid(format!("invalid catalog: {err}")))?;
+    fields.is_public = catalog.is_public;
+    let held: Vec<i64> = account
+        .trips
+        .iter()
+        .zip(trip_ids)
+        .filter(|(trip, _)| trip_title(trip).is_some_and(|title| catalog.trips.contains(title)))
+        .map(|(_, id)| *id)
+        .collect();
+    moapi_mogu::catalog::store::insert_catalog(&state.db, account_id, &fields, &held)
+        .await
+        .map_err(|err| match err {
+            CatalogWriteError::UnknownTrips(ids) => {
+                OperatorError::Internal(format!("trips {ids:?} just created are unknown"))
+            }
+            CatalogWriteError::Database(err) => err.into(),
+        })
 }
 
 #[cfg(test)]
@@ -722,6 +871,42 @@ mod tests {
         ] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn mogu_block_trees_and_catalogs_are_checked_before_writing() {
+        let account = |extra: &str| {
+            Fixtures::parse(&format!(
+                "mogu:\n- name: a\n  agents: [{{email: a@a.example}}]\n  trips:\n  - {{title: T, blocks: [{{id: x, type: text, children: [y]}}, {{id: y, type: text, parent: x}}]}}\n{extra}"
+            ))
+            .unwrap()
+        };
+        let refused = |fixtures: Fixtures, needle: &str| match validate(&fixtures) {
+            Err(OperatorError::Invalid(message)) => {
+                assert!(message.contains(needle), "{message}")
+            }
+            other => panic!("expected a refusal naming {needle:?}: {other:?}"),
+        };
+        refused(account(""), "blocks[0]");
+        let valid_tree = |extra: &str| {
+            let mut fixtures = account(extra);
+            fixtures.mogu[0].trips[0].blocks.clear();
+            fixtures
+        };
+        assert!(validate(&valid_tree("")).is_ok());
+        refused(
+            valid_tree("  catalogs: [{title: C, trips: [Nope]}]\n"),
+            "Nope",
+        );
+        refused(
+            valid_tree("  catalogs: [{title: C, tripIds: [1]}]\n"),
+            "by title",
+        );
+        refused(valid_tree("  catalogs: [{title: \"\"}]\n"), "title");
+        assert!(validate(&valid_tree(
+            "  catalogs: [{title: C, trips: [T], isPublic: true}]\n"
+        ))
+        .is_ok());
     }
 
     #[test]

@@ -317,3 +317,68 @@ async fn two_nodes_on_one_database_behave_as_one_server() {
     );
     server_b.abort();
 }
+
+#[tokio::test]
+async fn the_demo_set_has_public_trips_with_itineraries_in_public_catalogs() {
+    let app = common::spawn().await;
+    let report = moapi::operator::seed(&app.state, moapi::fixtures::Fixtures::demo())
+        .await
+        .expect("the demo set seeds next to other data");
+    assert_eq!(report.public_trips.len(), 2);
+    assert_eq!(report.public_catalogs.len(), 2);
+    let trip = &report.public_trips[0];
+    let agent = report
+        .mogu
+        .iter()
+        .find(|agent| agent.account_id == trip.account_id)
+        .unwrap();
+    let auth = format!("Bearer {}", agent.api_key);
+    let get = |path: String| {
+        app.send(
+            app.client
+                .get(app.url(&path))
+                .header("authorization", &auth),
+        )
+    };
+    let config = get(format!("/trips/{}/config", trip.trip_id)).await;
+    assert_eq!(config.status, 200, "{}", config.text);
+    common::fidelity::assert_mogu("TripConfig", &config.body);
+    let days: Vec<&str> = config.body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|block| block["type"] == "itineraryDay")
+        .map(|block| block["content"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "Arrival and the Latin Quarter",
+            "Louvre and the Seine",
+            "Versailles"
+        ]
+    );
+    let catalogs = get("/catalogs".to_string()).await;
+    assert_eq!(
+        catalogs.body["data"][0]["tripCount"], 3,
+        "{}",
+        catalogs.text
+    );
+    let page = app
+        .send(app.client.get(app.url(&format!("/p/trips/{}", trip.slug))))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Louvre and the Seine"));
+    let catalog = app
+        .send(app.client.get(app.url(&format!(
+            "/p/catalogs/{}",
+            report.public_catalogs[0].catalog_id
+        ))))
+        .await;
+    assert_eq!(catalog.status, 200);
+    assert!(catalog.text.contains("Paris Summer Vacation"));
+    assert!(
+        !catalog.text.contains("Lisbon and Porto"),
+        "private trips stay off the public catalog page"
+    );
+}

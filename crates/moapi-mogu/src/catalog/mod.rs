@@ -28,6 +28,14 @@ use crate::trip::input::path_id;
 use crate::trip::wire::{PaginatedTrips, ValidationErrors};
 use crate::trip::{list_request, trip_page};
 
+/// Checks the body of a new catalog as `POST /catalogs` does: its fields and its trip IDs.
+pub fn new_catalog(
+    request: CatalogCreateRequest,
+) -> Result<(store::NewCatalog, Vec<i64>), MoguError> {
+    let changes = input::apply_changes(request.0, store::NewCatalog::default())?;
+    Ok((changes.catalog, changes.trip_ids.unwrap_or_default()))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/catalogs", get(list_catalogs).post(create_catalog))
@@ -140,11 +148,9 @@ pub async fn create_catalog(
     State(state): State<AppState>,
     MoguJson(request): MoguJson<CatalogCreateRequest>,
 ) -> Result<(StatusCode, Json<Catalog>), MoguError> {
-    let changes = input::apply_changes(request.0, store::NewCatalog::default())?;
-    let trip_ids = changes.trip_ids.unwrap_or_default();
+    let (catalog, trip_ids) = new_catalog(request)?;
     let account_id = principal.account_id;
-    let catalog_id =
-        store::insert_catalog(&state.db, account_id, &changes.catalog, &trip_ids).await?;
+    let catalog_id = store::insert_catalog(&state.db, account_id, &catalog, &trip_ids).await?;
     let catalog = find_catalog(&state, account_id, catalog_id).await?;
     Ok((StatusCode::CREATED, Json(catalog.into())))
 }

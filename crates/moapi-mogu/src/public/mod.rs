@@ -37,6 +37,14 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The public page of catalog `catalog_id`, under the deployment's base URL.
+pub fn catalog_url(public_base_url: &str, catalog_id: i64) -> String {
+    format!(
+        "{}/p/catalogs/{catalog_id}",
+        public_base_url.trim_end_matches('/')
+    )
+}
+
 /// The public page of the trip with `slug`, under the deployment's base URL
 /// (`MOAPI_PUBLIC_URL`), e.g. `https://trips.example/p/trips/paris-summer-abc123`.
 pub fn trip_url(public_base_url: &str, slug: &str) -> String {

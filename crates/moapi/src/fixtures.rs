@@ -114,6 +114,13 @@ mod tests {
         let demo = Fixtures::demo();
         let companies: usize = demo.moego.iter().map(|o| o.companies.len()).sum();
         assert!(companies >= 2 && demo.mogu.len() >= 2);
+        assert!(
+            demo.moego
+                .iter()
+                .flat_map(|o| &o.companies)
+                .all(|company| !company.customers.is_empty()),
+            "every demo company has customers to list"
+        );
     }
 
     #[test]

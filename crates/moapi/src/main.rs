@@ -447,6 +447,10 @@ fn print_report(report: &SeedReport, base: &str) {
             "  curl -s -X POST {base}/v1/businesses:list -H 'Authorization: {}' -d '{{\"companyId\":\"{}\",\"pagination\":{{\"pageSize\":10}}}}'",
             company.authorization, company.company_id
         );
+        println!(
+            "  curl -s -X POST {base}/v1/customers:list -H 'Authorization: {}' -d '{{\"companyId\":\"{}\",\"pagination\":{{\"pageSize\":10}}}}'",
+            company.authorization, company.company_id
+        );
     }
     if let Some(agent) = report.mogu.first() {
         println!("\nTry the MOGU API:");

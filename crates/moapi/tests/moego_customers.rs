@@ -1264,3 +1264,51 @@ async fn seeded_fixture_customers_are_listed() {
         "a bad phone in fixtures is refused"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_to_one_customer_all_land() {
+    let app = common::spawn().await;
+    let alpha = alpha(&app);
+    let ana = create(&app, &alpha, json!({})).await;
+    let path = format!("/v1/customers/{}", ana["id"].as_str().unwrap());
+    let before = events(&app, &alpha).await.len();
+    let mut requests = vec![
+        app.client
+            .put(app.url(&path))
+            .json(&json!({"companyId": alpha.company_id, "firstName": "Fay"})),
+        app.client
+            .put(app.url(&path))
+            .json(&json!({"companyId": alpha.company_id, "lastName": "Lu"})),
+    ];
+    for n in 0..6 {
+        requests.push(
+            app.client
+                .post(app.url(&format!("{path}/notes")))
+                .json(&json!({"notes": [{"note": format!("n{n}")}]})),
+        );
+    }
+    let mut writes = tokio::task::JoinSet::new();
+    for request in requests {
+        let request = request.header("authorization", alpha.auth.clone());
+        writes.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        });
+    }
+    while let Some(outcome) = writes.join_next().await {
+        let (status, text) = outcome.unwrap();
+        assert_eq!(status, 200, "{text}");
+    }
+    let got = app.moego_get(&alpha.auth, &path).await.body;
+    assert_eq!(
+        (got["firstName"].as_str(), got["lastName"].as_str()),
+        (Some("Fay"), Some("Lu")),
+        "neither partial update overwrote the other"
+    );
+    assert_eq!(got["notes"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        events(&app, &alpha).await.len() - before,
+        8,
+        "one event per write"
+    );
+}

@@ -6,7 +6,7 @@ use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
 use moapi_core::time::parse_instant;
 use moapi_core::{AppState, IdKind, Status};
 
-use super::store::ListQuery;
+use super::store::{ListQuery, NewCustomer};
 use super::wire::{
     ComplianceConfig, ComplianceConfigUpdate, CustomerNote, CustomerTag, Interval,
     ListCustomersFilter, Preference, PreferenceInput,
@@ -264,7 +264,7 @@ fn instant(field: &str, value: Option<&str>) -> Result<Option<i64>, Status> {
     }
 }
 
-fn interval(field: &str, interval: &Interval) -> Result<(Option<i64>, Option<i64>), Status> {
+pub fn interval(field: &str, interval: &Interval) -> Result<(Option<i64>, Option<i64>), Status> {
     let start = instant(
         &format!("{field}.startTime"),
         interval.start_time.as_deref(),
@@ -301,4 +301,46 @@ pub fn list_query(
     }
     query.include_deleted = filter.include_deleted.unwrap_or(false);
     Ok(query)
+}
+
+/// The validated fields of a `PUT /v1/customers/{id}` body; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerPatch {
+    /// `Some(None)` clears the preferred business.
+    pub preferred_business_id: Option<Option<i64>>,
+    pub avatar_path: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<Address>,
+    pub compliance: Option<ComplianceConfigUpdate>,
+}
+
+impl CustomerPatch {
+    /// Applies the patch to the stored values (compliance fields merge one by one).
+    pub fn apply(&self, customer: &mut NewCustomer) -> Result<(), Status> {
+        fn set<T: Clone>(target: &mut T, value: &Option<T>) {
+            if let Some(value) = value {
+                *target = value.clone();
+            }
+        }
+        set(
+            &mut customer.preferred_business_id,
+            &self.preferred_business_id,
+        );
+        set(&mut customer.avatar_path, &self.avatar_path);
+        set(&mut customer.first_name, &self.first_name);
+        set(&mut customer.last_name, &self.last_name);
+        set(&mut customer.phone, &self.phone);
+        set(&mut customer.email, &self.email);
+        if let Some(address) = &self.address {
+            customer.address = Some(address.clone());
+        }
+        if let Some(update) = &self.compliance {
+            customer.compliance =
+                apply_compliance("complianceConfig", &customer.compliance, update)?;
+        }
+        Ok(())
+    }
 }

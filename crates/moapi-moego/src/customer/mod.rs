@@ -98,14 +98,25 @@ async fn emit_record(
     Ok(customer)
 }
 
-/// Ends a write to a customer's notes or tags: the customer counts as updated (so
-/// `lastUpdatedTime` windows see it), CUSTOMER_UPDATED is appended, and all commits together.
+/// Starts a write to a customer: its row is marked updated first, which also takes the write
+/// lock (SQLite) or the row lock (PostgreSQL) before anything is read, so concurrent writes to
+/// one customer queue instead of failing or overwriting each other.
+async fn begin_change(
+    state: &AppState,
+    customer_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, Status> {
+    let mut tx = state.db.pool().begin().await?;
+    store::touch(&mut tx, customer_id).await?;
+    Ok(tx)
+}
+
+/// Ends a write to a customer's notes or tags begun with [`begin_change`]: CUSTOMER_UPDATED is
+/// appended and everything commits together.
 async fn finish_change(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     state: &AppState,
     customer_id: i64,
 ) -> Result<(), Status> {
-    store::touch(&mut tx, customer_id).await?;
     emit(&mut tx, state, customer_id, EventType::CustomerUpdated).await?;
     tx.commit().await?;
     Ok(())
@@ -185,7 +196,7 @@ async fn resolve_tags(
 }
 
 /// The customer a path names, if the key may see it: "invalid obfuscate", NOT_FOUND or code 7.
-async fn visible_customer(
+pub async fn visible_customer(
     state: &AppState,
     principal: &MoegoPrincipal,
     id: &str,
@@ -205,19 +216,23 @@ async fn visible_customer(
 }
 
 /// Like [`visible_customer`], for a write: the customer must not be deleted.
-async fn writable_customer(
+pub async fn writable_customer(
     state: &AppState,
     principal: &MoegoPrincipal,
     id: &str,
 ) -> Result<CustomerRow, Status> {
     let row = visible_customer(state, principal, id).await?;
     if row.is_deleted() {
-        return Err(Status::new(
-            Code::FailedPrecondition,
-            "customer is deleted and cannot be changed",
-        ));
+        return Err(deleted_customer());
     }
     Ok(row)
+}
+
+fn deleted_customer() -> Status {
+    Status::new(
+        Code::FailedPrecondition,
+        "customer is deleted and cannot be changed",
+    )
 }
 
 /// Creates a customer in a company, with optional notes, tags, preference and compliance.
@@ -268,7 +283,8 @@ pub async fn create_customer(
     Ok(Json(created))
 }
 
-async fn company_country(state: &AppState, company_id: i64) -> Result<String, Status> {
+/// The company's country, in which national phone numbers are read ("" when unknown).
+pub async fn company_country(state: &AppState, company_id: i64) -> Result<String, Status> {
     Ok(company::store::find(&state.db, company_id)
         .await?
         .map(|company| company.country)
@@ -310,41 +326,64 @@ pub async fn update_customer(
         return Err(Status::no_permission());
     }
     let country = company_country(&state, owner.company_id).await?;
-    let mut customer = row.to_new();
+    let mut patch = input::CustomerPatch::default();
     if let Some(business) = body.preferred_business_id.as_deref() {
-        customer.preferred_business_id = if business.is_empty() {
+        patch.preferred_business_id = Some(if business.is_empty() {
             None
         } else {
             Some(input::preferred_business(&state, &principal, owner, business).await?)
-        };
+        });
     }
-    if let Some(path) = body.avatar_path.as_deref() {
-        customer.avatar_path = input::avatar_path(path)?;
-    }
-    if let Some(first) = body.first_name.as_deref() {
-        customer.first_name = input::name("firstName", Some(first))?;
-    }
-    if let Some(last) = body.last_name.as_deref() {
-        customer.last_name = input::name("lastName", Some(last))?;
-    }
-    if let Some(phone) = body.phone.as_deref() {
-        customer.phone = input::phone("phone", phone, &country)?;
-    }
-    if let Some(email) = body.email.as_deref() {
-        customer.email = input::email("email", email)?;
-    }
-    if let Some(address) = &body.address {
-        customer.address = Some(input::address("address", address)?);
-    }
+    patch.avatar_path = body
+        .avatar_path
+        .as_deref()
+        .map(input::avatar_path)
+        .transpose()?;
+    patch.first_name = body
+        .first_name
+        .as_deref()
+        .map(|first| input::name("firstName", Some(first)))
+        .transpose()?;
+    patch.last_name = body
+        .last_name
+        .as_deref()
+        .map(|last| input::name("lastName", Some(last)))
+        .transpose()?;
+    patch.phone = body
+        .phone
+        .as_deref()
+        .map(|phone| input::phone("phone", phone, &country))
+        .transpose()?;
+    patch.email = body
+        .email
+        .as_deref()
+        .map(|email| input::email("email", email))
+        .transpose()?;
+    patch.address = body
+        .address
+        .as_ref()
+        .map(|address| input::address("address", address))
+        .transpose()?;
     if let Some(update) = &body.compliance_config {
-        customer.compliance =
-            input::apply_compliance("complianceConfig", &customer.compliance, update)?;
+        // Checked now, applied to the stored values once the row is locked.
+        input::apply_compliance("complianceConfig", &Default::default(), update)?;
+        patch.compliance = Some(update.clone());
     }
     let notes = input::notes(&state, "notes", &body.notes, true)?;
     let tags = input::tags(&state, "tags", &body.tags)?;
-    let compliance_changed = customer.compliance != row.compliance();
 
-    let mut tx = state.db.pool().begin().await?;
+    // The row is locked (and re-read) before the patch applies, so concurrent partial updates
+    // of different fields both land.
+    let mut tx = begin_change(&state, row.id).await?;
+    let row = store::find(&mut *tx, row.id)
+        .await?
+        .ok_or_else(|| Status::not_found("customer not found"))?;
+    if row.is_deleted() {
+        return Err(deleted_customer());
+    }
+    let mut customer = row.to_new();
+    patch.apply(&mut customer)?;
+    let compliance_changed = customer.compliance != row.compliance();
     store::update(&mut tx, row.id, &customer).await?;
     for note in &notes {
         match note.id {
@@ -454,7 +493,7 @@ pub async fn append_customer_notes(
         ));
     }
     let notes = input::notes(&state, "notes", &body.notes, false)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = begin_change(&state, row.id).await?;
     let mut added = Vec::with_capacity(notes.len());
     for note in &notes {
         added.push(store::insert_note(&mut tx, row.id, &note.text).await?);
@@ -503,7 +542,7 @@ pub async fn update_customer_note(
     let row = writable_customer(&state, &principal, &customer_id).await?;
     let note_id = decode_note(&state, &note_id)?;
     let text = input::note_text("note", body.note.as_deref())?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = begin_change(&state, row.id).await?;
     note_of(&mut tx, row.id, note_id).await?;
     let note = store::update_note(&mut tx, note_id, &text)
         .await?
@@ -527,7 +566,7 @@ pub async fn delete_customer_note(
     principal.require_scope(WRITE_SCOPE)?;
     let row = writable_customer(&state, &principal, &customer_id).await?;
     let note_id = decode_note(&state, &note_id)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = begin_change(&state, row.id).await?;
     note_of(&mut tx, row.id, note_id).await?;
     store::delete_note(&mut tx, note_id).await?;
     finish_change(tx, &state, row.id).await?;
@@ -553,7 +592,7 @@ pub async fn append_customer_tags(
         ));
     }
     let tags = input::tags(&state, "tags", &body.tags)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = begin_change(&state, row.id).await?;
     let rows = resolve_tags(&mut tx, row.company_id, &tags).await?;
     for tag in &rows {
         store::link_tag(&mut tx, row.id, tag.id).await?;

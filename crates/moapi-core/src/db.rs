@@ -21,6 +21,8 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: see [`Db::write_gate`].
+    sqlite_writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -71,7 +73,27 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        let sqlite_writers =
+            (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writers,
+        })
+    }
+
+    /// On SQLite, queues this process's hot writers in memory: SQLite has one writer, and a
+    /// writer that finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms ...) instead
+    /// of starting when the lock is released, which caps creates per second. The gate hands the
+    /// lock on at once. Take it holding no connection, before beginning the write, and keep it
+    /// until the write commits (a holder waiting for a connection that a gate waiter holds
+    /// would deadlock). PostgreSQL locks rows, not the
+    /// database, and several nodes share it, so there it is `None`.
+    pub async fn write_gate(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.sqlite_writers {
+            Some(writers) => Some(writers.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

@@ -10,6 +10,8 @@ use moapi_core::{AppState, Config};
 use rand::{Rng, SeedableRng};
 use tokio::net::TcpListener;
 
+pub mod moego;
+
 pub struct BenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
     pub database_url: Option<String>,
@@ -24,6 +26,7 @@ pub struct ScenarioResult {
     pub errors: usize,
     pub per_second: f64,
     pub p50_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
 }
 
@@ -108,7 +111,7 @@ async fn seed_trips(state: &AppState, count: usize) -> anyhow::Result<String> {
     Ok(key.secret)
 }
 
-async fn drive(
+pub(crate) async fn drive(
     name: &'static str,
     options: &BenchOptions,
     make_request: impl Fn(&reqwest::Client, &mut rand::rngs::StdRng) -> reqwest::RequestBuilder
@@ -163,6 +166,7 @@ async fn drive(
         errors,
         per_second: latencies.len() as f64 / elapsed,
         p50_ms: percentile(0.50),
+        p95_ms: percentile(0.95),
         p99_ms: percentile(0.99),
     }
 }
@@ -179,13 +183,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Vec<ScenarioResult>> {
     let (first_id,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM mogu_trips")
         .fetch_one(state.db.pool())
         .await?;
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(crate::server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
+    let (base, server) = start_server(state).await?;
     let trips = options.trips as i64;
 
     let health_url = format!("{base}/healthz");
@@ -229,6 +227,20 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Vec<ScenarioResult>> {
         }
     }
     Ok(vec![health, by_id, listed])
+}
+
+/// Serves `state` on a loopback port until aborted; returns the base URL and the server task.
+pub(crate) async fn start_server(
+    state: AppState,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(crate::server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    Ok((base, server))
 }
 
 fn uuid_like() -> String {

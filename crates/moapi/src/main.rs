@@ -170,6 +170,22 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Measure MoeGo customers: bulk load, list filters, creation, paging (docs/performance.md)
+    BenchMoego {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Page size of the walk through every customer
+        #[arg(long, default_value_t = 25)]
+        page_size: usize,
+    },
 }
 
 /// Settings of MOGU's M2M tokens.
@@ -360,6 +376,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Keys { command } => keys(command).await?,
         Command::M2m { command } => m2m(command).await?,
+        Command::BenchMoego {
+            database_url,
+            customers,
+            connections,
+            seconds,
+            page_size,
+        } => {
+            bench::moego::run(bench::moego::MoegoBenchOptions {
+                database_url,
+                customers,
+                connections,
+                duration: Duration::from_secs(seconds),
+                page_size,
+            })
+            .await?
+        }
         Command::Bench {
             database_url,
             trips,

@@ -14,7 +14,7 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
-use moapi_core::pagination::Page;
+use moapi_core::pagination::{CursorPage, Page};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
@@ -73,7 +73,18 @@ pub async fn emit(
     let record = load(conn, customer_id)
         .await?
         .ok_or_else(|| Status::internal(format!("customer {customer_id} vanished mid-write")))?;
-    let customer = render(state, &record);
+    emit_record(conn, state, &record, event_type).await
+}
+
+/// Appends the event of a customer the caller already holds as stored (a create knows every
+/// row it wrote, so it does not read them back inside its transaction).
+async fn emit_record(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    record: &CustomerRecord,
+    event_type: EventType,
+) -> Result<Customer, Status> {
+    let customer = render(state, record);
     let payload = serde_json::to_value(&customer).map_err(Status::internal)?;
     event::emit(
         conn,
@@ -120,14 +131,24 @@ pub async fn create_in(
     notes: &[NoteInput],
     tags: &[TagRef],
 ) -> Result<Customer, Status> {
-    let id = store::insert(conn, customer).await?;
+    let row = store::insert(conn, customer).await?;
+    let mut note_rows = Vec::with_capacity(notes.len());
     for note in notes {
-        store::insert_note(conn, id, &note.text).await?;
+        note_rows.push(store::insert_note(conn, row.id, &note.text).await?);
     }
-    for tag in resolve_tags(conn, customer.company_id, tags).await? {
-        store::link_tag(conn, id, tag.id).await?;
+    let mut tag_rows = resolve_tags(conn, customer.company_id, tags).await?;
+    for tag in &tag_rows {
+        store::link_tag(conn, row.id, tag.id).await?;
     }
-    emit(conn, state, id, EventType::CustomerCreated).await
+    // The orders `store::with_details` reads them in: notes newest first, tags by name.
+    note_rows.sort_by_key(|note| std::cmp::Reverse((note.created_at, note.id)));
+    tag_rows.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    let record = CustomerRecord {
+        row,
+        notes: note_rows,
+        tags: tag_rows,
+    };
+    emit_record(conn, state, &record, EventType::CustomerCreated).await
 }
 
 /// Soft-deletes a customer and emits CUSTOMER_DELETED inside the caller's transaction;
@@ -255,6 +276,7 @@ pub async fn create_customer(
     customer.preferred_business_id =
         Some(input::preferred_business(&state, &principal, owner, business_ref).await?);
 
+    let _gate = state.db.write_gate().await;
     let mut tx = state.db.pool().begin().await?;
     let created = create_in(&mut tx, &state, &customer, &notes, &tags).await?;
     tx.commit().await?;
@@ -406,10 +428,24 @@ pub async fn list_customers(
     let country = company_country(&state, owner.company_id).await?;
     let query = input::list_query(owner.company_id, &country, request.filter.as_ref())?;
     let mut conn = state.db.pool().acquire().await?;
-    let mut rows = store::list(&mut *conn, &query, page).await?;
+    // The normalised query (phone in E.164, instants in microseconds) names the sequence the
+    // page numbers count through, together with the caller.
+    let normalised = format!("{query:?}");
+    let page = CursorPage::open(
+        &mut conn,
+        page,
+        &["customers", &principal.key_id, &normalised],
+    )
+    .await?;
+    let mut rows = store::list(&mut *conn, &query, &page).await?;
     let next_page_token = page.finish(&mut rows);
-    let customers = store::with_details(&mut conn, rows)
-        .await?
+    let last_id = rows.last().map(|row| row.id);
+    let records = store::with_details(&mut conn, rows).await?;
+    drop(conn);
+    if let (false, Some(last_id)) = (next_page_token.is_empty(), last_id) {
+        page.remember_next_start(&state.db, last_id).await?;
+    }
+    let customers = records
         .iter()
         .map(|record| render(&state, record))
         .collect();

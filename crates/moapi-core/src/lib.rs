@@ -15,6 +15,7 @@ pub mod route_catalog;
 pub mod state;
 pub mod time;
 pub mod wire;
+pub mod word_index;
 
 pub use config::Config;
 pub use db::Db;

@@ -6,6 +6,7 @@
 mod codes;
 mod countries;
 mod input;
+pub mod search;
 pub mod store;
 pub mod wire;
 

@@ -10,11 +10,11 @@ use moapi_core::word_index::{word_rows, WordIndex, PREVIOUS_TERM_COLUMN, TERM_CO
 use moapi_core::Db;
 use sea_query::{
     Alias, Asterisk, Condition, Expr, Func, Iden, Query, SelectStatement, SimpleExpr,
-    SubQueryStatement,
+    SubQueryStatement, Value,
 };
 use sqlx::AnyConnection;
 
-use super::store::{page_in_order, select_trip_columns, MoguTrips, StoredTrip, LIST_SPEC};
+use super::store::{page_in_order, select_trip_columns, MoguTrips, NewTrip, StoredTrip, LIST_SPEC};
 
 /// The columns a word row copies from its trip, under the same names.
 const CARRIED: &[&str] = &[
@@ -41,9 +41,9 @@ pub const TITLE_WORDS: WordIndex = WordIndex {
 /// page in that order can stop after its last row.
 const WALKABLE_SORTS: &[&str] = &["created_at", "date_start", "updated_at"];
 
-/// Word rows per statement (three parameters each): few, as SQLite binds `$N` parameters at a
-/// cost growing with the square of their number (see `store::TRIPS_PER_STATEMENT`).
-const WORD_ROWS_PER_STATEMENT: usize = 40;
+/// Word rows per statement (thirteen parameters each): few, as SQLite binds `$N` parameters at
+/// a cost growing with the square of their number (see `store::TRIPS_PER_STATEMENT`).
+const WORD_ROWS_PER_STATEMENT: usize = 15;
 
 #[derive(Iden)]
 enum MoguTripTerms {
@@ -56,46 +56,76 @@ fn words_table() -> Alias {
     Alias::new(TITLE_WORDS.table)
 }
 
-/// Writes the words of each `(trip ID, title)`, copying the other columns from the trip rows
-/// (which must exist), in the caller's transaction.
+/// Writes the words of each `(trip ID, title)`, copying the other columns from the trip row
+/// (which must exist), in the caller's transaction: one statement per word, each reading one
+/// trip by its primary key, which no planner can turn into a scan.
 pub(super) async fn insert_title_words(
     conn: &mut AnyConnection,
     trips: &[(i64, &str)],
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(i64, String, String)> = trips
+    let carried = CARRIED.join(", ");
+    let sql = format!(
+        "INSERT INTO mogu_trip_terms (account_id, {TERM_COLUMN}, trip_id, {PREVIOUS_TERM_COLUMN}, \
+         {carried}) SELECT account_id, $1, id, $2, {carried} FROM mogu_trips WHERE id = $3"
+    );
+    for (trip_id, title) in trips {
+        for (term, previous) in word_rows(title) {
+            sqlx::query(&sql)
+                .bind(term)
+                .bind(previous)
+                .bind(trip_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the words of trips just inserted in bulk, each given with its ID, account, fields
+/// and creation instant (also its last update), in the caller's transaction. The copied
+/// columns come from the same values the trip rows were written with, in multi-row inserts.
+pub(super) async fn insert_new_title_words(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    trips: &[(i64, &NewTrip, i64)],
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<Vec<SimpleExpr>> = trips
         .iter()
-        .flat_map(|(trip_id, title)| {
-            word_rows(title)
+        .flat_map(|(trip_id, trip, created_at)| {
+            let copied: Vec<Value> = trip
+                .columns()
                 .into_iter()
-                .map(move |(term, previous)| (*trip_id, term, previous))
+                .filter(|(column, _)| CARRIED.contains(&column.to_string().as_str()))
+                .map(|(_, value)| value)
+                .chain([(*created_at).into(), (*created_at).into()])
+                .collect();
+            word_rows(&trip.title)
+                .into_iter()
+                .map(move |(term, previous)| {
+                    [
+                        account_id.into(),
+                        term.into(),
+                        (*trip_id).into(),
+                        previous.into(),
+                    ]
+                    .into_iter()
+                    .chain(copied.iter().cloned())
+                    .map(SimpleExpr::from)
+                    .collect()
+                })
         })
         .collect();
     for chunk in rows.chunks(WORD_ROWS_PER_STATEMENT) {
-        let word = Alias::new("word");
-        let from_trip = |column: &str| Expr::col((MoguTrips::Table, Alias::new(column)));
-        let select = Query::select()
-            .expr(from_trip("account_id"))
-            .expr(Expr::col((word.clone(), Alias::new("column2"))))
-            .expr(from_trip("id"))
-            .expr(Expr::col((word.clone(), Alias::new("column3"))))
-            .exprs(CARRIED.iter().map(|column| from_trip(column)))
-            .from_values(chunk.iter().cloned(), word.clone())
-            .inner_join(
-                MoguTrips::Table,
-                Expr::col((MoguTrips::Table, MoguTrips::Id))
-                    .equals((word.clone(), Alias::new("column1"))),
-            )
-            .to_owned();
-        let columns = ["account_id", TERM_COLUMN, "trip_id", PREVIOUS_TERM_COLUMN]
-            .into_iter()
-            .chain(CARRIED.iter().copied())
-            .map(Alias::new);
-        let insert = Query::insert()
-            .into_table(words_table())
-            .columns(columns)
-            .select_from(select)
-            .map_err(|err| sqlx::Error::Protocol(err.to_string()))?
-            .to_owned();
+        let mut insert = Query::insert();
+        insert.into_table(words_table()).columns(
+            ["account_id", TERM_COLUMN, "trip_id", PREVIOUS_TERM_COLUMN]
+                .into_iter()
+                .chain(CARRIED.iter().copied())
+                .map(Alias::new),
+        );
+        for row in chunk {
+            insert.values_panic(row.iter().cloned());
+        }
         let (sql, values) = build(&insert);
         query_with(&sql, values).execute(&mut *conn).await?;
     }
@@ -173,6 +203,10 @@ fn count_with_trips_issued(account_id: i64, words: Condition) -> SelectStatement
 /// from the word index: the exact count reads word rows only, and the page either walks the
 /// account's trips in order (when matches are common enough that the page ends soon) or takes
 /// the page's IDs from the sorted matches (when they are rare). `None` for other requests.
+///
+/// List statements are not kept prepared (`persistent(false)`): PostgreSQL would soon plan a
+/// kept statement once for any account, as if every account were of average size, and walk
+/// a 100,000-trip account by the wrong index (docs/performance.md).
 pub(super) async fn list_searched_trips(
     db: &Db,
     account_id: i64,
@@ -185,8 +219,10 @@ pub(super) async fn list_searched_trips(
         words.add(Expr::col((MoguTripTerms::Table, MoguTripTerms::AccountId)).eq(account_id));
     let count = count_with_trips_issued(account_id, words.clone());
     let (sql, values) = build(&count);
-    let (total, issued): (i64, Option<i64>) =
-        query_as_with(&sql, values).fetch_one(db.pool()).await?;
+    let (total, issued): (i64, Option<i64>) = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_one(db.pool())
+        .await?;
     let page_end = request.offset() + request.page_size;
     if total == 0 || request.offset() >= total as u64 {
         return Ok(Some((Vec::new(), total)));
@@ -215,7 +251,10 @@ pub(super) async fn list_searched_trips(
         page
     };
     let (sql, values) = build(&page);
-    let trips = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let trips = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_all(db.pool())
+        .await?;
     Ok(Some((trips, total)))
 }
 

@@ -67,7 +67,7 @@ pub struct NewTrip {
 
 impl NewTrip {
     /// Each chosen field with its column, in one order for inserts and updates alike.
-    fn columns(&self) -> [(MoguTrips, Value); 11] {
+    pub(super) fn columns(&self) -> [(MoguTrips, Value); 11] {
         [
             (MoguTrips::Title, self.title.clone().into()),
             (
@@ -248,57 +248,20 @@ pub async fn insert_trip(
     agent_id: i64,
     trip: &NewTrip,
 ) -> Result<i64, sqlx::Error> {
-    const ATTEMPTS: u32 = 3;
-    let mut attempt = 1;
-    loop {
-        match insert_trip_once(db, account_id, agent_id, trip).await {
-            // A random slug or join code can meet an existing trip's; fresh ones will not.
-            Err(err) if attempt < ATTEMPTS && is_unique_violation(&err) => attempt += 1,
-            result => return result,
-        }
-    }
+    let mut conn = db.pool().acquire().await?;
+    let ids = insert_trips(
+        &mut conn,
+        account_id,
+        agent_id,
+        &[(trip.clone(), now_micros())],
+    )
+    .await?;
+    ids.first().copied().ok_or(sqlx::Error::RowNotFound)
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|err| err.is_unique_violation())
-}
-
-async fn insert_trip_once(
-    db: &Db,
-    account_id: i64,
-    agent_id: i64,
-    trip: &NewTrip,
-) -> Result<i64, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
-    let (sequence,): (i64,) = sqlx::query_as(
-        "UPDATE mogu_accounts SET trip_seq = trip_seq + 1 WHERE id = $1 RETURNING trip_seq",
-    )
-    .bind(account_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let now = now_micros();
-    let generated: [(MoguTrips, Value); 7] = [
-        (MoguTrips::AccountId, account_id.into()),
-        (MoguTrips::AgentId, agent_id.into()),
-        (MoguTrips::Slug, codes::new_slug(&trip.title).into()),
-        (MoguTrips::JoinCode, codes::new_join_code().into()),
-        (MoguTrips::Code, codes::trip_code(sequence).into()),
-        (MoguTrips::CreatedAt, now.into()),
-        (MoguTrips::UpdatedAt, now.into()),
-    ];
-    let (columns, values): (Vec<_>, Vec<_>) = generated.into_iter().chain(trip.columns()).unzip();
-    let insert = Query::insert()
-        .into_table(MoguTrips::Table)
-        .columns(columns)
-        .values_panic(values.into_iter().map(SimpleExpr::from))
-        .returning_col(MoguTrips::Id)
-        .to_owned();
-    let (sql, values) = build(&insert);
-    let (id,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *tx).await?;
-    search::insert_title_words(&mut tx, &[(id, trip.title.as_str())]).await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 /// The account's trip `trip_id`, if it has one.
@@ -389,10 +352,17 @@ pub async fn list_trips(
         .cond_where(condition.clone())
         .to_owned();
     let (sql, values) = build(&count);
-    let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+    // Planned for this account's values each time, as in `search::list_searched_trips`.
+    let (total,): (i64,) = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_one(db.pool())
+        .await?;
     let page = page_in_order(account_id, request, condition);
     let (sql, values) = build(&page);
-    let trips = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let trips = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_all(db.pool())
+        .await?;
     Ok((trips, total))
 }
 
@@ -489,12 +459,12 @@ async fn insert_trips_once(
             .map(|code| by_code.get(code.as_str()).copied())
             .collect::<Option<_>>()
             .ok_or_else(|| sqlx::Error::Protocol("an inserted trip was not returned".into()))?;
-        let titled: Vec<(i64, &str)> = chunk_ids
+        let inserted: Vec<(i64, &NewTrip, i64)> = chunk_ids
             .iter()
             .zip(chunk)
-            .map(|(id, (trip, _))| (*id, trip.title.as_str()))
+            .map(|(id, (trip, created_at))| (*id, trip, *created_at))
             .collect();
-        search::insert_title_words(&mut tx, &titled).await?;
+        search::insert_new_title_words(&mut tx, account_id, &inserted).await?;
         ids.extend(chunk_ids);
     }
     tx.commit().await?;

@@ -18,6 +18,7 @@ pub mod signed_link;
 pub mod state;
 pub mod time;
 pub mod wire;
+pub mod word_index;
 
 pub use config::Config;
 pub use db::Db;

@@ -57,22 +57,53 @@ pub struct ListRequest {
     pub page: u64,
     pub page_size: u64,
     pub condition: Condition,
-    sort: (&'static str, Order),
+    pub(crate) sort: (&'static str, Order),
+    /// The filters alone, without the search.
+    pub(crate) filter_condition: Condition,
+    /// The validated filter objects, kept to compile them again over another table (a word
+    /// index carrying the filtered columns, see [`crate::word_index`]).
+    pub(crate) filters: Vec<Json>,
+    pub(crate) search: Option<Search>,
+}
+
+/// A validated `search`: the fields it looks in and its trimmed, non-empty term.
+pub(crate) struct Search {
+    pub fields: Vec<&'static Field>,
+    pub term: String,
 }
 
 impl ListRequest {
     /// Adds this request's filter, order and page window to a select over the spec's table.
     pub fn apply(&self, spec: &ListSpec, select: &mut SelectStatement) {
+        select.cond_where(self.condition.clone());
+        self.order(spec, select);
+        self.window(select);
+    }
+
+    /// Orders a select over the spec's table by the requested column, then by ID.
+    pub fn order(&self, spec: &ListSpec, select: &mut SelectStatement) {
         let (column, order) = &self.sort;
         select
-            .cond_where(self.condition.clone())
             .order_by((Alias::new(spec.table), Alias::new(*column)), order.clone())
             .order_by(
                 (Alias::new(spec.table), Alias::new(spec.id_column)),
                 order.clone(),
-            )
-            .limit(self.page_size)
-            .offset((self.page - 1) * self.page_size);
+            );
+    }
+
+    /// Limits a select to the requested page.
+    pub fn window(&self, select: &mut SelectStatement) {
+        select.limit(self.page_size).offset(self.offset());
+    }
+
+    /// How many matching rows come before the requested page.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.page_size
+    }
+
+    /// The column the request sorts by and its direction.
+    pub fn sort(&self) -> (&'static str, Order) {
+        self.sort.clone()
     }
 
     /// One page of the rows of `select` (a select over the spec's table) within `scope` that
@@ -159,16 +190,25 @@ pub fn parse(params: &[(String, String)], spec: &ListSpec) -> Result<ListRequest
         errors.add("pageSize", msg);
         DEFAULT_PAGE_SIZE
     });
-    let mut condition = Condition::all();
+    let mut filter_condition = Condition::all();
+    let mut filters = Vec::new();
     if let Some(raw) = param(params, &["filters"]) {
         match compile_filters(raw, spec) {
-            Ok(filters) => condition = condition.add(filters),
+            Ok((compiled, items)) => {
+                filter_condition = compiled;
+                filters = items;
+            }
             Err(messages) => messages.into_iter().for_each(|m| errors.add("filters", m)),
         }
     }
+    let mut condition = filter_condition.clone();
+    let mut search = None;
     if let Some(raw) = param(params, &["search"]) {
-        match compile_search(raw, spec) {
-            Ok(Some(search)) => condition = condition.add(search),
+        match parse_search(raw, spec) {
+            Ok(Some(parsed)) => {
+                condition = condition.add(parsed.substring_condition(spec.table));
+                search = Some(parsed);
+            }
             Ok(None) => {}
             Err(message) => errors.add("search", message),
         }
@@ -186,6 +226,9 @@ pub fn parse(params: &[(String, String)], spec: &ListSpec) -> Result<ListRequest
         page_size,
         condition,
         sort,
+        filter_condition,
+        filters,
+        search,
     })
 }
 
@@ -205,8 +248,8 @@ fn names_where(spec: &ListSpec, keep: impl Fn(&Field) -> bool) -> String {
         .join(", ")
 }
 
-fn column(spec: &ListSpec, field: &Field) -> Expr {
-    Expr::col((Alias::new(spec.table), Alias::new(field.column)))
+pub(crate) fn column(table: &str, field: &Field) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(field.column)))
 }
 
 /// LIKE's escape character. Not a backslash: sea-query writes that as PostgreSQL's `E'\\'`,
@@ -224,11 +267,12 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
-fn like_pattern(fragment: &str) -> LikeExpr {
+pub(crate) fn like_pattern(fragment: &str) -> LikeExpr {
     LikeExpr::new(format!("%{}%", escape_like(fragment))).escape(LIKE_ESCAPE)
 }
 
-fn compile_filters(raw: &str, spec: &ListSpec) -> Result<Condition, Vec<String>> {
+/// The filters' condition over the spec's table, and the filter objects it was compiled from.
+fn compile_filters(raw: &str, spec: &ListSpec) -> Result<(Condition, Vec<Json>), Vec<String>> {
     let json = parse_json(raw, "filters").map_err(|m| vec![m])?;
     let items = match json {
         Json::Array(items) => items,
@@ -245,19 +289,30 @@ fn compile_filters(raw: &str, spec: &ListSpec) -> Result<Condition, Vec<String>>
     let mut condition = Condition::all();
     let mut messages = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        match compile_filter(item, spec) {
+        match compile_filter(item, spec, spec.table) {
             Ok(expr) => condition = condition.add(expr),
             Err(message) => messages.push(format!("filters[{index}]: {message}")),
         }
     }
     if messages.is_empty() {
-        Ok(condition)
+        Ok((condition, items))
     } else {
         Err(messages)
     }
 }
 
-fn compile_filter(item: &Json, spec: &ListSpec) -> Result<SimpleExpr, String> {
+/// The field a filter object names, if the spec lets it filter.
+pub(crate) fn filter_field(item: &Json, spec: &ListSpec) -> Option<&'static Field> {
+    let name = item.get("field").and_then(Json::as_str)?;
+    spec.fields.iter().find(|f| f.name == name && f.filter)
+}
+
+/// One filter object as a condition on `table`, which holds the spec's columns.
+pub(crate) fn compile_filter(
+    item: &Json,
+    spec: &ListSpec,
+    table: &str,
+) -> Result<SimpleExpr, String> {
     let object = item
         .as_object()
         .ok_or("each filter must be an object {field, operator, value}")?;
@@ -280,7 +335,7 @@ fn compile_filter(item: &Json, spec: &ListSpec) -> Result<SimpleExpr, String> {
         .and_then(Json::as_str)
         .ok_or("operator is required (eq, neq, gt, gte, lt, lte, in, contains)")?;
     let value = object.get("value").ok_or("value is required")?;
-    let col = column(spec, field);
+    let col = column(table, field);
     let ordered = matches!(
         field.ty,
         FieldType::Integer | FieldType::Instant | FieldType::Text
@@ -359,7 +414,7 @@ fn scalar(field: &Field, value: &Json) -> Result<sea_query::Value, String> {
     }
 }
 
-fn compile_search(raw: &str, spec: &ListSpec) -> Result<Option<Condition>, String> {
+fn parse_search(raw: &str, spec: &ListSpec) -> Result<Option<Search>, String> {
     let json = parse_json(raw, "search")?;
     let object = json
         .as_object()
@@ -392,18 +447,33 @@ fn compile_search(raw: &str, spec: &ListSpec) -> Result<Option<Condition>, Strin
             ))
         }
     };
-    let mut any = Condition::any();
-    for name in names {
-        let field = spec
-            .fields
-            .iter()
-            .find(|f| f.name == name && f.search)
-            .ok_or_else(|| format!("cannot search {name:?}; searchable fields: {searchable}"))?;
-        any = any.add(
-            Expr::expr(Func::lower(column(spec, field))).like(like_pattern(&term.to_lowercase())),
-        );
+    let fields = names
+        .into_iter()
+        .map(|name| {
+            spec.fields
+                .iter()
+                .find(|f| f.name == name && f.search)
+                .ok_or_else(|| format!("cannot search {name:?}; searchable fields: {searchable}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((!term.is_empty()).then(|| Search {
+        fields,
+        term: term.to_string(),
+    }))
+}
+
+impl Search {
+    /// A case-insensitive substring match of the term in `field`'s column of `table`.
+    pub(crate) fn substring_match(&self, table: &str, field: &Field) -> SimpleExpr {
+        Expr::expr(Func::lower(column(table, field))).like(like_pattern(&self.term.to_lowercase()))
     }
-    Ok((!term.is_empty()).then_some(any))
+
+    /// The term as a substring of any of the fields.
+    fn substring_condition(&self, table: &str) -> Condition {
+        self.fields.iter().fold(Condition::any(), |any, field| {
+            any.add(self.substring_match(table, field))
+        })
+    }
 }
 
 fn compile_order(raw: &str, spec: &ListSpec) -> Result<(&'static str, Order), String> {

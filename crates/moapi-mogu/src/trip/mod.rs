@@ -7,6 +7,7 @@ mod codes;
 pub mod config;
 pub(crate) mod countries;
 pub(crate) mod input;
+pub mod search;
 pub mod store;
 pub mod visibility;
 pub mod wire;

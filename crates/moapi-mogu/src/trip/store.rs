@@ -8,15 +8,16 @@ use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::query::{Field, FieldType, ListRequest, ListSpec};
 use moapi_core::time::now_micros;
 use moapi_core::Db;
-use sea_query::{Alias, Condition, Expr, Iden, Order, Query, SelectStatement, SimpleExpr, Value};
+use sea_query::{
+    Alias, Asterisk, Condition, Expr, Func, Iden, Order, Query, SelectStatement, SimpleExpr, Value,
+};
 use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
-use sqlx::{FromRow, Row};
+use sqlx::{AnyConnection, Connection, FromRow, Row};
 
-use super::codes;
+use super::{codes, search};
 
 #[derive(Iden, Clone, Copy)]
-enum MoguTrips {
+pub(super) enum MoguTrips {
     Table,
     Id,
     AccountId,
@@ -66,7 +67,7 @@ pub struct NewTrip {
 
 impl NewTrip {
     /// Each chosen field with its column, in one order for inserts and updates alike.
-    fn columns(&self) -> [(MoguTrips, Value); 11] {
+    pub(super) fn columns(&self) -> [(MoguTrips, Value); 11] {
         [
             (MoguTrips::Title, self.title.clone().into()),
             (
@@ -193,7 +194,7 @@ pub const LIST_SPEC: ListSpec = ListSpec {
     id_column: "id",
 };
 
-fn of_account(account_id: i64) -> SimpleExpr {
+pub(super) fn of_account(account_id: i64) -> SimpleExpr {
     Expr::col((MoguTrips::Table, MoguTrips::AccountId)).eq(account_id)
 }
 
@@ -202,7 +203,7 @@ fn with_id(trip_id: i64) -> SimpleExpr {
 }
 
 /// The account's trips with every column [`StoredTrip`] reads.
-fn select_trips(account_id: i64) -> SelectStatement {
+pub(super) fn select_trips(account_id: i64) -> SelectStatement {
     select_trip_columns()
         .and_where(of_account(account_id))
         .to_owned()
@@ -216,8 +217,8 @@ pub fn select_public_trips() -> SelectStatement {
         .to_owned()
 }
 
-/// Every trip with every column [`StoredTrip`] reads.
-fn select_trip_columns() -> SelectStatement {
+/// Every column [`StoredTrip`] reads, from all trips.
+pub(super) fn select_trip_columns() -> SelectStatement {
     let columns = [
         MoguTrips::Id,
         MoguTrips::Slug,
@@ -255,15 +256,8 @@ pub async fn insert_trip(
     agent_id: i64,
     trip: &NewTrip,
 ) -> Result<i64, sqlx::Error> {
-    const ATTEMPTS: u32 = 3;
-    let mut attempt = 1;
-    loop {
-        match insert_trip_once(db, account_id, agent_id, trip).await {
-            // A random slug or join code can meet an existing trip's; fresh ones will not.
-            Err(err) if attempt < ATTEMPTS && is_unique_violation(&err) => attempt += 1,
-            result => return result,
-        }
-    }
+    let mut conn = db.pool().acquire().await?;
+    insert_trip_in(&mut conn, account_id, agent_id, trip).await
 }
 
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -271,52 +265,15 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         .is_some_and(|err| err.is_unique_violation())
 }
 
-async fn insert_trip_once(
-    db: &Db,
-    account_id: i64,
-    agent_id: i64,
-    trip: &NewTrip,
-) -> Result<i64, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
-    let id = insert_trip_in(&mut tx, account_id, agent_id, trip).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Stores a new trip inside the caller's transaction (which must retry on a unique violation
-/// of the random slug or join code, as [`insert_trip`] does), drawing the account's next code.
+/// Stores a new trip inside the caller's transaction (a savepoint of it), words included.
 pub async fn insert_trip_in(
-    tx: &mut AnyConnection,
+    conn: &mut AnyConnection,
     account_id: i64,
     agent_id: i64,
     trip: &NewTrip,
 ) -> Result<i64, sqlx::Error> {
-    let (sequence,): (i64,) = sqlx::query_as(
-        "UPDATE mogu_accounts SET trip_seq = trip_seq + 1 WHERE id = $1 RETURNING trip_seq",
-    )
-    .bind(account_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let now = now_micros();
-    let generated: [(MoguTrips, Value); 7] = [
-        (MoguTrips::AccountId, account_id.into()),
-        (MoguTrips::AgentId, agent_id.into()),
-        (MoguTrips::Slug, codes::new_slug(&trip.title).into()),
-        (MoguTrips::JoinCode, codes::new_join_code().into()),
-        (MoguTrips::Code, codes::trip_code(sequence).into()),
-        (MoguTrips::CreatedAt, now.into()),
-        (MoguTrips::UpdatedAt, now.into()),
-    ];
-    let (columns, values): (Vec<_>, Vec<_>) = generated.into_iter().chain(trip.columns()).unzip();
-    let insert = Query::insert()
-        .into_table(MoguTrips::Table)
-        .columns(columns)
-        .values_panic(values.into_iter().map(SimpleExpr::from))
-        .returning_col(MoguTrips::Id)
-        .to_owned();
-    let (sql, values) = build(&insert);
-    let (id,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *tx).await?;
-    Ok(id)
+    let ids = insert_trips(conn, account_id, agent_id, &[(trip.clone(), now_micros())]).await?;
+    ids.first().copied().ok_or(sqlx::Error::RowNotFound)
 }
 
 /// The account's trip `trip_id`, if it has one.
@@ -333,8 +290,8 @@ pub async fn find_trip(
 }
 
 /// Writes the fields that differ between `before` and `after` and bumps `updatedAt`; writing
-/// only the changes keeps a concurrent update of other fields. `false` when the account has no
-/// such trip.
+/// only the changes keeps a concurrent update of other fields. A new title rewrites the trip's
+/// words in the same transaction. `false` when the account has no such trip.
 pub async fn update_trip(
     db: &Db,
     account_id: i64,
@@ -354,12 +311,20 @@ pub async fn update_trip(
         }
     }
     let (sql, values) = build(&update);
-    let done = query_with(&sql, values).execute(db.pool()).await?;
-    Ok(done.rows_affected() == 1)
+    let mut tx = db.pool().begin().await?;
+    let done = query_with(&sql, values).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if after.title != before.title {
+        search::replace_title_words(&mut tx, &[(trip_id, after.title.as_str())]).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
-/// Deletes those of `trip_ids` the account owns, in one statement, and returns them in the
-/// order given.
+/// Deletes those of `trip_ids` the account owns, in one statement (their words go with them),
+/// and returns them in the order given.
 pub async fn delete_trips(
     db: &Db,
     account_id: i64,
@@ -382,15 +347,144 @@ pub async fn delete_trips(
 }
 
 /// One page of the account's trips within `scope` (another resource's condition, such as
-/// "in catalog X", or none) matching `request`, and how many match in all.
+/// "in catalog X", or none) matching `request`, and how many match in all. A title search
+/// goes through the title's word index ([`search`]).
 pub async fn list_trips(
     db: &Db,
     account_id: i64,
     scope: Condition,
     request: &ListRequest,
 ) -> Result<(Vec<StoredTrip>, i64), sqlx::Error> {
-    let scope = scope.add(of_account(account_id));
-    request
-        .fetch_page(db, &LIST_SPEC, scope, select_trip_columns())
-        .await
+    if scope.is_empty() {
+        if let Some(listed) = search::list_searched_trips(db, account_id, request).await? {
+            return Ok(listed);
+        }
+    }
+    let condition = request.indexed_condition(&LIST_SPEC, &search::TITLE_WORDS);
+    let count = Query::select()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .from(MoguTrips::Table)
+        .and_where(of_account(account_id))
+        .cond_where(scope.clone())
+        .cond_where(condition.clone())
+        .to_owned();
+    let (sql, values) = build(&count);
+    // Planned for this account's values each time, as in `search::list_searched_trips`.
+    let (total,): (i64,) = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_one(db.pool())
+        .await?;
+    let mut page = page_in_order(account_id, request, condition);
+    page.cond_where(scope);
+    let (sql, values) = build(&page);
+    let trips = query_as_with(&sql, values)
+        .persistent(false)
+        .fetch_all(db.pool())
+        .await?;
+    Ok((trips, total))
+}
+
+/// The requested page of the account's trips matching `condition`, walking them in the
+/// requested order.
+pub(super) fn page_in_order(
+    account_id: i64,
+    request: &ListRequest,
+    condition: Condition,
+) -> SelectStatement {
+    let mut page = select_trips(account_id);
+    page.cond_where(condition);
+    request.order(&LIST_SPEC, &mut page);
+    request.window(&mut page);
+    page
+}
+
+/// Trip rows per insert statement (eighteen parameters each). Small on purpose: SQLite finds a
+/// `$N` parameter by a linear search, so binding costs grow with the square of a statement's
+/// parameters, and ten rows already make the per-statement overhead small.
+const TRIPS_PER_STATEMENT: usize = 10;
+
+/// Stores many trips of `agent_id` at once, each with its creation instant, in one transaction
+/// on `conn` (imports and `moapi bench` seeding, which tunes its connection for bulk writes):
+/// multi-row inserts, codes drawn from the account's sequence in one step, words written
+/// alongside. Returns the trips' IDs in the order given.
+pub async fn insert_trips(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    agent_id: i64,
+    trips: &[(NewTrip, i64)],
+) -> Result<Vec<i64>, sqlx::Error> {
+    const ATTEMPTS: u32 = 3;
+    let mut attempt = 1;
+    loop {
+        match insert_trips_once(conn, account_id, agent_id, trips).await {
+            // Among many random slugs and join codes one may meet an existing trip's.
+            Err(err) if attempt < ATTEMPTS && is_unique_violation(&err) => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
+async fn insert_trips_once(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    agent_id: i64,
+    trips: &[(NewTrip, i64)],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let (last,): (i64,) = sqlx::query_as(
+        "UPDATE mogu_accounts SET trip_seq = trip_seq + $1 WHERE id = $2 RETURNING trip_seq",
+    )
+    .bind(trips.len() as i64)
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let first = last - trips.len() as i64 + 1;
+    let codes: Vec<String> = (first..=last).map(codes::trip_code).collect();
+    let mut ids = Vec::with_capacity(trips.len());
+    for (chunk, chunk_codes) in trips
+        .chunks(TRIPS_PER_STATEMENT)
+        .zip(codes.chunks(TRIPS_PER_STATEMENT))
+    {
+        let mut insert = Query::insert();
+        insert.into_table(MoguTrips::Table);
+        for (n, ((trip, created_at), code)) in chunk.iter().zip(chunk_codes).enumerate() {
+            let generated: [(MoguTrips, Value); 7] = [
+                (MoguTrips::AccountId, account_id.into()),
+                (MoguTrips::AgentId, agent_id.into()),
+                (MoguTrips::Slug, codes::new_slug(&trip.title).into()),
+                (MoguTrips::JoinCode, codes::new_join_code().into()),
+                (MoguTrips::Code, code.clone().into()),
+                (MoguTrips::CreatedAt, (*created_at).into()),
+                (MoguTrips::UpdatedAt, (*created_at).into()),
+            ];
+            let (columns, values): (Vec<_>, Vec<_>) =
+                generated.into_iter().chain(trip.columns()).unzip();
+            if n == 0 {
+                insert.columns(columns);
+            }
+            insert.values_panic(values.into_iter().map(SimpleExpr::from));
+        }
+        insert.returning(Query::returning().columns([MoguTrips::Id, MoguTrips::Code]));
+        let (sql, values) = build(&insert);
+        // RETURNING gives rows in no promised order: the code tells which trip each ID is.
+        let returned: Vec<(i64, String)> = query_as_with(&sql, values).fetch_all(&mut *tx).await?;
+        let by_code: std::collections::HashMap<&str, i64> = returned
+            .iter()
+            .map(|(id, code)| (code.as_str(), *id))
+            .collect();
+        let chunk_ids: Vec<i64> = chunk_codes
+            .iter()
+            .map(|code| by_code.get(code.as_str()).copied())
+            .collect::<Option<_>>()
+            .ok_or_else(|| sqlx::Error::Protocol("an inserted trip was not returned".into()))?;
+        let inserted: Vec<(i64, &NewTrip, i64)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .map(|(id, (trip, created_at))| (*id, trip, *created_at))
+            .collect();
+        search::insert_new_title_words(&mut tx, account_id, &inserted).await?;
+        ids.extend(chunk_ids);
+    }
+    tx.commit().await?;
+    Ok(ids)
 }

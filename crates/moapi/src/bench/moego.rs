@@ -16,7 +16,7 @@ use moapi_moego::customer::store::{self as customer_store, NewCustomer, INSERT_M
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use super::{drive, start_server, BenchOptions, ScenarioResult};
+use super::{drive, start_server, Load, ScenarioResult};
 
 pub struct MoegoBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -309,9 +309,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
             .await?;
     }
     let (base, server) = start_server(state).await?;
-    let drive_options = BenchOptions {
-        database_url: None,
-        trips: 0,
+    let load = Load {
         connections: options.connections,
         duration: options.duration,
     };
@@ -320,7 +318,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
     let (window_url, window_tenant) = (list_url.clone(), tenant.clone());
     let window = drive(
         "customers:list lastUpdatedTime 1-day window",
-        &drive_options,
+        load,
         move |client, rng| {
             let start = now - rng.gen_range(1..HISTORY_DAYS) * DAY;
             window_tenant.post(
@@ -342,7 +340,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
         (list_url.clone(), tenant.clone(), options.customers);
     let by_phone = drive(
         "customers:list mainPhoneNumber",
-        &drive_options,
+        load,
         move |client, rng| {
             phone_tenant.post(
                 client,
@@ -359,7 +357,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
     let (create_url, create_tenant) = (format!("{base}/v1/customers"), tenant.clone());
     let creates = drive(
         "POST /v1/customers",
-        &drive_options,
+        load,
         move |client, rng| {
             create_tenant.post(
                 client,

@@ -25,7 +25,7 @@ impl TestApp {
     /// writes it; returns its `cus_` ID.
     pub async fn insert_customer(&self, index: usize, first_name: &str, phone: &str) -> String {
         let mut conn = self.state.db.pool().acquire().await.unwrap();
-        let id = customers::insert(
+        let row = customers::insert(
             &mut conn,
             &NewCustomer {
                 first_name: first_name.into(),
@@ -35,7 +35,7 @@ impl TestApp {
         )
         .await
         .expect("insert a customer");
-        self.state.ids.encode(IdKind::Customer, id)
+        self.state.ids.encode(IdKind::Customer, row.id)
     }
 
     /// A pet code of company `index`, created through the operator API.

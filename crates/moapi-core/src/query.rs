@@ -27,6 +27,8 @@ pub enum FieldType {
     Text,
     /// An instant, written as ISO-8601 and stored as microseconds.
     Instant,
+    /// A calendar day, written and stored as `YYYY-MM-DD` text (which sorts like the days).
+    Date,
     /// A boolean stored as 0/1.
     Flag,
     /// A JSON array of strings; `contains` tests membership.
@@ -338,7 +340,7 @@ pub(crate) fn compile_filter(
     let col = column(table, field);
     let ordered = matches!(
         field.ty,
-        FieldType::Integer | FieldType::Instant | FieldType::Text
+        FieldType::Integer | FieldType::Instant | FieldType::Text | FieldType::Date
     );
     Ok(match (operator, value) {
         ("eq", Json::Null) => col.is_null(),
@@ -407,6 +409,11 @@ fn scalar(field: &Field, value: &Json) -> Result<sea_query::Value, String> {
             .and_then(parse_instant)
             .map(Into::into)
             .ok_or_else(|| wrong("an ISO-8601 date-time such as 2025-07-15T00:00:00.000Z")),
+        FieldType::Date => value
+            .as_str()
+            .filter(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok())
+            .map(|day| day.to_string().into())
+            .ok_or_else(|| wrong("a date such as 2025-07-15")),
         FieldType::Flag => value
             .as_bool()
             .map(|b| i64::from(b).into())

@@ -254,6 +254,8 @@ async fn bad_ids_and_query_strings_are_client_errors() {
         "/trips/{trip}/visualizations?pageSize=-5",
         "/trips/{trip}/visualizations?filters=%7B%7B",
         "/trips/{trip}/visualizations?filters=%5B%7B%22field%22%3A%22views%22%7D%5D",
+        "/trips/{trip}/visualizations?filters=%5B%7B%22field%22%3A%22date%22%2C%22operator%22%3A%22gte%22%2C%22value%22%3A%222026-02-30%22%7D%5D",
+        "/trips/{trip}/visualizations?filters=%5B%7B%22field%22%3A%22date%22%2C%22operator%22%3A%22eq%22%2C%22value%22%3A%22yesterday%22%7D%5D",
         "/trips/{trip}/visualizations?orderBy=%7B%7B",
         "/trips/{trip}/visualizations?orderBy=%7B%22field%22%3A%22nope%22%7D",
         "/catalogs/{catalog}/trips?page=%FF",

@@ -181,7 +181,7 @@ pub const VISUALIZATION_SPEC: ListSpec = ListSpec {
     fields: &[Field {
         name: "date",
         column: "day",
-        ty: FieldType::Text,
+        ty: FieldType::Date,
         filter: true,
         search: false,
         sort: true,

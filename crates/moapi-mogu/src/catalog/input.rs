@@ -10,11 +10,12 @@ use moapi_core::MoguError;
 use serde_json::{Map, Value};
 
 use super::store::NewCatalog;
-use super::wire::{CatalogTripIdsRequest, CatalogUpdateRequest, CatalogVisibilityRequest};
+use super::wire::{CatalogTripIdsRequest, CatalogUpdateRequest};
 use crate::trip::input::{
     flag, merge, merge_title, optional_text, trip_id_list, web_url, NOT_A_FLAG, NOT_A_STRING,
     NOT_A_URL,
 };
+use crate::trip::visibility::VisibilityRequest;
 use crate::trip::wire::BodyField;
 
 const DESCRIPTION_MAX_CHARS: usize = 2000;
@@ -115,7 +116,7 @@ pub fn trips_named(request: CatalogTripIdsRequest) -> Result<Vec<i64>, MoguError
 }
 
 /// The `isPublic` flag of a visibility request; required.
-pub fn visibility(request: CatalogVisibilityRequest) -> Result<bool, MoguError> {
+pub fn visibility(request: VisibilityRequest) -> Result<bool, MoguError> {
     match request.is_public {
         BodyField::Value(is_public) => flag(Some(is_public)),
         _ => Err(NOT_A_FLAG.to_string()),

@@ -21,10 +21,10 @@ use moapi_core::{AppState, MoguError};
 
 use self::store::{CatalogWriteError, StoredCatalog, TripSetChange};
 use self::wire::{
-    Catalog, CatalogCreateRequest, CatalogTripIdsRequest, CatalogUpdateRequest,
-    CatalogVisibilityRequest, PaginatedCatalogs,
+    Catalog, CatalogCreateRequest, CatalogTripIdsRequest, CatalogUpdateRequest, PaginatedCatalogs,
 };
 use crate::trip::input::path_id;
+use crate::trip::visibility::VisibilityRequest;
 use crate::trip::wire::{PaginatedTrips, ValidationErrors};
 use crate::trip::{list_request, trip_page};
 
@@ -346,7 +346,7 @@ async fn change_catalog_trips(
     operation_id = "setCatalogVisibility",
     description = "Make a catalog public or private.",
     params(("catalogId" = i64, Path, description = "Unique identifier of the catalog", example = 101)),
-    request_body = CatalogVisibilityRequest,
+    request_body = VisibilityRequest,
     responses(
         (status = 200, description = "Updated catalog", body = Catalog),
         (status = 400, description = "isPublic is not true or false", body = ValidationErrors),
@@ -358,7 +358,7 @@ pub async fn set_catalog_visibility(
     principal: MoguPrincipal,
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    MoguJson(request): MoguJson<CatalogVisibilityRequest>,
+    MoguJson(request): MoguJson<VisibilityRequest>,
 ) -> Result<Json<Catalog>, MoguError> {
     let catalog_id = path_catalog_id(path)?;
     let is_public = input::visibility(request)?;

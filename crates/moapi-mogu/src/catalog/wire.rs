@@ -138,13 +138,3 @@ pub struct CatalogTripIdsRequest {
     #[schema(value_type = Vec<i64>, required = true, min_items = 1, max_items = 500, example = json!([12347]))]
     pub trip_ids: BodyField<TripIds>,
 }
-
-/// Whether the catalog is publicly accessible.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = VisibilityRequest)]
-pub struct CatalogVisibilityRequest {
-    #[serde(default)]
-    #[schema(value_type = bool, required = true)]
-    pub is_public: BodyField<bool>,
-}

@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/trips/{tripId}/visibility", patch(set_trip_visibility))
 }
 
-/// The body of `PATCH /trips/{tripId}/visibility`.
+/// The body of `PATCH /trips/{tripId}/visibility` and `PATCH /catalogs/{catalogId}/visibility`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VisibilityRequest {

@@ -12,6 +12,9 @@ pub struct Config {
     /// Secret behind the obfuscated MoeGo IDs. `None`: generated once and kept in the database,
     /// so every node of a deployment encodes IDs alike.
     pub id_secret: Option<String>,
+    /// Key that encrypts stored secrets the API returns (webhook secret tokens). `None`: one is
+    /// generated and kept in the database, which only suits a sandbox.
+    pub secrets_key: Option<String>,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// Longest time a request may run before it is answered with a timeout.
@@ -33,6 +36,15 @@ pub struct Config {
     pub outbound: OutboundConfig,
     /// AI trip imports: the optional model and the background worker's pace.
     pub ai: AiConfig,
+    /// MoeGo webhooks: what receivers may be and how deliveries are sent.
+    pub webhooks: WebhookConfig,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WebhookConfig {
+    /// Accept `http://` receivers (`MOAPI_WEBHOOK_ALLOW_HTTP`), a sandbox setting; otherwise
+    /// receivers must be HTTPS like the vendor's.
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +121,7 @@ impl Config {
             database_url: database_url.into(),
             admin_token: None,
             id_secret: None,
+            secrets_key: None,
             body_limit_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             public_base_url: "http://127.0.0.1:8080".to_string(),
@@ -118,6 +131,7 @@ impl Config {
             m2m_jwks_url: None,
             outbound: OutboundConfig::default(),
             ai: AiConfig::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }

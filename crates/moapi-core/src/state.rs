@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::m2m::M2m;
 use crate::ratelimit::RateLimits;
+use crate::secret_box::SecretBox;
 use crate::signed_link::LinkSigner;
 use crate::{Config, Db, IdCodec};
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub rate_limits: Arc<RateLimits>,
     /// Signs and checks the links to pages served without authentication.
     pub links: Arc<LinkSigner>,
+    /// Encrypts the secrets the API returns (webhook secret tokens) for storage.
+    pub secrets: Arc<SecretBox>,
 }
 
 impl AppState {
@@ -28,11 +31,13 @@ impl AppState {
         let m2m = M2m::load(&db, &config).await?;
         let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
         let links = LinkSigner::load(&db).await?;
+        let secrets = SecretBox::load(&db, config.secrets_key.as_deref()).await?;
         Ok(AppState {
             db,
             m2m: Arc::new(m2m),
             ids: Arc::new(ids),
             links: Arc::new(links),
+            secrets: Arc::new(secrets),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
             config: Arc::new(config),
         })

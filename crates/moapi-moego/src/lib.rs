@@ -8,6 +8,7 @@ pub mod contact;
 pub mod customer;
 pub mod event;
 pub mod lead;
+pub mod money;
 pub mod pet;
 pub mod reference;
 pub mod staff;

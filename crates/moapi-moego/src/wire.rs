@@ -164,6 +164,62 @@ impl Date {
     }
 }
 
+/// `google.type.Interval`: start inclusive, end exclusive, both optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = typeInterval)]
+pub struct Interval {
+    #[serde(default, alias = "start_time", skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub start_time: Option<String>,
+    #[serde(default, alias = "end_time", skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub end_time: Option<String>,
+}
+
+impl Interval {
+    /// The wire form of stored instants (microseconds).
+    pub fn from_micros(start: Option<i64>, end: Option<i64>) -> Interval {
+        Interval {
+            start_time: start.map(moapi_core::time::protojson_timestamp),
+            end_time: end.map(moapi_core::time::protojson_timestamp),
+        }
+    }
+}
+
+fn instant(field: &str, value: Option<&str>) -> Result<Option<i64>, moapi_core::Status> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => moapi_core::time::parse_instant(text)
+            .map(Some)
+            .ok_or_else(|| {
+                moapi_core::Status::invalid_argument(format!(
+                    "{field}: {text:?} is not an RFC 3339 timestamp (e.g. 2025-06-30T11:58:36Z)"
+                ))
+            }),
+    }
+}
+
+/// An interval's bounds in microseconds, each optional; a start after the end is refused.
+pub fn interval(
+    field: &str,
+    interval: &Interval,
+) -> Result<(Option<i64>, Option<i64>), moapi_core::Status> {
+    let start = instant(
+        &format!("{field}.startTime"),
+        interval.start_time.as_deref(),
+    )?;
+    let end = instant(&format!("{field}.endTime"), interval.end_time.as_deref())?;
+    if let (Some(start), Some(end)) = (start, end) {
+        if start > end {
+            return Err(moapi_core::Status::invalid_argument(format!(
+                "{field}: startTime must not be after endTime"
+            )));
+        }
+    }
+    Ok((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,12 +38,16 @@ struct DbArgs {
     /// Secret behind MoeGo's obfuscated IDs; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_ID_SECRET", hide_env_values = true)]
     id_secret: Option<String>,
+    /// Key encrypting stored webhook secret tokens; by default one is generated and kept in the database
+    #[arg(long, env = "MOAPI_SECRETS_KEY", hide_env_values = true)]
+    secrets_key: Option<String>,
 }
 
 impl DbArgs {
     fn config(&self) -> Config {
         Config {
             id_secret: self.id_secret.clone(),
+            secrets_key: self.secrets_key.clone(),
             ..Config::new(&self.database_url)
         }
     }

@@ -3,17 +3,16 @@
 //! written.
 
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
-use moapi_core::time::parse_instant;
 use moapi_core::{AppState, IdKind, Status};
 
 use super::store::{ListQuery, NewCustomer};
 use super::wire::{
-    ComplianceConfig, ComplianceConfigUpdate, CustomerNote, CustomerTag, Interval,
-    ListCustomersFilter, Preference, PreferenceInput,
+    ComplianceConfig, ComplianceConfigUpdate, CustomerNote, CustomerTag, ListCustomersFilter,
+    Preference, PreferenceInput,
 };
 use crate::business::wire::Address;
 use crate::contact::{normalize_email, normalize_phone};
-use crate::wire::check_max_items;
+use crate::wire::{check_max_items, interval};
 
 const MAX_NAME: usize = 255;
 const MAX_NOTE: usize = 10_000;
@@ -249,33 +248,6 @@ pub fn name(field: &str, value: Option<&str>) -> Result<String, Status> {
 
 pub fn avatar_path(value: &str) -> Result<String, Status> {
     bounded_text("avatarPath", value, 2048)
-}
-
-/// An interval bound: RFC 3339, a real calendar date.
-fn instant(field: &str, value: Option<&str>) -> Result<Option<i64>, Status> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => parse_instant(text).map(Some).ok_or_else(|| {
-            invalid(
-                field,
-                format!("{text:?} is not an RFC 3339 timestamp (e.g. 2025-06-30T11:58:36Z)"),
-            )
-        }),
-    }
-}
-
-pub fn interval(field: &str, interval: &Interval) -> Result<(Option<i64>, Option<i64>), Status> {
-    let start = instant(
-        &format!("{field}.startTime"),
-        interval.start_time.as_deref(),
-    )?;
-    let end = instant(&format!("{field}.endTime"), interval.end_time.as_deref())?;
-    if let (Some(start), Some(end)) = (start, end) {
-        if start > end {
-            return Err(invalid(field, "startTime must not be after endTime"));
-        }
-    }
-    Ok((start, end))
 }
 
 /// The list query of `customers:list`, phone read in the company's country.

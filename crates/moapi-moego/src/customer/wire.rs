@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::business::wire::Address;
-use crate::wire::is_false;
+use crate::wire::{is_false, Interval};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -336,19 +336,6 @@ pub struct ListCustomersFilter {
     #[serde(default, alias = "include_deleted")]
     #[schema(ignore)]
     pub include_deleted: Option<bool>,
-}
-
-/// `google.type.Interval`: start inclusive, end exclusive, both optional.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = typeInterval)]
-pub struct Interval {
-    #[serde(default, alias = "start_time")]
-    #[schema(format = DateTime)]
-    pub start_time: Option<String>,
-    #[serde(default, alias = "end_time")]
-    #[schema(format = DateTime)]
-    pub end_time: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -20,7 +20,7 @@ use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
 use crate::company;
-use crate::customer::input::interval;
+use crate::wire::interval;
 use crate::wire::{check_max_items, PathId, PathIdPair};
 use input::{note_content, PetValues};
 use store::{NewPet, PetCodeRow, PetRow};

@@ -6,7 +6,7 @@ use moapi_core::pagination::Pagination;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::customer::wire::Interval;
+use crate::wire::Interval;
 use crate::wire::{is_false, Date};
 
 /// Declares a protojson enum: names on the wire, the `*_UNSPECIFIED` value as default (and

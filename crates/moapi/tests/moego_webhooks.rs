@@ -682,3 +682,37 @@ async fn webhook_operations_need_the_webhook_scopes() {
         .await;
     assert_eq!(code(&refused), (403, Some(7)), "{}", refused.text);
 }
+
+#[tokio::test]
+async fn concurrent_creates_never_pass_the_limit_or_duplicate_a_url() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let mut creates = tokio::task::JoinSet::new();
+    // 56 distinct receivers and 4 repeats of one of them, all at once.
+    for n in 0..60 {
+        let path = format!("race/{}", n.min(56));
+        let request = app
+            .client
+            .post(app.url("/v1/webhooks"))
+            .header("authorization", auth.clone())
+            .json(&app.webhook_body(0, &public_url(&path)));
+        creates.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        });
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    while let Some(outcome) = creates.join_next().await {
+        let (status, text) = outcome.unwrap();
+        assert!([200, 409, 429].contains(&status), "{status}: {text}");
+        *statuses.entry(status).or_default() += 1;
+    }
+    assert_eq!(statuses.get(&200), Some(&50), "{statuses:?}");
+    assert_eq!(app.count_rows("moego_webhooks").await, 50);
+    let (distinct,): (i64,) =
+        sqlx::query_as("SELECT COUNT(DISTINCT endpoint_url) FROM moego_webhooks")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(distinct, 50);
+}

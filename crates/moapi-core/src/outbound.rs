@@ -444,14 +444,3 @@ mod tests {
         assert!(allowed.iter().all(|address| address.port() == 9));
     }
 }
-
-impl Outbound {
-    /// [`Outbound::vet`] within the configured timeout, for checks made while a client waits
-    /// (a resolver that never answers must not hold the request).
-    pub async fn vet_in_time(&self, url: &Url) -> Result<Vec<SocketAddr>, OutboundError> {
-        let seconds = self.timeout.as_secs();
-        tokio::time::timeout(self.timeout, self.vet(url))
-            .await
-            .unwrap_or(Err(OutboundError::Timeout(seconds)))
-    }
-}

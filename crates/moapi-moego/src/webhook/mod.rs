@@ -104,6 +104,30 @@ fn render(state: &AppState, row: &WebhookRow) -> Result<Json<Webhook>, Status> {
     row.to_wire(&state.ids, &state.secrets).map(Json)
 }
 
+/// A write's error: the (client, URL) uniqueness a concurrent write won is ALREADY_EXISTS.
+fn url_conflict(url: &str) -> impl Fn(sqlx::Error) -> Status + '_ {
+    move |err| {
+        if store::is_unique_violation(&err) {
+            already_exists(url)
+        } else {
+            err.into()
+        }
+    }
+}
+
+/// Reads the written webhook back in its transaction, commits, and answers it.
+async fn commit_and_render(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+) -> Result<Json<Webhook>, Status> {
+    let row = store::find(&mut tx, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    tx.commit().await?;
+    render(state, &row)
+}
+
 /// Creates a webhook of the key's client: ALREADY_EXISTS for a URL the client already
 /// uses, RESOURCE_EXHAUSTED beyond 50 webhooks.
 #[utoipa::path(post, path = "/v1/webhooks", operation_id = "WebhookService_CreateWebhook",
@@ -133,18 +157,8 @@ pub async fn create_webhook(
     }
     let id = store::insert(&mut tx, client_id, &values)
         .await
-        .map_err(|err| {
-            if store::is_unique_violation(&err) {
-                already_exists(&values.endpoint_url)
-            } else {
-                err.into()
-            }
-        })?;
-    let row = store::find(&mut tx, id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    tx.commit().await?;
-    render(&state, &row)
+        .map_err(url_conflict(&values.endpoint_url))?;
+    commit_and_render(&state, tx, id).await
 }
 
 /// Retrieves one webhook, its secret token included as the vendor returns it.
@@ -185,21 +199,11 @@ pub async fn update_webhook(
     let mut tx = state.db.pool().begin().await?;
     let updated = store::update(&mut tx, row.id, &values)
         .await
-        .map_err(|err| {
-            if store::is_unique_violation(&err) {
-                already_exists(&values.endpoint_url)
-            } else {
-                err.into()
-            }
-        })?;
+        .map_err(url_conflict(&values.endpoint_url))?;
     if !updated {
         return Err(Status::not_found("webhook not found"));
     }
-    let row = store::find(&mut tx, row.id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    tx.commit().await?;
-    render(&state, &row)
+    commit_and_render(&state, tx, row.id).await
 }
 
 /// Deletes a webhook; nothing more is delivered to it.

@@ -315,12 +315,17 @@ pub async fn organizations(
         }
     }
     if !reach.covers_all(&resolved) {
-        return Err(Status::new(
-            moapi_core::Code::PermissionDenied,
-            "organizations: this API key is limited to some organizations; name them (an empty list means every organization of the client)",
-        ));
+        return Err(all_organizations_beyond_reach());
     }
     Ok(resolved)
+}
+
+/// The answer to a key limited to some organizations that asks for all of them.
+pub fn all_organizations_beyond_reach() -> Status {
+    Status::new(
+        moapi_core::Code::PermissionDenied,
+        "organizations: this API key is limited to some organizations; name them (an empty list means every organization of the client)",
+    )
 }
 
 #[cfg(test)]

@@ -60,8 +60,8 @@ async fn values(
     if let Some(organizations) = &input.organizations {
         next.organizations = input::organizations(state, principal, reach, organizations).await?;
     } else if !reach.covers_all(&next.organizations) {
-        // A create without organizations listens to all of them, beyond a limited key.
-        next.organizations = input::organizations(state, principal, reach, &[]).await?;
+        // A create without organizations would listen to all of them.
+        return Err(input::all_organizations_beyond_reach());
     }
     if let Some(token) = &input.secret_token {
         next.secret_sealed = input::secret_token(token)?.map(|token| state.secrets.seal(token));

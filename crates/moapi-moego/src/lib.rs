@@ -12,6 +12,7 @@ pub mod money;
 pub mod pet;
 pub mod reference;
 pub mod staff;
+pub mod webhook;
 pub mod wire;
 
 use axum::http::{Method, StatusCode};
@@ -34,6 +35,8 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
+    webhook::READ_SCOPE,
+    webhook::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -83,6 +86,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/aggregation/clients:lookupClientPetProfile",
             post(aggregation::lookup_client_pet_profile),
+        )
+        .route("/v1/webhooks", post(webhook::create_webhook))
+        .route("/v1/webhooks:list", post(webhook::list_webhooks))
+        .route(
+            "/v1/webhooks/{id}",
+            get(webhook::get_webhook)
+                .put(webhook::update_webhook)
+                .delete(webhook::delete_webhook),
         )
 }
 
@@ -138,6 +149,11 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         lead::list_leads,
         lead::promote_lead,
         aggregation::lookup_client_pet_profile,
+        webhook::create_webhook,
+        webhook::get_webhook,
+        webhook::update_webhook,
+        webhook::delete_webhook,
+        webhook::list_webhooks,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

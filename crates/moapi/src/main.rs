@@ -80,6 +80,9 @@ struct OutboundArgs {
     /// Seconds an import job stays with a worker that stopped renewing it
     #[arg(long, env = "MOAPI_AI_JOB_LEASE", default_value_t = 15)]
     ai_job_lease: u64,
+    /// Accept plain http:// webhook receivers (a sandbox setting; HTTPS otherwise)
+    #[arg(long, env = "MOAPI_WEBHOOK_ALLOW_HTTP")]
+    webhook_allow_http: bool,
 }
 
 #[derive(Clone)]
@@ -99,6 +102,7 @@ impl OutboundArgs {
         config.ai.model = self.ai_model;
         config.ai.timeout = Duration::from_secs(self.ai_timeout);
         config.ai.job_lease = Duration::from_secs(self.ai_job_lease.max(1));
+        config.webhooks.allow_http = self.webhook_allow_http;
     }
 }
 

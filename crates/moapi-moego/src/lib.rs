@@ -11,6 +11,7 @@ pub mod lead;
 pub mod money;
 pub mod pet;
 pub mod reference;
+pub mod setting;
 pub mod staff;
 pub mod wire;
 
@@ -34,6 +35,8 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
+    setting::READ_SCOPE,
+    setting::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -83,6 +86,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/aggregation/clients:lookupClientPetProfile",
             post(aggregation::lookup_client_pet_profile),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services",
+            post(setting::service::create_service),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services/{id}",
+            get(setting::service::get_service).put(setting::service::update_service),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services:list",
+            post(setting::service::list_services),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/lodgings",
+            post(setting::lodging::list_lodgings),
         )
 }
 
@@ -138,6 +157,11 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         lead::list_leads,
         lead::promote_lead,
         aggregation::lookup_client_pet_profile,
+        setting::service::create_service,
+        setting::service::get_service,
+        setting::service::update_service,
+        setting::service::list_services,
+        setting::lodging::list_lodgings,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -313,7 +313,7 @@ pub async fn create_service(
 
 /// Retrieves one service of the company, inactive ones included.
 #[utoipa::path(get, path = "/v1/setting/companies/{companyId}/services/{id}", operation_id = "SettingService_GetService",
-    params(("companyId" = String, Path, description = "Company ID (cmp_...)"), ("id" = String, Path, description = "Service ID (srv_...)")),
+    params(("companyId" = String, Path, description = "Company ID (cmp_...)"), ("id" = String, Path, description = "Service ID (svc_...)")),
     responses((status = 200, body = Service), (status = "default", body = moapi_core::error::StatusBody)))]
 pub async fn get_service(
     State(state): State<AppState>,
@@ -329,7 +329,7 @@ pub async fn get_service(
 /// Updates a service: `name` and `price` are required, other absent fields keep their value;
 /// the type and item type are not the body's to change.
 #[utoipa::path(put, path = "/v1/setting/companies/{companyId}/services/{id}", operation_id = "SettingService_UpdateService",
-    params(("companyId" = String, Path, description = "Company ID (cmp_...)"), ("id" = String, Path, description = "Service ID (srv_...)")),
+    params(("companyId" = String, Path, description = "Company ID (cmp_...)"), ("id" = String, Path, description = "Service ID (svc_...)")),
     request_body = UpdateServiceBody,
     responses((status = 200, body = Service), (status = "default", body = moapi_core::error::StatusBody)))]
 pub async fn update_service(

@@ -225,7 +225,7 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<ServiceRec
 /// Matches services offered at business `id` (all businesses, or `id` in the list).
 fn offered_at(business_id: i64) -> SimpleExpr {
     Expr::cust_with_values(
-        "replace(replace(available_business_ids, '[', ','), ']', ',') LIKE ?",
+        "replace(replace(available_business_ids, '[', ','), ']', ',') LIKE $1",
         [format!("%,{business_id},%")],
     )
 }
@@ -246,28 +246,29 @@ pub async fn list(
     query: &ListQuery,
     page: Page,
 ) -> Result<Vec<ServiceRecord>, sqlx::Error> {
-    let mut select = Query::select();
-    select
-        .columns(COLUMNS.split(',').map(|column| Alias::new(column.trim())))
-        .from(Alias::new("moego_services"))
-        .and_where(Expr::col(Alias::new("company_id")).eq(query.company_id))
-        .and_where(Expr::col(Alias::new("inactive")).eq(0))
-        .order_by(Alias::new("id"), Order::Asc)
-        .limit(page.fetch_limit() as u64)
-        .offset(page.offset() as u64);
+    let mut matching = Cond::all()
+        .add(Expr::col(Alias::new("company_id")).eq(query.company_id))
+        .add(Expr::col(Alias::new("inactive")).eq(0));
     if !query.item_types.is_empty() {
-        select.and_where(
+        matching = matching.add(
             Expr::col(Alias::new("service_item_type"))
                 .is_in(query.item_types.iter().map(|item_type| item_type.name())),
         );
     }
     if let Some(businesses) = &query.business_ids {
-        let any_of = businesses.iter().fold(
+        matching = matching.add(businesses.iter().fold(
             Cond::any().add(Expr::col(Alias::new("available_all_business")).eq(1)),
             |condition, id| condition.add(offered_at(*id)),
-        );
-        select.cond_where(any_of);
+        ));
     }
+    let mut select = Query::select();
+    select
+        .columns(COLUMNS.split(',').map(|column| Alias::new(column.trim())))
+        .from(Alias::new("moego_services"))
+        .cond_where(matching)
+        .order_by(Alias::new("id"), Order::Asc)
+        .limit(page.fetch_limit() as u64)
+        .offset(page.offset() as u64);
     let (sql, values) = build(&select);
     records(query_as_with(&sql, values).fetch_all(conn).await?)
 }
@@ -299,15 +300,41 @@ pub async fn priced_otherwise_at(
     select
         .column(Alias::new("name"))
         .from(Alias::new("moego_services"))
-        .and_where(Expr::col(Alias::new("company_id")).eq(company_id))
-        .and_where(Expr::col(Alias::new("currency_code")).ne(currency))
         .cond_where(
-            Cond::any()
-                .add(Expr::col(Alias::new("available_all_business")).eq(1))
-                .add(offered_at(business_id)),
+            Cond::all()
+                .add(Expr::col(Alias::new("company_id")).eq(company_id))
+                .add(Expr::col(Alias::new("currency_code")).ne(currency))
+                .add(
+                    Cond::any()
+                        .add(Expr::col(Alias::new("available_all_business")).eq(1))
+                        .add(offered_at(business_id)),
+                ),
         )
         .order_by(Alias::new("id"), Order::Asc);
     let (sql, values) = build(&select);
     let rows: Vec<(String,)> = query_as_with(&sql, values).fetch_all(conn).await?;
     Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_business_pattern_is_bound_after_the_statements_other_values() {
+        let (sql, values) = build(
+            Query::select()
+                .column(Alias::new("id"))
+                .from(Alias::new("moego_services"))
+                .cond_where(
+                    Cond::all()
+                        .add(Expr::col(Alias::new("company_id")).eq(7))
+                        .add(offered_at(1)),
+                ),
+        );
+        // The placeholder is numbered after the statement's other values.
+        assert!(sql.contains("LIKE $2"), "{sql}");
+        assert_eq!(values.0.len(), 2);
+        assert_eq!(values.0[1], sea_query::Value::from("%,1,%".to_string()));
+    }
 }

@@ -61,13 +61,7 @@ fn assert_error(reply: &common::Reply, status: u16, code: i64, needle: &str) {
 }
 
 async fn put_service(app: &TestApp, auth: &str, path: &str, body: Value) -> common::Reply {
-    app.send(
-        app.client
-            .put(app.url(path))
-            .header("authorization", auth)
-            .json(&body),
-    )
-    .await
+    app.moego_request(Method::PUT, auth, path, Some(body)).await
 }
 
 #[tokio::test]
@@ -857,4 +851,40 @@ moego:
     .unwrap();
     let refused = operator::seed(&app.state, typo).await.unwrap_err();
     assert!(refused.to_string().contains("Nobody Here"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_staff_member_deleted_later_does_not_block_an_update() {
+    let app = common::spawn().await;
+    let bob = app.staff_id(0, "Bob").await;
+    let service = created(
+        &app,
+        grooming("Bob's cut", json!({"availableStaffIds": [bob]})),
+    )
+    .await;
+    let raw = app.state.ids.decode(IdKind::Staff, &bob).unwrap();
+    sqlx::query("UPDATE moego_staff SET deleted = 1 WHERE id = $1")
+        .bind(raw)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let path = app.setting_path(0, &format!("services/{}", service["id"].as_str().unwrap()));
+    let auth = app.moego_auth(0);
+    let renamed = put_service(
+        &app,
+        &auth,
+        &path,
+        json!({"name": "Cut", "price": usd("40", 0)}),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.body["availableStaffIds"], json!([bob]));
+    // Naming the deleted member anew, on another service, is refused.
+    let again = app
+        .create_service(
+            0,
+            grooming("Another cut", json!({"availableStaffIds": [bob]})),
+        )
+        .await;
+    assert_error(&again, 400, 9, "deleted");
 }

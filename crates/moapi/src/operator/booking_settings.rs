@@ -476,6 +476,13 @@ pub async fn create_lodging_type(
 /// after its businesses and staff, which the fixture names: businesses by name, staff by
 /// "First Last".
 pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompany) -> Result<()> {
+    if fixture.booking_settings.is_empty()
+        && fixture.closed_dates.is_empty()
+        && fixture.lodgings.is_empty()
+        && fixture.services.is_empty()
+    {
+        return Ok(());
+    }
     let company_row = resolve_company(state, company).await?;
     let businesses: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM moego_businesses WHERE company_id = $1")

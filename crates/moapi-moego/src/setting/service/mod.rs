@@ -204,24 +204,40 @@ async fn check_currency(
     }
 }
 
-/// Checks every reference of a service of `owner`'s company and its currency. `principal`
-/// is the key acting, or `None` for an operator.
+/// Checks the references a service of `owner`'s company gains over `previous` (none for a
+/// new service), so that a staff member deleted since does not block renaming it, and its
+/// currency. `principal` is the key acting, or `None` for an operator.
 pub async fn check(
     state: &AppState,
     principal: Option<&MoegoPrincipal>,
     owner: CompanyOwner,
+    previous: Option<&ServiceValues>,
     values: &ServiceValues,
 ) -> Result<(), Status> {
-    check_businesses(state, principal, owner, "businessIds", &values.business_ids).await?;
-    check_businesses(
-        state,
-        principal,
-        owner,
-        "availableBusinessIds",
-        &values.available_business_ids,
-    )
-    .await?;
-    check_staff(state, owner.company_id, &values.available_staff_ids).await?;
+    let gained = |list: &[i64], known: fn(&ServiceValues) -> &[i64]| -> Vec<i64> {
+        let known = previous.map(known).unwrap_or_default();
+        list.iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect()
+    };
+    let businesses = [
+        (
+            "businessIds",
+            gained(&values.business_ids, |v| &v.business_ids),
+        ),
+        (
+            "availableBusinessIds",
+            gained(&values.available_business_ids, |v| {
+                &v.available_business_ids
+            }),
+        ),
+    ];
+    for (field, ids) in businesses {
+        check_businesses(state, principal, owner, field, &ids).await?;
+    }
+    let staff = gained(&values.available_staff_ids, |v| &v.available_staff_ids);
+    check_staff(state, owner.company_id, &staff).await?;
     let mut conn = state.db.pool().acquire().await?;
     check_currency(&mut conn, owner.company_id, values).await
 }
@@ -240,7 +256,7 @@ pub async fn create(
     owner: CompanyOwner,
     values: &ServiceValues,
 ) -> Result<ServiceRecord, Status> {
-    check(state, principal, owner, values).await?;
+    check(state, principal, owner, None, values).await?;
     let mut tx = state.db.pool().begin().await?;
     let record = store::insert(&mut tx, owner.company_id, values)
         .await?
@@ -341,12 +357,18 @@ pub async fn update_service(
     principal.require_scope(WRITE_SCOPE)?;
     let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
     let record = service_in(&state, &principal, owner, &id).await?;
-    let inactive = body.inactive.unwrap_or(record.values.inactive);
     let values = ServiceValues {
-        inactive,
-        ..apply_fields(&state, &body.fields, record.values)?
+        inactive: body.inactive.unwrap_or(record.values.inactive),
+        ..apply_fields(&state, &body.fields, record.values.clone())?
     };
-    check(&state, Some(&principal), owner, &values).await?;
+    check(
+        &state,
+        Some(&principal),
+        owner,
+        Some(&record.values),
+        &values,
+    )
+    .await?;
     let mut tx = state.db.pool().begin().await?;
     let updated = store::update(&mut tx, record.id, &values)
         .await?

@@ -888,3 +888,53 @@ async fn a_staff_member_deleted_later_does_not_block_an_update() {
         .await;
     assert_error(&again, 400, 9, "deleted");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_service_and_lodging_operations() {
+    let app = common::spawn().await;
+    let document = app
+        .send(app.client.get(app.url("/moego/openapi.json")))
+        .await;
+    assert_eq!(document.status, 200);
+    let paths = &document.body["paths"];
+    for (path, method, operation) in [
+        (
+            "/v1/setting/companies/{companyId}/services",
+            "post",
+            "SettingService_CreateService",
+        ),
+        (
+            "/v1/setting/companies/{companyId}/services/{id}",
+            "get",
+            "SettingService_GetService",
+        ),
+        (
+            "/v1/setting/companies/{companyId}/services/{id}",
+            "put",
+            "SettingService_UpdateService",
+        ),
+        (
+            "/v1/setting/companies/{companyId}/services:list",
+            "post",
+            "SettingService_ListServices",
+        ),
+        (
+            "/v1/setting/companies/{companyId}/lodgings",
+            "post",
+            "SettingService_ListLodgings",
+        ),
+    ] {
+        assert_eq!(
+            paths[path][method]["operationId"], operation,
+            "{path} {method}"
+        );
+    }
+    let schemas = &document.body["components"]["schemas"];
+    for name in [
+        "businesssettingv1Service",
+        "v1ListServicesResponse",
+        "v1Lodging",
+    ] {
+        assert!(schemas[name].is_object(), "{name}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod lead;
 pub mod money;
 pub mod pet;
 pub mod reference;
+pub mod setting;
 pub mod staff;
 pub mod webhook;
 pub mod wire;
@@ -37,6 +38,8 @@ pub const SCOPES: &[&str] = &[
     aggregation::READ_SCOPE,
     webhook::READ_SCOPE,
     webhook::WRITE_SCOPE,
+    setting::READ_SCOPE,
+    setting::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -94,6 +97,22 @@ pub fn router() -> Router<AppState> {
             get(webhook::get_webhook)
                 .put(webhook::update_webhook)
                 .delete(webhook::delete_webhook),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services",
+            post(setting::service::create_service),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services/{id}",
+            get(setting::service::get_service).put(setting::service::update_service),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/services:list",
+            post(setting::service::list_services),
+        )
+        .route(
+            "/v1/setting/companies/{companyId}/lodgings",
+            post(setting::lodging::list_lodgings),
         )
 }
 
@@ -154,6 +173,11 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         webhook::update_webhook,
         webhook::delete_webhook,
         webhook::list_webhooks,
+        setting::service::create_service,
+        setting::service::get_service,
+        setting::service::update_service,
+        setting::service::list_services,
+        setting::lodging::list_lodgings,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -1,6 +1,8 @@
 //! The fixture format of `moapi seed FILE` and `POST /admin/v1/seed` (JSON or YAML), and the
 //! built-in demo set. Businesses and staff refer to each other by name inside a company.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use moapi_moego::business::store::NewBusiness;
@@ -53,6 +55,20 @@ pub struct MoegoCompany {
     pub pets: Vec<FixturePet>,
     #[serde(default)]
     pub leads: Vec<FixtureLead>,
+    /// Booking settings (currency, tax, working hours) by business name.
+    #[serde(default)]
+    pub booking_settings:
+        BTreeMap<String, crate::operator::booking_settings::BusinessSettingsRequest>,
+    /// Closed dates by business name.
+    #[serde(default)]
+    pub closed_dates:
+        BTreeMap<String, Vec<crate::operator::booking_settings::NewClosedDateRequest>>,
+    /// Lodging types with their units, by business name.
+    #[serde(default)]
+    pub lodgings: BTreeMap<String, Vec<crate::operator::booking_settings::NewLodgingTypeRequest>>,
+    /// The service catalog; businesses named by name, staff by "First Last".
+    #[serde(default)]
+    pub services: Vec<crate::operator::booking_settings::NewServiceRequest>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

@@ -20,6 +20,7 @@ use crate::fixtures::{
     FixtureCustomer, Fixtures, MoegoCompany, MoguAccount, MoguCatalog, MoguTrip,
 };
 
+pub mod booking_settings;
 pub mod pets;
 
 #[derive(Debug)]
@@ -730,6 +731,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                 create_customer(state, &company_row, customer, business_id).await?;
             }
             pets::seed_company(state, &created.company_id, fixture).await?;
+            booking_settings::seed_company(state, &created.company_id, fixture).await?;
             let key = create_moego_key(
                 state,
                 &MoegoKeyRequest {

@@ -46,6 +46,9 @@ macro_rules! proto_enum {
     };
 }
 
+// Other resources' enums follow the same protojson rules.
+pub(crate) use proto_enum;
+
 proto_enum!(
     /// `v1PetType`: the species.
     PetType as v1PetType {

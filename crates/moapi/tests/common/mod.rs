@@ -6,6 +6,7 @@
 
 pub mod fidelity;
 pub mod pets;
+pub mod settings_services;
 pub mod webhooks;
 
 use moapi::fixtures::Fixtures;

@@ -91,7 +91,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/orders:list", post(order::list_orders))
         .route("/v1/orders/{id}", get(order::get_order))
         .route("/v1/orders/items:list", post(order::list_order_line_items))
-        .route("/v1/orders/discounts:list", post(order::list_order_discounts))
+        .route(
+            "/v1/orders/discounts:list",
+            post(order::list_order_discounts),
+        )
         .route(
             "/v1/orders/redeemPackages:list",
             post(order::list_order_redeem_packages),

@@ -42,16 +42,9 @@ fn amounts(order: &Value) -> Value {
     })
 }
 
-fn expected(
-    sub_total: Value,
-    tax: Value,
-    discount: Value,
-    total: Value,
-    paid: Value,
-    remain: Value,
-    refunded: Value,
-    status: &str,
-) -> Value {
+/// The members `amounts` gives: subtotal, tax, discount, total, paid, remain, refunded.
+fn expected(money: [Value; 7], status: &str) -> Value {
+    let [sub_total, tax, discount, total, paid, remain, refunded] = money;
     json!({
         "subTotal": sub_total, "tax": tax, "discount": discount, "total": total,
         "paid": paid, "remain": remain, "refunded": refunded, "status": status,
@@ -69,7 +62,12 @@ async fn payments_and_refunds_settle_the_order_to_the_cent() {
     app.set_business_tax(0, &business, "8.25").await;
     // 2 x 19.99 = 39.98, tax 3.29835 -> 3.30; 5.00, tax 0.4125 -> 0.41.
     let order = app
-        .create_sale(0, &business, &customer, &[("Bath", "19.99", 2), ("Brush", "5.00", 1)])
+        .create_sale(
+            0,
+            &business,
+            &customer,
+            &[("Bath", "19.99", 2), ("Brush", "5.00", 1)],
+        )
         .await;
     let fresh = get_order(&app, &auth, &order).await;
     assert_eq!(fresh["customerId"], customer.as_str());
@@ -77,13 +75,15 @@ async fn payments_and_refunds_settle_the_order_to_the_cent() {
     assert_eq!(
         amounts(&fresh),
         expected(
-            usd(44, 980_000_000),
-            usd(3, 710_000_000),
-            usd(0, 0),
-            usd(48, 690_000_000),
-            usd(0, 0),
-            usd(48, 690_000_000),
-            usd(0, 0),
+            [
+                usd(44, 980_000_000),
+                usd(3, 710_000_000),
+                usd(0, 0),
+                usd(48, 690_000_000),
+                usd(0, 0),
+                usd(48, 690_000_000),
+                usd(0, 0),
+            ],
             "CREATED"
         )
     );
@@ -96,7 +96,11 @@ async fn payments_and_refunds_settle_the_order_to_the_cent() {
 
     let too_much = app.pay(&order, "28.70").await;
     assert_eq!(too_much.status, 400, "{}", too_much.text);
-    assert_eq!(app.count_rows("moego_payments").await, 1, "nothing recorded");
+    assert_eq!(
+        app.count_rows("moego_payments").await,
+        1,
+        "nothing recorded"
+    );
 
     let second = created_id(&app.pay(&order, "28.69").await, "paymentId");
     let paid = get_order(&app, &auth, &order).await;
@@ -189,13 +193,25 @@ async fn payments_and_refunds_settle_the_order_to_the_cent() {
 async fn discounts_recompute_totals_and_packages_are_listed() {
     let (app, auth, business, customer) = alpha_with_customer().await;
     let order = app
-        .create_sale(0, &business, &customer, &[("Groom", "50", 2), ("Nails", "12.25", 1)])
+        .create_sale(
+            0,
+            &business,
+            &customer,
+            &[("Groom", "50", 2), ("Nails", "12.25", 1)],
+        )
         .await;
     let company = &app.seed.moego[0].company_id;
     let items = app
-        .moego_post(&auth, "/v1/orders/items:list", json!({"companyId": company}))
+        .moego_post(
+            &auth,
+            "/v1/orders/items:list",
+            json!({"companyId": company}),
+        )
         .await;
-    let nails = items.body["orderLineItems"][1]["id"].as_str().unwrap().to_string();
+    let nails = items.body["orderLineItems"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     created_id(
         &app.operator_post(
@@ -218,13 +234,15 @@ async fn discounts_recompute_totals_and_packages_are_listed() {
     assert_eq!(
         amounts(&discounted),
         expected(
-            usd(112, 250_000_000),
-            usd(0, 0),
-            usd(13, 330_000_000),
-            usd(98, 920_000_000),
-            usd(0, 0),
-            usd(98, 920_000_000),
-            usd(0, 0),
+            [
+                usd(112, 250_000_000),
+                usd(0, 0),
+                usd(13, 330_000_000),
+                usd(98, 920_000_000),
+                usd(0, 0),
+                usd(98, 920_000_000),
+                usd(0, 0),
+            ],
             "CREATED"
         )
     );
@@ -316,15 +334,28 @@ async fn export_orders_flow_returns_every_order_of_each_window_once() {
     // Another company's order in the same weeks stays out.
     let beta_customer = app.insert_customer(1, "Bea", "+12125550002").await;
     let beta = app
-        .create_sale(1, &app.seed.moego[1].business_ids[0].clone(), &beta_customer, &[("X", "1", 1)])
+        .create_sale(
+            1,
+            &app.seed.moego[1].business_ids[0].clone(),
+            &beta_customer,
+            &[("X", "1", 1)],
+        )
         .await;
-    app.set_order_updated_at(&beta, EPOCH_MONDAY + DAY_MICROS).await;
+    app.set_order_updated_at(&beta, EPOCH_MONDAY + DAY_MICROS)
+        .await;
 
     // The script: companies:list -> businesses:list -> orders:list by seven-day windows.
     let companies = app
-        .moego_post(&auth, "/v1/companies:list", json!({"pagination": {"pageSize": 100, "pageToken": "1"}}))
+        .moego_post(
+            &auth,
+            "/v1/companies:list",
+            json!({"pagination": {"pageSize": 100, "pageToken": "1"}}),
+        )
         .await;
-    let company = companies.body["companies"][0]["id"].as_str().unwrap().to_string();
+    let company = companies.body["companies"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let listed = app
         .moego_post(
             &auth,
@@ -402,7 +433,11 @@ async fn export_orders_flow_returns_every_order_of_each_window_once() {
                    "pagination": {"pageSize": 100}, "filter": {"ids": [all[3].0], "statuses": ["COMPLETED"]}}),
         )
         .await;
-    assert_eq!(by_id.body["orders"][0]["id"], all[3].0.as_str(), "ids override the other filters");
+    assert_eq!(
+        by_id.body["orders"][0]["id"],
+        all[3].0.as_str(),
+        "ids override the other filters"
+    );
 }
 
 #[tokio::test]
@@ -416,20 +451,33 @@ async fn orders_are_refused_across_tenants_and_without_businesses() {
     let beta_company = app.seed.moego[1].company_id.clone();
     let beta_business = app.seed.moego[1].business_ids[0].clone();
     let beta_auth = app.moego_auth(1);
-    let list = |company: &str, businesses: Value| {
-        json!({"companyId": company, "businessIds": businesses, "pagination": {"pageSize": 10}})
-    };
+    let list = |company: &str, businesses: Value| json!({"companyId": company, "businessIds": businesses, "pagination": {"pageSize": 10}});
     let code = |reply: &common::Reply| (reply.status, reply.body["code"].as_i64().unwrap_or(-1));
 
-    let empty = app.moego_post(&auth, "/v1/orders:list", list(&company, json!([]))).await;
+    let empty = app
+        .moego_post(&auth, "/v1/orders:list", list(&company, json!([])))
+        .await;
     assert_eq!(code(&empty), (400, 3), "{}", empty.text);
     assert!(empty.text.contains("businessIds"));
     let foreign_business = app
-        .moego_post(&auth, "/v1/orders:list", list(&company, json!([beta_business])))
+        .moego_post(
+            &auth,
+            "/v1/orders:list",
+            list(&company, json!([beta_business])),
+        )
         .await;
-    assert_eq!(code(&foreign_business), (403, 7), "{}", foreign_business.text);
+    assert_eq!(
+        code(&foreign_business),
+        (403, 7),
+        "{}",
+        foreign_business.text
+    );
     let foreign_company = app
-        .moego_post(&auth, "/v1/orders:list", list(&beta_company, json!([beta_business])))
+        .moego_post(
+            &auth,
+            "/v1/orders:list",
+            list(&beta_company, json!([beta_business])),
+        )
         .await;
     assert_eq!(code(&foreign_company), (403, 7));
     let bad_status = app
@@ -442,9 +490,13 @@ async fn orders_are_refused_across_tenants_and_without_businesses() {
         .await;
     assert_eq!(code(&bad_status), (400, 3));
 
-    let foreign = app.moego_get(&beta_auth, &format!("/v1/orders/{order}")).await;
+    let foreign = app
+        .moego_get(&beta_auth, &format!("/v1/orders/{order}"))
+        .await;
     assert_eq!(code(&foreign), (403, 7));
-    let foreign_payment = app.moego_get(&beta_auth, &format!("/v1/payment/{payment}")).await;
+    let foreign_payment = app
+        .moego_get(&beta_auth, &format!("/v1/payment/{payment}"))
+        .await;
     assert_eq!(code(&foreign_payment), (403, 7));
     let foreign_items = app
         .moego_post(
@@ -461,14 +513,29 @@ async fn orders_are_refused_across_tenants_and_without_businesses() {
             json!({"companyId": beta_company, "pagination": {"pageSize": 10}}),
         )
         .await;
-    assert_eq!(beta_lists.body["payments"], json!([]), "{}", beta_lists.text);
+    assert_eq!(
+        beta_lists.body["payments"],
+        json!([]),
+        "{}",
+        beta_lists.text
+    );
     let beta_items = app
-        .moego_post(&beta_auth, "/v1/orders/items:list", json!({"companyId": beta_company}))
+        .moego_post(
+            &beta_auth,
+            "/v1/orders/items:list",
+            json!({"companyId": beta_company}),
+        )
         .await;
     assert_eq!(beta_items.body["orderLineItems"], json!([]));
 
     let unknown = app
-        .moego_get(&auth, &format!("/v1/orders/{}", app.state.ids.encode(moapi_core::IdKind::Order, 999_999)))
+        .moego_get(
+            &auth,
+            &format!(
+                "/v1/orders/{}",
+                app.state.ids.encode(moapi_core::IdKind::Order, 999_999)
+            ),
+        )
         .await;
     assert_eq!(code(&unknown), (404, 5));
     let malformed = app.moego_get(&auth, "/v1/orders/ord_nonsense").await;
@@ -484,10 +551,16 @@ async fn orders_are_refused_across_tenants_and_without_businesses() {
             name: None,
         })
         .await;
-    let hidden = app.moego_get(&limited.authorization, &format!("/v1/orders/{order}")).await;
+    let hidden = app
+        .moego_get(&limited.authorization, &format!("/v1/orders/{order}"))
+        .await;
     assert_eq!(code(&hidden), (403, 7));
     let outside = app
-        .moego_post(&limited.authorization, "/v1/orders:list", list(&company, json!([business])))
+        .moego_post(
+            &limited.authorization,
+            "/v1/orders:list",
+            list(&company, json!([business])),
+        )
         .await;
     assert_eq!(code(&outside), (403, 7));
     let payments = app
@@ -508,7 +581,9 @@ async fn orders_are_refused_across_tenants_and_without_businesses() {
             name: None,
         })
         .await;
-    let no_scope = app.moego_get(&scoped.authorization, &format!("/v1/orders/{order}")).await;
+    let no_scope = app
+        .moego_get(&scoped.authorization, &format!("/v1/orders/{order}"))
+        .await;
     assert_eq!(code(&no_scope), (403, 7));
 }
 
@@ -523,7 +598,10 @@ async fn concurrent_payments_on_one_order_do_not_lose_updates() {
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [201, 400], "{} / {}", a.text, b.text);
-    assert_eq!(get_order(&app, &auth, &order).await["paidAmount"], usd(60, 0));
+    assert_eq!(
+        get_order(&app, &auth, &order).await["paidAmount"],
+        usd(60, 0)
+    );
     // Two of 20 both fit, and both count.
     let (a, b) = tokio::join!(app.pay(&order, "20"), app.pay(&order, "20"));
     assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);

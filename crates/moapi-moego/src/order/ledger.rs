@@ -178,7 +178,11 @@ async fn business_tax(conn: &mut AnyConnection, business_id: i64) -> Result<Busi
     .await?;
     let (currency, rate, name) =
         row.unwrap_or_else(|| ("USD".to_string(), "0".to_string(), String::new()));
-    let damaged = || Status::internal(format!("tax settings of business {business_id} are damaged"));
+    let damaged = || {
+        Status::internal(format!(
+            "tax settings of business {business_id} are damaged"
+        ))
+    };
     Ok(BusinessTax {
         currency: Currency::parse(&currency).ok_or_else(damaged)?,
         rate: Decimal::from_str(&rate).map_err(|_| damaged())?,
@@ -243,12 +247,13 @@ async fn lock_order(
     order_id: i64,
     updated_by: &str,
 ) -> Result<OrderRow, Status> {
-    let locked = sqlx::query("UPDATE moego_orders SET updated_at = $2, updated_by = $3 WHERE id = $1")
-        .bind(order_id)
-        .bind(now_micros())
-        .bind(updated_by)
-        .execute(&mut *conn)
-        .await?;
+    let locked =
+        sqlx::query("UPDATE moego_orders SET updated_at = $2, updated_by = $3 WHERE id = $1")
+            .bind(order_id)
+            .bind(now_micros())
+            .bind(updated_by)
+            .execute(&mut *conn)
+            .await?;
     if locked.rows_affected() == 0 {
         return Err(Status::not_found("order not found"));
     }

@@ -461,7 +461,11 @@ impl RedeemPackageRow {
         Ok(OrderRedeemPackage {
             id: ids.encode(IdKind::OrderRedeemPackage, self.id),
             order_id: ids.encode(IdKind::Order, self.order_id),
-            order_line_item_id: encode_optional(ids, IdKind::OrderLineItem, self.order_line_item_id),
+            order_line_item_id: encode_optional(
+                ids,
+                IdKind::OrderLineItem,
+                self.order_line_item_id,
+            ),
             package_id: self.package_id.clone(),
             service_id: encode_optional(ids, IdKind::Service, self.service_id),
             service_price: stored_money(&self.currency_code, &self.service_price)?,

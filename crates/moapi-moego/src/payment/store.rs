@@ -174,7 +174,15 @@ pub async fn refunds_of(
     let mut select = Query::select();
     select
         .columns(
-            ["id", "payment_id", "amount", "reason", "staff_id", "processed_at"].map(Alias::new),
+            [
+                "id",
+                "payment_id",
+                "amount",
+                "reason",
+                "staff_id",
+                "processed_at",
+            ]
+            .map(Alias::new),
         )
         .from(Alias::new("moego_refunds"))
         .and_where(Expr::col(Alias::new("payment_id")).is_in(payment_ids.iter().copied()))

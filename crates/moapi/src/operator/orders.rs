@@ -73,10 +73,18 @@ macro_rules! in_transaction {
 
 /// Opens an order of a company's customer at one of its businesses (taxed at the business's
 /// rate); returns its `ord_` ID.
-pub async fn create_sale(state: &AppState, company: &str, request: &NewSaleRequest) -> Result<String> {
+pub async fn create_sale(
+    state: &AppState,
+    company: &str,
+    request: &NewSaleRequest,
+) -> Result<String> {
     let company = resolve_company(state, company).await?;
-    let business_id =
-        resolve_businesses(state, company.id, std::slice::from_ref(&request.business_id)).await?[0];
+    let business_id = resolve_businesses(
+        state,
+        company.id,
+        std::slice::from_ref(&request.business_id),
+    )
+    .await?[0];
     let customer_id = resolve_id(state, IdKind::Customer, &request.customer_id)?;
     let owner: Option<(i64,)> =
         sqlx::query_as("SELECT company_id FROM moego_customers WHERE id = $1 AND deleted = 0")
@@ -103,7 +111,11 @@ pub async fn create_sale(state: &AppState, company: &str, request: &NewSaleReque
             None => None,
         };
         lines.push(SaleLine {
-            object_type: if service_id.is_some() { "SERVICE" } else { "PRODUCT" },
+            object_type: if service_id.is_some() {
+                "SERVICE"
+            } else {
+                "PRODUCT"
+            },
             object_id: service_id,
             pet_detail_id: None,
             name: name.to_string(),
@@ -130,10 +142,11 @@ pub async fn create_sale(state: &AppState, company: &str, request: &NewSaleReque
 
 async fn company_service(state: &AppState, company_id: i64, reference: &str) -> Result<i64> {
     let id = resolve_id(state, IdKind::Service, reference)?;
-    let owner: Option<(i64,)> = sqlx::query_as("SELECT company_id FROM moego_services WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
-        .await?;
+    let owner: Option<(i64,)> =
+        sqlx::query_as("SELECT company_id FROM moego_services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(state.db.pool())
+            .await?;
     match owner {
         Some((owner,)) if owner == company_id => Ok(id),
         _ => Err(OperatorError::NotFound(format!(
@@ -312,6 +325,8 @@ pub async fn record_redeem_package(
         service_price: amount("servicePrice", &row.currency_code, &request.service_price)?,
         quantity: request.quantity,
     };
-    let id = in_transaction!(state, |tx| ledger::record_redeem_package(&mut tx, &redeemed));
+    let id = in_transaction!(state, |tx| ledger::record_redeem_package(
+        &mut tx, &redeemed
+    ));
     Ok(state.ids.encode(IdKind::OrderRedeemPackage, id))
 }

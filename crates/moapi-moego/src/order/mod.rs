@@ -21,7 +21,7 @@ use store::OrderRow;
 use wire::{
     ListOrderChildrenRequest, ListOrderDiscountsResponse, ListOrderLineItemsRequest,
     ListOrderLineItemsResponse, ListOrderRedeemPackagesResponse, ListOrdersRequest,
-    ListOrdersResponse, Order,
+    ListOrdersResponse, Order, OrderIdsFilter,
 };
 
 pub const READ_SCOPE: &str = "orders:read";
@@ -103,6 +103,30 @@ pub async fn list_orders(
     }))
 }
 
+/// The rows of `table` in the orders a child list's `companyId` and `filter.orderIds` name, in
+/// wire form.
+async fn child_list<R, W>(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    conn: &mut AnyConnection,
+    company_id: Option<&str>,
+    filter: Option<OrderIdsFilter>,
+    table: &store::ChildTable,
+    to_wire: impl Fn(&R, &moapi_core::IdCodec) -> Result<W, Status>,
+) -> Result<(store::ChildScope, Vec<W>), Status>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let filter = filter.unwrap_or_default();
+    let scope = input::child_scope(state, principal, conn, company_id, &filter.order_ids).await?;
+    let rows: Vec<R> = store::children(conn, table, &scope).await?;
+    let wire = rows
+        .iter()
+        .map(|row| to_wire(row, &state.ids))
+        .collect::<Result<_, _>>()?;
+    Ok((scope, wire))
+}
+
 /// Lists the line items of a company's orders (all, or those of `filter.orderIds`), with
 /// their taxes when `includeTax`.
 #[utoipa::path(post, path = "/v1/orders/items:list", operation_id = "OrderService_ListOrderLineItems",
@@ -115,30 +139,29 @@ pub async fn list_order_line_items(
 ) -> Result<Json<ListOrderLineItemsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let mut conn = state.db.pool().acquire().await?;
-    let filter = request.filter.unwrap_or_default();
-    let scope = input::child_scope(
+    let (scope, order_line_items) = child_list(
         &state,
         &principal,
         &mut conn,
         request.company_id.as_deref(),
-        &filter.order_ids,
+        request.filter,
+        &store::LINE_ITEMS,
+        store::LineItemRow::to_wire,
     )
     .await?;
-    let items = store::line_items(&mut conn, &scope).await?;
-    let taxes = if request.include_tax {
-        store::line_taxes(&mut conn, &scope).await?
+    let order_line_item_taxes = if request.include_tax {
+        let taxes: Vec<store::LineTaxRow> =
+            store::children(&mut conn, &store::LINE_TAXES, &scope).await?;
+        taxes
+            .iter()
+            .map(|row| row.to_wire(&state.ids))
+            .collect::<Result<_, _>>()?
     } else {
         Vec::new()
     };
     Ok(Json(ListOrderLineItemsResponse {
-        order_line_items: items
-            .iter()
-            .map(|row| row.to_wire(&state.ids))
-            .collect::<Result<_, _>>()?,
-        order_line_item_taxes: taxes
-            .iter()
-            .map(|row| row.to_wire(&state.ids))
-            .collect::<Result<_, _>>()?,
+        order_line_items,
+        order_line_item_taxes,
     }))
 }
 
@@ -153,22 +176,17 @@ pub async fn list_order_discounts(
 ) -> Result<Json<ListOrderDiscountsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let mut conn = state.db.pool().acquire().await?;
-    let filter = request.filter.unwrap_or_default();
-    let scope = input::child_scope(
+    let (_, order_discounts) = child_list(
         &state,
         &principal,
         &mut conn,
         request.company_id.as_deref(),
-        &filter.order_ids,
+        request.filter,
+        &store::DISCOUNTS,
+        store::DiscountRow::to_wire,
     )
     .await?;
-    let rows = store::discounts(&mut conn, &scope).await?;
-    Ok(Json(ListOrderDiscountsResponse {
-        order_discounts: rows
-            .iter()
-            .map(|row| row.to_wire(&state.ids))
-            .collect::<Result<_, _>>()?,
-    }))
+    Ok(Json(ListOrderDiscountsResponse { order_discounts }))
 }
 
 /// Lists the packages redeemed on a company's orders (all, or those of `filter.orderIds`).
@@ -182,20 +200,17 @@ pub async fn list_order_redeem_packages(
 ) -> Result<Json<ListOrderRedeemPackagesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let mut conn = state.db.pool().acquire().await?;
-    let filter = request.filter.unwrap_or_default();
-    let scope = input::child_scope(
+    let (_, order_redeem_packages) = child_list(
         &state,
         &principal,
         &mut conn,
         request.company_id.as_deref(),
-        &filter.order_ids,
+        request.filter,
+        &store::REDEEM_PACKAGES,
+        store::RedeemPackageRow::to_wire,
     )
     .await?;
-    let rows = store::redeem_packages(&mut conn, &scope).await?;
     Ok(Json(ListOrderRedeemPackagesResponse {
-        order_redeem_packages: rows
-            .iter()
-            .map(|row| row.to_wire(&state.ids))
-            .collect::<Result<_, _>>()?,
+        order_redeem_packages,
     }))
 }

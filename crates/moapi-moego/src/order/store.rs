@@ -222,11 +222,33 @@ fn scoped(select: &mut SelectStatement, scope: &ChildScope) {
         .limit(scope.limit);
 }
 
-fn child_select(table: &str, columns: &[&str]) -> SelectStatement {
+/// A table of rows that belong to orders, and the columns its row type reads.
+pub struct ChildTable {
+    name: &'static str,
+    columns: &'static [&'static str],
+}
+
+/// The rows of `table` in the scope's orders, by ID, with their order's currency.
+pub async fn children<T>(
+    conn: &mut AnyConnection,
+    table: &ChildTable,
+    scope: &ChildScope,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut select = child_select(table);
+    scoped(&mut select, scope);
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_all(conn).await
+}
+
+fn child_select(table: &ChildTable) -> SelectStatement {
     let mut select = Query::select();
     select
         .columns(
-            columns
+            table
+                .columns
                 .iter()
                 .map(|column| (Alias::new("t"), Alias::new(*column))),
         )
@@ -234,7 +256,7 @@ fn child_select(table: &str, columns: &[&str]) -> SelectStatement {
             Expr::col((Alias::new("o"), Alias::new("currency_code"))),
             Alias::new("currency_code"),
         )
-        .from_as(Alias::new(table), Alias::new("t"))
+        .from_as(Alias::new(table.name), Alias::new("t"))
         .inner_join(
             sea_query::TableRef::TableAlias(
                 sea_query::SeaRc::new(Alias::new("moego_orders")),
@@ -285,30 +307,22 @@ impl LineItemRow {
     }
 }
 
-pub async fn line_items(
-    conn: &mut AnyConnection,
-    scope: &ChildScope,
-) -> Result<Vec<LineItemRow>, sqlx::Error> {
-    let mut select = child_select(
-        "moego_order_line_items",
-        &[
-            "id",
-            "order_id",
-            "object_type",
-            "object_id",
-            "name",
-            "description",
-            "unit_price",
-            "quantity",
-            "paid_amount",
-            "created_at",
-            "updated_at",
-        ],
-    );
-    scoped(&mut select, scope);
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
-}
+pub const LINE_ITEMS: ChildTable = ChildTable {
+    name: "moego_order_line_items",
+    columns: &[
+        "id",
+        "order_id",
+        "object_type",
+        "object_id",
+        "name",
+        "description",
+        "unit_price",
+        "quantity",
+        "paid_amount",
+        "created_at",
+        "updated_at",
+    ],
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LineTaxRow {
@@ -343,29 +357,21 @@ impl LineTaxRow {
     }
 }
 
-pub async fn line_taxes(
-    conn: &mut AnyConnection,
-    scope: &ChildScope,
-) -> Result<Vec<LineTaxRow>, sqlx::Error> {
-    let mut select = child_select(
-        "moego_order_line_taxes",
-        &[
-            "id",
-            "order_id",
-            "order_item_id",
-            "business_id",
-            "apply_type",
-            "tax_name",
-            "tax_rate",
-            "tax_amount",
-            "created_at",
-            "updated_at",
-        ],
-    );
-    scoped(&mut select, scope);
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
-}
+pub const LINE_TAXES: ChildTable = ChildTable {
+    name: "moego_order_line_taxes",
+    columns: &[
+        "id",
+        "order_id",
+        "order_item_id",
+        "business_id",
+        "apply_type",
+        "tax_name",
+        "tax_rate",
+        "tax_amount",
+        "created_at",
+        "updated_at",
+    ],
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DiscountRow {
@@ -411,33 +417,25 @@ impl DiscountRow {
     }
 }
 
-pub async fn discounts(
-    conn: &mut AnyConnection,
-    scope: &ChildScope,
-) -> Result<Vec<DiscountRow>, sqlx::Error> {
-    let mut select = child_select(
-        "moego_order_discounts",
-        &[
-            "id",
-            "order_id",
-            "business_id",
-            "order_item_id",
-            "apply_type",
-            "discount_type",
-            "discount_amount",
-            "discount_rate",
-            "apply_by",
-            "apply_sequence",
-            "discount_code_id",
-            "is_deleted",
-            "created_at",
-            "updated_at",
-        ],
-    );
-    scoped(&mut select, scope);
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
-}
+pub const DISCOUNTS: ChildTable = ChildTable {
+    name: "moego_order_discounts",
+    columns: &[
+        "id",
+        "order_id",
+        "business_id",
+        "order_item_id",
+        "apply_type",
+        "discount_type",
+        "discount_amount",
+        "discount_rate",
+        "apply_by",
+        "apply_sequence",
+        "discount_code_id",
+        "is_deleted",
+        "created_at",
+        "updated_at",
+    ],
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RedeemPackageRow {
@@ -479,28 +477,20 @@ impl RedeemPackageRow {
     }
 }
 
-pub async fn redeem_packages(
-    conn: &mut AnyConnection,
-    scope: &ChildScope,
-) -> Result<Vec<RedeemPackageRow>, sqlx::Error> {
-    let mut select = child_select(
-        "moego_order_redeem_packages",
-        &[
-            "id",
-            "order_id",
-            "order_line_item_id",
-            "package_id",
-            "package_service_id",
-            "package_name",
-            "service_id",
-            "service_name",
-            "service_price",
-            "quantity",
-            "created_at",
-            "updated_at",
-        ],
-    );
-    scoped(&mut select, scope);
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
-}
+pub const REDEEM_PACKAGES: ChildTable = ChildTable {
+    name: "moego_order_redeem_packages",
+    columns: &[
+        "id",
+        "order_id",
+        "order_line_item_id",
+        "package_id",
+        "package_service_id",
+        "package_name",
+        "service_id",
+        "service_name",
+        "service_price",
+        "quantity",
+        "created_at",
+        "updated_at",
+    ],
+};

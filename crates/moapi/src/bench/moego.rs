@@ -28,7 +28,7 @@ pub struct MoegoBenchOptions {
     pub page_size: usize,
 }
 
-const DAY: i64 = 86_400_000_000;
+pub(super) const DAY: i64 = 86_400_000_000;
 /// Seeded customers were last updated uniformly over this many days before the run.
 const HISTORY_DAYS: i64 = 365;
 const FIRST_NAMES: &[&str] = &[
@@ -47,15 +47,15 @@ fn seeded_phone(n: usize) -> String {
 }
 
 #[derive(Clone)]
-struct Tenant {
-    company_id: String,
-    business_id: String,
+pub(super) struct Tenant {
+    pub(super) company_id: String,
+    pub(super) business_id: String,
     authorization: String,
 }
 
 impl Tenant {
     /// A MoeGo POST as this tenant: its key, and `companyId` added to `body`.
-    fn post(
+    pub(super) fn post(
         &self,
         client: &reqwest::Client,
         url: &str,
@@ -70,7 +70,7 @@ impl Tenant {
 }
 
 /// Creates the client, company, business and key the load runs under.
-async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
+pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
     let (client_id, _) = company_store::insert_client(&state.db, "Bench Pets").await?;
     let company_id = company_store::insert(
         &state.db,
@@ -109,7 +109,7 @@ async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
     Ok((company_id, business_id, tenant))
 }
 
-fn progress(what: &str, done: usize, total: usize, started: Instant) {
+pub(super) fn progress(what: &str, done: usize, total: usize, started: Instant) {
     let filled = done * 30 / total.max(1);
     eprint!(
         "\r{what} [{}{}] {done}/{total} {:.0} s ",

@@ -410,6 +410,33 @@ async fn count_searched_by_scan(state: &AppState, account_id: i64) -> anyhow::Re
     Ok(count)
 }
 
+/// The database a MoeGo bench fills: the given URL, else a fresh SQLite file in the temp
+/// directory (returned too, for [`remove_scratch_database`]).
+pub(crate) fn bench_database(
+    given: &Option<String>,
+    name: &str,
+) -> (String, Option<std::path::PathBuf>) {
+    match given {
+        Some(url) => (url.clone(), None),
+        None => {
+            let file = std::env::temp_dir().join(format!(
+                "moapi-bench-{name}-{:016x}.db",
+                rand::random::<u64>()
+            ));
+            (format!("sqlite://{}", file.display()), Some(file))
+        }
+    }
+}
+
+/// Deletes the SQLite file [`bench_database`] made, with its WAL files.
+pub(crate) fn remove_scratch_database(file: Option<std::path::PathBuf>) {
+    if let Some(file) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+}
+
 /// Prints scenario results as the Markdown table docs/performance.md keeps.
 pub fn print_results(results: &[ScenarioResult]) {
     println!("| scenario | requests/s | p50 ms | p95 ms | p99 ms | requests | errors |");

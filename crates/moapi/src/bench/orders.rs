@@ -14,7 +14,7 @@ use rand::Rng;
 use serde_json::json;
 
 use super::moego::{create_tenant, progress, Tenant, DAY};
-use super::{drive, start_server, Load, ScenarioResult};
+use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
 
 pub struct OrdersBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -59,14 +59,7 @@ async fn seed_business_orders(
 }
 
 pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResult>> {
-    let temp_file = std::env::temp_dir().join(format!(
-        "moapi-bench-orders-{:016x}.db",
-        rand::random::<u64>()
-    ));
-    let url = options
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", temp_file.display()));
+    let (url, scratch) = bench_database(&options.database_url, "orders");
     let state = AppState::open(Config::new(&url)).await?;
     let (company_id, big_business, tenant) = create_tenant(&state).await?;
     let customer = customer_store::insert(
@@ -147,10 +140,6 @@ pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResu
         );
     }
     server.abort();
-    if options.database_url.is_none() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", temp_file.display()));
-        }
-    }
+    remove_scratch_database(scratch);
     Ok(results)
 }

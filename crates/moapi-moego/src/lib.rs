@@ -9,6 +9,8 @@ pub mod customer;
 pub mod event;
 pub mod lead;
 pub mod money;
+pub mod order;
+pub mod payment;
 pub mod pet;
 pub mod reference;
 pub mod setting;
@@ -40,6 +42,8 @@ pub const SCOPES: &[&str] = &[
     webhook::WRITE_SCOPE,
     setting::READ_SCOPE,
     setting::WRITE_SCOPE,
+    order::READ_SCOPE,
+    payment::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -114,6 +118,19 @@ pub fn router() -> Router<AppState> {
             "/v1/setting/companies/{companyId}/lodgings",
             post(setting::lodging::list_lodgings),
         )
+        .route("/v1/orders:list", post(order::list_orders))
+        .route("/v1/orders/{id}", get(order::get_order))
+        .route("/v1/orders/items:list", post(order::list_order_line_items))
+        .route(
+            "/v1/orders/discounts:list",
+            post(order::list_order_discounts),
+        )
+        .route(
+            "/v1/orders/redeemPackages:list",
+            post(order::list_order_redeem_packages),
+        )
+        .route("/v1/payment/{id}", get(payment::get_payment))
+        .route("/v1/payments:list", post(payment::list_payments))
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -178,6 +195,13 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         setting::service::update_service,
         setting::service::list_services,
         setting::lodging::list_lodgings,
+        order::get_order,
+        order::list_orders,
+        order::list_order_line_items,
+        order::list_order_discounts,
+        order::list_order_redeem_packages,
+        payment::get_payment,
+        payment::list_payments,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

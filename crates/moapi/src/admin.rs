@@ -18,6 +18,7 @@ use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
 mod booking_settings;
+mod orders;
 mod pets;
 
 pub fn router() -> Router<AppState> {
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/keys/{id}", delete(revoke_key))
         .merge(pets::router())
         .merge(booking_settings::router())
+        .merge(orders::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

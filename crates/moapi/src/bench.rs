@@ -15,6 +15,7 @@ use sqlx::Connection;
 use tokio::net::TcpListener;
 
 pub mod moego;
+pub mod orders;
 
 pub struct BenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -407,6 +408,45 @@ async fn count_searched_by_scan(state: &AppState, account_id: i64) -> anyhow::Re
     .fetch_one(state.db.pool())
     .await?;
     Ok(count)
+}
+
+/// The database a MoeGo bench fills: the given URL, else a fresh SQLite file in the temp
+/// directory (returned too, for [`remove_scratch_database`]).
+pub(crate) fn bench_database(
+    given: &Option<String>,
+    name: &str,
+) -> (String, Option<std::path::PathBuf>) {
+    match given {
+        Some(url) => (url.clone(), None),
+        None => {
+            let file = std::env::temp_dir().join(format!(
+                "moapi-bench-{name}-{:016x}.db",
+                rand::random::<u64>()
+            ));
+            (format!("sqlite://{}", file.display()), Some(file))
+        }
+    }
+}
+
+/// Deletes the SQLite file [`bench_database`] made, with its WAL files.
+pub(crate) fn remove_scratch_database(file: Option<std::path::PathBuf>) {
+    if let Some(file) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+}
+
+/// Prints scenario results as the Markdown table docs/performance.md keeps.
+pub fn print_results(results: &[ScenarioResult]) {
+    println!("| scenario | requests/s | p50 ms | p95 ms | p99 ms | requests | errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in results {
+        println!(
+            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {} |",
+            r.name, r.per_second, r.p50_ms, r.p95_ms, r.p99_ms, r.requests, r.errors
+        );
+    }
 }
 
 /// Serves `state` on a loopback port until aborted; returns the base URL and the server task.

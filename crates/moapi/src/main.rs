@@ -201,6 +201,19 @@ enum Command {
         #[arg(long, default_value_t = 25)]
         page_size: usize,
     },
+    /// Measure orders:list by seven-day lastUpdatedTime windows (docs/performance.md)
+    BenchOrders {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 2_000_000)]
+        orders: usize,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 /// Settings of MOGU's M2M tokens.
@@ -393,6 +406,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Keys { command } => keys(command).await?,
         Command::M2m { command } => m2m(command).await?,
+        Command::BenchOrders {
+            database_url,
+            orders,
+            connections,
+            seconds,
+        } => {
+            let results = bench::orders::run(bench::orders::OrdersBenchOptions {
+                database_url,
+                orders,
+                connections,
+                duration: Duration::from_secs(seconds),
+            })
+            .await?;
+            bench::print_results(&results);
+        }
         Command::BenchMoego {
             database_url,
             customers,
@@ -426,14 +454,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 duration: Duration::from_secs(seconds),
             })
             .await?;
-            println!("| scenario | requests/s | p50 ms | p95 ms | p99 ms | requests | errors |");
-            println!("|---|---:|---:|---:|---:|---:|---:|");
-            for r in &results {
-                println!(
-                    "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {} |",
-                    r.name, r.per_second, r.p50_ms, r.p95_ms, r.p99_ms, r.requests, r.errors
-                );
-            }
+            bench::print_results(&results);
             if let [health, by_id, ..] = results.as_slice() {
                 println!(
                     "\nauthenticated GET by id = {:.0}% of /healthz throughput",

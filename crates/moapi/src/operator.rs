@@ -21,6 +21,7 @@ use crate::fixtures::{
 };
 
 pub mod booking_settings;
+pub mod orders;
 pub mod pets;
 
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use moapi_moego::customer::store::{self as customer_store, NewCustomer, INSERT_M
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use super::{drive, start_server, Load, ScenarioResult};
+use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
 
 pub struct MoegoBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -28,7 +28,7 @@ pub struct MoegoBenchOptions {
     pub page_size: usize,
 }
 
-const DAY: i64 = 86_400_000_000;
+pub(super) const DAY: i64 = 86_400_000_000;
 /// Seeded customers were last updated uniformly over this many days before the run.
 const HISTORY_DAYS: i64 = 365;
 const FIRST_NAMES: &[&str] = &[
@@ -47,15 +47,15 @@ fn seeded_phone(n: usize) -> String {
 }
 
 #[derive(Clone)]
-struct Tenant {
-    company_id: String,
-    business_id: String,
+pub(super) struct Tenant {
+    pub(super) company_id: String,
+    pub(super) business_id: String,
     authorization: String,
 }
 
 impl Tenant {
     /// A MoeGo POST as this tenant: its key, and `companyId` added to `body`.
-    fn post(
+    pub(super) fn post(
         &self,
         client: &reqwest::Client,
         url: &str,
@@ -70,7 +70,7 @@ impl Tenant {
 }
 
 /// Creates the client, company, business and key the load runs under.
-async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
+pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
     let (client_id, _) = company_store::insert_client(&state.db, "Bench Pets").await?;
     let company_id = company_store::insert(
         &state.db,
@@ -109,7 +109,7 @@ async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
     Ok((company_id, business_id, tenant))
 }
 
-fn progress(what: &str, done: usize, total: usize, started: Instant) {
+pub(super) fn progress(what: &str, done: usize, total: usize, started: Instant) {
     let filled = done * 30 / total.max(1);
     eprint!(
         "\r{what} [{}{}] {done}/{total} {:.0} s ",
@@ -283,14 +283,7 @@ async fn walk_pages(base: &str, tenant: &Tenant, page_size: usize) -> anyhow::Re
 }
 
 pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
-    let temp_file = std::env::temp_dir().join(format!(
-        "moapi-bench-moego-{:016x}.db",
-        rand::random::<u64>()
-    ));
-    let url = options
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", temp_file.display()));
+    let (url, scratch) = bench_database(&options.database_url, "moego");
     let state = AppState::open(Config::new(&url)).await?;
     let (company_id, business_id, tenant) = create_tenant(&state).await?;
     let now = now_micros();
@@ -376,24 +369,13 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
 
     let walk = walk_pages(&base, &tenant, options.page_size).await?;
     server.abort();
-    if options.database_url.is_none() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", temp_file.display()));
-        }
-    }
+    remove_scratch_database(scratch);
     print_report(&[window, by_phone, creates], &walk, options.page_size);
     Ok(())
 }
 
 fn print_report(results: &[ScenarioResult], walk: &WalkResult, page_size: usize) {
-    println!("| scenario | requests/s | p50 ms | p95 ms | p99 ms | requests | errors |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    for r in results {
-        println!(
-            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {} |",
-            r.name, r.per_second, r.p50_ms, r.p95_ms, r.p99_ms, r.requests, r.errors
-        );
-    }
+    super::print_results(results);
     println!(
         "\npaging by echoed nextPageToken, pageSize {page_size}: {} pages, {} customers in {:.0} s",
         walk.pages, walk.customers, walk.seconds

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod fidelity;
+pub mod orders;
 pub mod pets;
 pub mod settings_services;
 pub mod webhooks;

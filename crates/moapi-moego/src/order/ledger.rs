@@ -1,0 +1,708 @@
+//! The order ledger: opening orders (appointments and operator sales), and settling them as
+//! payments, refunds and discounts are recorded. Every money column of `moego_orders` is
+//! recomputed from the rows that make it (payments, refunds, discounts) with exact decimals,
+//! in the caller's transaction, after the order row is locked by a write so that concurrent
+//! writers of one order take turns (PostgreSQL row lock; SQLite's single writer).
+
+use std::str::FromStr;
+
+use moapi_core::time::now_micros;
+use moapi_core::{Code, Status};
+use rust_decimal::Decimal;
+use sqlx::AnyConnection;
+
+use super::store::{self, stored_amount, OrderRow};
+use crate::money::{Amount, Currency, DecimalValue};
+
+/// One billed line: a service of an appointment's pet.
+pub struct OrderLine {
+    pub service_id: i64,
+    /// The appointment's pet service detail row this line bills.
+    pub pet_detail_id: i64,
+    pub name: String,
+    pub unit_price: Amount,
+    pub quantity: i64,
+}
+
+pub struct NewOrder<'a> {
+    pub company_id: i64,
+    pub business_id: i64,
+    pub customer_id: i64,
+    pub appointment_id: Option<i64>,
+    pub title: String,
+    /// Encoded ID of who created it, or "".
+    pub created_by: &'a str,
+    pub lines: Vec<OrderLine>,
+}
+
+/// A line of any kind: what `open_order`'s service lines and operator sales both become.
+pub struct SaleLine {
+    /// OrderLineItemObjectType name.
+    pub object_type: &'static str,
+    pub object_id: Option<i64>,
+    pub pet_detail_id: Option<i64>,
+    pub name: String,
+    pub unit_price: Amount,
+    pub quantity: i64,
+}
+
+/// Opens an order in the caller's transaction: one moego_order_line_items row per line, one
+/// moego_order_line_taxes row per line at the business's tax rate (moego_business_settings;
+/// 0 and currency USD when the business has none), totals (sub_total, tax_amount,
+/// total_amount) computed exactly with each line's tax rounded to the currency's minor units.
+/// A line in another currency than the business's is INVALID_ARGUMENT. Returns the order's
+/// raw ID.
+pub async fn open_order(conn: &mut AnyConnection, order: &NewOrder<'_>) -> Result<i64, Status> {
+    let lines: Vec<SaleLine> = order
+        .lines
+        .iter()
+        .map(|line| SaleLine {
+            object_type: "SERVICE",
+            object_id: Some(line.service_id),
+            pet_detail_id: Some(line.pet_detail_id),
+            name: line.name.clone(),
+            unit_price: line.unit_price,
+            quantity: line.quantity,
+        })
+        .collect();
+    open_sale(conn, order, &lines).await
+}
+
+/// [`open_order`] for lines of any kind (retail products, services without an appointment);
+/// `order.lines` is not read.
+pub async fn open_sale(
+    conn: &mut AnyConnection,
+    order: &NewOrder<'_>,
+    lines: &[SaleLine],
+) -> Result<i64, Status> {
+    let tax = business_tax(conn, order.business_id).await?;
+    let mut sub_total = Amount::zero(tax.currency);
+    let mut tax_total = Amount::zero(tax.currency);
+    let mut priced = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        let field = format!("lines[{index}]");
+        if line.unit_price.currency != tax.currency {
+            return Err(Status::invalid_argument(format!(
+                "{field}.unitPrice: the business charges in {}, not {}",
+                tax.currency.as_str(),
+                line.unit_price.currency.as_str()
+            )));
+        }
+        if line.unit_price.value.is_sign_negative() {
+            return Err(Status::invalid_argument(format!(
+                "{field}.unitPrice: must not be negative"
+            )));
+        }
+        if !(1..=1_000_000).contains(&line.quantity) {
+            return Err(Status::invalid_argument(format!(
+                "{field}.quantity: must be between 1 and 1000000"
+            )));
+        }
+        let amount = line.unit_price.times(Decimal::from(line.quantity));
+        let line_tax = amount.times(tax.rate / Decimal::ONE_HUNDRED).rounded();
+        sub_total = sub_total.plus(amount);
+        tax_total = tax_total.plus(line_tax);
+        priced.push(line_tax);
+    }
+    let now = now_micros();
+    let total = sub_total.plus(tax_total);
+    let (order_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_orders (company_id, business_id, customer_id, appointment_id, status, \
+         title, currency_code, sub_total, tax_amount, tips_based_amount, total_amount, \
+         created_by, updated_by, sales_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'CREATED', $5, $6, $7, $8, $7, $9, $10, $10, $11, $11, $11) \
+         RETURNING id",
+    )
+    .bind(order.company_id)
+    .bind(order.business_id)
+    .bind(order.customer_id)
+    .bind(order.appointment_id)
+    .bind(&order.title)
+    .bind(tax.currency.as_str())
+    .bind(sub_total.stored())
+    .bind(tax_total.stored())
+    .bind(total.stored())
+    .bind(order.created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (line, line_tax) in lines.iter().zip(priced) {
+        let (item_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO moego_order_line_items (order_id, company_id, object_type, object_id, \
+             pet_detail_id, name, unit_price, quantity, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(order_id)
+        .bind(order.company_id)
+        .bind(line.object_type)
+        .bind(line.object_id)
+        .bind(line.pet_detail_id)
+        .bind(&line.name)
+        .bind(line.unit_price.stored())
+        .bind(line.quantity)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO moego_order_line_taxes (order_id, order_item_id, business_id, \
+             apply_type, tax_name, tax_rate, tax_amount, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'ITEM', $4, $5, $6, $7, $7)",
+        )
+        .bind(order_id)
+        .bind(item_id)
+        .bind(order.business_id)
+        .bind(&tax.name)
+        .bind(tax.rate.normalize().to_string())
+        .bind(line_tax.stored())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(order_id)
+}
+
+/// A business's currency and tax (percent).
+struct BusinessTax {
+    currency: Currency,
+    rate: Decimal,
+    name: String,
+}
+
+async fn business_tax(conn: &mut AnyConnection, business_id: i64) -> Result<BusinessTax, Status> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT currency_code, tax_rate, tax_name FROM moego_business_settings \
+         WHERE business_id = $1",
+    )
+    .bind(business_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (currency, rate, name) =
+        row.unwrap_or_else(|| ("USD".to_string(), "0".to_string(), String::new()));
+    let damaged = || {
+        Status::internal(format!(
+            "tax settings of business {business_id} are damaged"
+        ))
+    };
+    Ok(BusinessTax {
+        currency: Currency::parse(&currency).ok_or_else(damaged)?,
+        rate: Decimal::from_str(&rate).map_err(|_| damaged())?,
+        name,
+    })
+}
+
+/// The AppointmentPaymentStatus name an order's amounts give: UNPAID (nothing paid),
+/// PARTIAL_PAID, FULL_PAID (paid >= total), PARTIAL_REFUNDED, FULL_REFUNDED (refunded >= paid > 0).
+pub fn payment_status(total: &Amount, paid: &Amount, refunded: &Amount) -> &'static str {
+    if paid.value <= Decimal::ZERO {
+        "UNPAID"
+    } else if refunded.value >= paid.value {
+        "FULL_REFUNDED"
+    } else if refunded.value > Decimal::ZERO {
+        "PARTIAL_REFUNDED"
+    } else if paid.value >= total.value {
+        "FULL_PAID"
+    } else {
+        "PARTIAL_PAID"
+    }
+}
+
+/// The v1OrderStatus an order's amounts give: CREATED until something is paid, PROCESSING
+/// while payments cover part of the total, COMPLETED once they cover all of it. Refunds do
+/// not reopen a completed order (they show in refundedAmount and remainAmount).
+pub fn order_status(total: &Amount, paid: &Amount) -> &'static str {
+    if paid.value <= Decimal::ZERO {
+        "CREATED"
+    } else if paid.value >= total.value {
+        "COMPLETED"
+    } else {
+        "PROCESSING"
+    }
+}
+
+/// What is still due: total - paid + refunded, never below zero.
+pub fn remain(total: Amount, paid: Amount, refunded: Amount) -> Amount {
+    let due = total.minus(paid).plus(refunded);
+    if due.value.is_sign_negative() {
+        Amount::zero(total.currency)
+    } else {
+        due
+    }
+}
+
+/// A stored percent ("8.25") as the wire's fraction (`{"value":"0.0825"}`).
+pub fn percent_as_fraction(percent: &str) -> Result<DecimalValue, Status> {
+    let rate = Decimal::from_str(percent).map_err(Status::internal)?;
+    Ok(DecimalValue::of(rate / Decimal::ONE_HUNDRED))
+}
+
+fn refused(message: String) -> Status {
+    Status::new(Code::FailedPrecondition, message)
+}
+
+/// Locks an order for a ledger write and reads it. The lock is the transaction's first
+/// statement and a write, so concurrent writers of one order queue behind each other and each
+/// then reads the amounts the previous one committed.
+async fn lock_order(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    updated_by: &str,
+) -> Result<OrderRow, Status> {
+    let locked =
+        sqlx::query("UPDATE moego_orders SET updated_at = $2, updated_by = $3 WHERE id = $1")
+            .bind(order_id)
+            .bind(now_micros())
+            .bind(updated_by)
+            .execute(&mut *conn)
+            .await?;
+    if locked.rows_affected() == 0 {
+        return Err(Status::not_found("order not found"));
+    }
+    Ok(store::find(conn, order_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?)
+}
+
+async fn sum_amounts(
+    conn: &mut AnyConnection,
+    currency: &str,
+    sql: &str,
+    order_id: i64,
+) -> Result<Amount, Status> {
+    let rows: Vec<(String,)> = sqlx::query_as(sql)
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut sum = stored_amount(currency, "0")?;
+    for (value,) in rows {
+        sum = sum.plus(stored_amount(currency, &value)?);
+    }
+    Ok(sum)
+}
+
+/// An order's amounts as its rows make them.
+struct Settlement {
+    discount: Amount,
+    total: Amount,
+    paid: Amount,
+    refunded: Amount,
+}
+
+async fn settlement(conn: &mut AnyConnection, order: &OrderRow) -> Result<Settlement, Status> {
+    let currency = order.currency_code.as_str();
+    let discount = sum_amounts(
+        conn,
+        currency,
+        "SELECT discount_amount FROM moego_order_discounts WHERE order_id = $1 AND is_deleted = 0",
+        order.id,
+    )
+    .await?;
+    let paid = sum_amounts(
+        conn,
+        currency,
+        "SELECT amount FROM moego_payments WHERE order_id = $1 AND status = 'COMPLETED'",
+        order.id,
+    )
+    .await?;
+    let refunded = sum_amounts(
+        conn,
+        currency,
+        "SELECT amount FROM moego_refunds WHERE order_id = $1",
+        order.id,
+    )
+    .await?;
+    let total = order
+        .amount(&order.sub_total)?
+        .plus(order.amount(&order.tax_amount)?)
+        .plus(order.amount(&order.tips_amount)?)
+        .plus(order.amount(&order.extra_fee_amount)?)
+        .minus(discount);
+    Ok(Settlement {
+        discount,
+        total,
+        paid,
+        refunded,
+    })
+}
+
+/// Recomputes and stores an order's discount, total, paid and refunded amounts and status.
+async fn settle(conn: &mut AnyConnection, order: &OrderRow) -> Result<(), Status> {
+    let amounts = settlement(conn, order).await?;
+    sqlx::query(
+        "UPDATE moego_orders SET discount_amount = $2, total_amount = $3, paid_amount = $4, \
+         refunded_amount = $5, status = $6 WHERE id = $1",
+    )
+    .bind(order.id)
+    .bind(amounts.discount.stored())
+    .bind(amounts.total.stored())
+    .bind(amounts.paid.stored())
+    .bind(amounts.refunded.stored())
+    .bind(order_status(&amounts.total, &amounts.paid))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn positive_in(field: &str, amount: &Amount, order: &OrderRow) -> Result<(), Status> {
+    if amount.currency.as_str() != order.currency_code {
+        return Err(Status::invalid_argument(format!(
+            "{field}: the order is in {}, not {}",
+            order.currency_code,
+            amount.currency.as_str()
+        )));
+    }
+    if amount.value <= Decimal::ZERO {
+        return Err(Status::invalid_argument(format!(
+            "{field}: must be greater than zero"
+        )));
+    }
+    Ok(())
+}
+
+pub struct NewPayment<'a> {
+    pub order_id: i64,
+    /// "cash", "credit_card", ...
+    pub method: &'a str,
+    pub amount: Amount,
+    pub processing_fee: Option<Amount>,
+    /// Encoded ID of who took it, or "".
+    pub recorded_by: &'a str,
+}
+
+/// Records a completed payment of an order; more than the remaining amount is
+/// FAILED_PRECONDITION. Returns the payment's raw ID.
+pub async fn record_payment(
+    conn: &mut AnyConnection,
+    payment: &NewPayment<'_>,
+) -> Result<i64, Status> {
+    let order = lock_order(conn, payment.order_id, payment.recorded_by).await?;
+    positive_in("amount", &payment.amount, &order)?;
+    let fee = payment
+        .processing_fee
+        .unwrap_or_else(|| Amount::zero(payment.amount.currency));
+    if fee.currency != payment.amount.currency || fee.value.is_sign_negative() {
+        return Err(Status::invalid_argument(
+            "processingFee: must be a non-negative amount in the payment's currency",
+        ));
+    }
+    let amounts = settlement(conn, &order).await?;
+    let due = remain(amounts.total, amounts.paid, amounts.refunded);
+    if payment.amount.value > due.value {
+        return Err(refused(format!(
+            "amount: {} is more than the {} {} the order still owes",
+            payment.amount.stored(),
+            due.stored(),
+            order.currency_code
+        )));
+    }
+    let module = if order.appointment_id.is_some() {
+        "GROOMING"
+    } else {
+        "RETAIL"
+    };
+    let now = now_micros();
+    let (payment_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_payments (company_id, business_id, order_id, customer_id, method, \
+         status, module, currency_code, amount, processing_fee, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'COMPLETED', $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(order.company_id)
+    .bind(order.business_id)
+    .bind(order.id)
+    .bind(order.customer_id)
+    .bind(payment.method)
+    .bind(module)
+    .bind(&order.currency_code)
+    .bind(payment.amount.stored())
+    .bind(fee.stored())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    settle(conn, &order).await?;
+    Ok(payment_id)
+}
+
+pub struct NewRefund<'a> {
+    /// The payment's order, known before the transaction (a payment never changes order).
+    pub order_id: i64,
+    pub payment_id: i64,
+    pub amount: Amount,
+    pub reason: &'a str,
+    pub staff_id: Option<i64>,
+}
+
+/// Refunds part or all of a payment; more than what is left of it is FAILED_PRECONDITION.
+/// Returns the refund's raw ID.
+pub async fn refund_payment(
+    conn: &mut AnyConnection,
+    refund: &NewRefund<'_>,
+) -> Result<i64, Status> {
+    let order = lock_order(conn, refund.order_id, "").await?;
+    let payment: Option<(String,)> =
+        sqlx::query_as("SELECT amount FROM moego_payments WHERE id = $1 AND order_id = $2")
+            .bind(refund.payment_id)
+            .bind(order.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (paid,) = payment.ok_or_else(|| Status::not_found("payment not found"))?;
+    positive_in("amount", &refund.amount, &order)?;
+    let paid = order.amount(&paid)?;
+    let refunded = sum_amounts(
+        conn,
+        &order.currency_code,
+        "SELECT amount FROM moego_refunds WHERE payment_id = $1",
+        refund.payment_id,
+    )
+    .await?;
+    let refundable = paid.minus(refunded);
+    if refund.amount.value > refundable.value {
+        return Err(refused(format!(
+            "amount: {} is more than the {} {} left of the payment",
+            refund.amount.stored(),
+            refundable.stored(),
+            order.currency_code
+        )));
+    }
+    let now = now_micros();
+    let (refund_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_refunds (company_id, payment_id, order_id, amount, reason, staff_id, \
+         processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(order.company_id)
+    .bind(refund.payment_id)
+    .bind(order.id)
+    .bind(refund.amount.stored())
+    .bind(refund.reason)
+    .bind(refund.staff_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE moego_payments SET refunded_amount = $2, updated_at = $3 WHERE id = $1")
+        .bind(refund.payment_id)
+        .bind(refunded.plus(refund.amount).stored())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    settle(conn, &order).await?;
+    Ok(refund_id)
+}
+
+/// How much a discount takes off.
+#[derive(Debug, Clone, Copy)]
+pub enum DiscountValue {
+    /// A fixed amount.
+    Amount(Amount),
+    /// A fraction of its base (0.1 is 10 %): the line's price × quantity, or the order's
+    /// subtotal.
+    Percentage(Decimal),
+}
+
+impl DiscountValue {
+    /// A percentage from its decimal text ("0.1" is 10 %): more than 0, at most 1.
+    pub fn percentage(field: &str, text: &str) -> Result<DiscountValue, Status> {
+        Decimal::from_str(text.trim())
+            .ok()
+            .filter(|rate| *rate > Decimal::ZERO && *rate <= Decimal::ONE)
+            .map(DiscountValue::Percentage)
+            .ok_or_else(|| {
+                Status::invalid_argument(format!(
+                    "{field}: a fraction above 0 and at most 1 (0.1 is 10 %)"
+                ))
+            })
+    }
+}
+
+pub struct NewDiscount<'a> {
+    pub order_id: i64,
+    /// The line it applies to; none for the whole order.
+    pub order_item_id: Option<i64>,
+    pub value: DiscountValue,
+    /// Encoded ID of who applied it, or "".
+    pub apply_by: &'a str,
+    pub discount_code_id: &'a str,
+}
+
+/// Applies a discount and recomputes the order's total. A discount that would bring the total
+/// below zero or below what is already paid (net of refunds) is FAILED_PRECONDITION. Taxes
+/// stay as computed on the lines. Returns the discount's raw ID.
+pub async fn apply_discount(
+    conn: &mut AnyConnection,
+    discount: &NewDiscount<'_>,
+) -> Result<i64, Status> {
+    let order = lock_order(conn, discount.order_id, discount.apply_by).await?;
+    let base = match discount.order_item_id {
+        Some(item_id) => {
+            let line: Option<(String, i64)> = sqlx::query_as(
+                "SELECT unit_price, quantity FROM moego_order_line_items \
+                 WHERE id = $1 AND order_id = $2",
+            )
+            .bind(item_id)
+            .bind(order.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let (price, quantity) =
+                line.ok_or_else(|| Status::not_found("orderItemId: the order has no such line"))?;
+            order.amount(&price)?.times(Decimal::from(quantity))
+        }
+        None => order.amount(&order.sub_total)?,
+    };
+    let (discount_type, amount, rate) = match discount.value {
+        DiscountValue::Amount(amount) => {
+            positive_in("discountAmount", &amount, &order)?;
+            ("AMOUNT", amount, Decimal::ZERO)
+        }
+        DiscountValue::Percentage(rate) => ("PERCENTAGE", base.times(rate).rounded(), rate),
+    };
+    let before = settlement(conn, &order).await?;
+    let total = before.total.minus(amount);
+    let net_paid = before.paid.minus(before.refunded);
+    if total.value.is_sign_negative() || total.value < net_paid.value {
+        return Err(refused(format!(
+            "the discount of {} would bring the total to {}, below the {} already paid",
+            amount.stored(),
+            total.stored(),
+            net_paid.stored()
+        )));
+    }
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM moego_order_discounts WHERE order_id = $1")
+            .bind(order.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let now = now_micros();
+    let (discount_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_order_discounts (order_id, company_id, business_id, order_item_id, \
+         apply_type, discount_type, discount_amount, discount_rate, apply_by, apply_sequence, \
+         discount_code_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(order.id)
+    .bind(order.company_id)
+    .bind(order.business_id)
+    .bind(discount.order_item_id)
+    .bind(if discount.order_item_id.is_some() {
+        "ITEM"
+    } else {
+        "ALL"
+    })
+    .bind(discount_type)
+    .bind(amount.stored())
+    .bind(rate.normalize().to_string())
+    .bind(discount.apply_by)
+    .bind(count + 1)
+    .bind(discount.discount_code_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    settle(conn, &order).await?;
+    Ok(discount_id)
+}
+
+pub struct NewRedeemPackage<'a> {
+    pub order_id: i64,
+    pub order_line_item_id: Option<i64>,
+    pub package_id: &'a str,
+    pub package_service_id: &'a str,
+    pub package_name: &'a str,
+    pub service_id: Option<i64>,
+    pub service_name: &'a str,
+    pub service_price: Amount,
+    pub quantity: i64,
+}
+
+/// Records that a package the customer bought earlier covered services of this order. The
+/// package was paid when it was sold, so the order's amounts do not change. Returns its raw ID.
+pub async fn record_redeem_package(
+    conn: &mut AnyConnection,
+    redeemed: &NewRedeemPackage<'_>,
+) -> Result<i64, Status> {
+    let order = lock_order(conn, redeemed.order_id, "").await?;
+    if redeemed.service_price.currency.as_str() != order.currency_code
+        || redeemed.service_price.value.is_sign_negative()
+    {
+        return Err(Status::invalid_argument(format!(
+            "servicePrice: a non-negative amount in {}",
+            order.currency_code
+        )));
+    }
+    if !(1..=1_000_000).contains(&redeemed.quantity) {
+        return Err(Status::invalid_argument(
+            "quantity: must be between 1 and 1000000",
+        ));
+    }
+    if let Some(item_id) = redeemed.order_line_item_id {
+        let line: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM moego_order_line_items WHERE id = $1 AND order_id = $2")
+                .bind(item_id)
+                .bind(order.id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        line.ok_or_else(|| Status::not_found("orderLineItemId: the order has no such line"))?;
+    }
+    let now = now_micros();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_order_redeem_packages (order_id, company_id, order_line_item_id, \
+         package_id, package_service_id, package_name, service_id, service_name, service_price, \
+         quantity, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(order.id)
+    .bind(order.company_id)
+    .bind(redeemed.order_line_item_id)
+    .bind(redeemed.package_id)
+    .bind(redeemed.package_service_id)
+    .bind(redeemed.package_name)
+    .bind(redeemed.service_id)
+    .bind(redeemed.service_name)
+    .bind(redeemed.service_price.stored())
+    .bind(redeemed.quantity)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(value: &str) -> Amount {
+        Amount::from_stored("USD", value).unwrap()
+    }
+
+    #[test]
+    fn payment_status_follows_paid_and_refunded() {
+        let total = usd("100");
+        let cases = [
+            ("0", "0", "UNPAID"),
+            ("40", "0", "PARTIAL_PAID"),
+            ("100", "0", "FULL_PAID"),
+            ("100", "30", "PARTIAL_REFUNDED"),
+            ("100", "100", "FULL_REFUNDED"),
+        ];
+        for (paid, refunded, expected) in cases {
+            assert_eq!(
+                payment_status(&total, &usd(paid), &usd(refunded)),
+                expected,
+                "{paid} {refunded}"
+            );
+        }
+    }
+
+    #[test]
+    fn order_status_and_remain_follow_the_amounts() {
+        let total = usd("10.5");
+        assert_eq!(order_status(&total, &usd("0")), "CREATED");
+        assert_eq!(order_status(&total, &usd("10.49")), "PROCESSING");
+        assert_eq!(order_status(&total, &usd("10.5")), "COMPLETED");
+        assert_eq!(remain(total, usd("4"), usd("1.25")).stored(), "7.75");
+        assert_eq!(remain(total, usd("12"), usd("0")).stored(), "0");
+    }
+
+    #[test]
+    fn percentages_must_be_fractions() {
+        assert!(DiscountValue::percentage("r", "0.1").is_ok());
+        for bad in ["0", "1.5", "-0.1", "ten"] {
+            assert!(DiscountValue::percentage("r", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Operator verbs for the money the vendor takes in its own app and terminals: a retail-style
+//! sale (an order with line items), payments, refunds, discounts and redeemed packages. Each
+//! is one transaction through the order ledger, which recomputes the order's amounts.
+
+use moapi_core::{AppState, IdKind};
+use moapi_moego::money::Amount;
+use moapi_moego::order::ledger::{
+    self, DiscountValue, NewDiscount, NewOrder, NewPayment, NewRedeemPackage, NewRefund, SaleLine,
+};
+use moapi_moego::order::store as orders;
+use moapi_moego::payment::store as payments;
+use serde::Deserialize;
+
+use super::pets::resolve_id;
+use super::{from_status, invalid, resolve_businesses, resolve_company, OperatorError, Result};
+
+/// Most lines one sale may have.
+const MAX_LINES: usize = 100;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewSaleLine {
+    pub name: String,
+    /// Decimal text in the order's currency, e.g. "12.50".
+    pub unit_price: String,
+    #[serde(default = "one")]
+    pub quantity: i64,
+    /// A service of the company's catalog (`svc_` or raw); without it the line is a PRODUCT.
+    #[serde(default)]
+    pub service_id: Option<String>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewSaleRequest {
+    pub business_id: String,
+    pub customer_id: String,
+    #[serde(default)]
+    pub title: String,
+    /// The business's currency (ISO 4217); USD when absent.
+    #[serde(default = "usd")]
+    pub currency_code: String,
+    pub lines: Vec<NewSaleLine>,
+}
+
+fn usd() -> String {
+    "USD".to_string()
+}
+
+fn amount(field: &str, currency: &str, text: &str) -> Result<Amount> {
+    Amount::from_stored(currency, text.trim()).ok_or_else(|| {
+        OperatorError::Invalid(format!(
+            "{field}: {text:?} is not a decimal amount in {currency:?}"
+        ))
+    })
+}
+
+/// Runs one ledger write in its own transaction, queued behind this process's other SQLite
+/// writers (see `Db::write_gate`).
+macro_rules! in_transaction {
+    ($state:expr, |$tx:ident| $write:expr) => {{
+        let _gate = $state.db.write_gate().await;
+        let mut $tx = $state.db.pool().begin().await?;
+        let id = $write.await.map_err(from_status)?;
+        $tx.commit().await?;
+        id
+    }};
+}
+
+/// Opens an order of a company's customer at one of its businesses (taxed at the business's
+/// rate); returns its `ord_` ID.
+pub async fn create_sale(
+    state: &AppState,
+    company: &str,
+    request: &NewSaleRequest,
+) -> Result<String> {
+    let company = resolve_company(state, company).await?;
+    let business_id = resolve_businesses(
+        state,
+        company.id,
+        std::slice::from_ref(&request.business_id),
+    )
+    .await?[0];
+    let customer_id = resolve_id(state, IdKind::Customer, &request.customer_id)?;
+    let owner: Option<(i64,)> =
+        sqlx::query_as("SELECT company_id FROM moego_customers WHERE id = $1 AND deleted = 0")
+            .bind(customer_id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    if owner != Some((company.id,)) {
+        return Err(OperatorError::NotFound(format!(
+            "customer {} not found in the company",
+            request.customer_id
+        )));
+    }
+    if request.lines.is_empty() || request.lines.len() > MAX_LINES {
+        return invalid(format!("lines: 1 to {MAX_LINES} lines"));
+    }
+    let mut lines = Vec::with_capacity(request.lines.len());
+    for (index, line) in request.lines.iter().enumerate() {
+        let name = line.name.trim();
+        if name.is_empty() || name.chars().count() > 255 {
+            return invalid(format!("lines[{index}].name: 1 to 255 characters"));
+        }
+        let service_id = match &line.service_id {
+            Some(service) => Some(company_service(state, company.id, service).await?),
+            None => None,
+        };
+        lines.push(SaleLine {
+            object_type: if service_id.is_some() {
+                "SERVICE"
+            } else {
+                "PRODUCT"
+            },
+            object_id: service_id,
+            pet_detail_id: None,
+            name: name.to_string(),
+            unit_price: amount(
+                &format!("lines[{index}].unitPrice"),
+                &request.currency_code,
+                &line.unit_price,
+            )?,
+            quantity: line.quantity,
+        });
+    }
+    let order = NewOrder {
+        company_id: company.id,
+        business_id,
+        customer_id,
+        appointment_id: None,
+        title: request.title.trim().to_string(),
+        created_by: "",
+        lines: Vec::new(),
+    };
+    let id = in_transaction!(state, |tx| ledger::open_sale(&mut tx, &order, &lines));
+    Ok(state.ids.encode(IdKind::Order, id))
+}
+
+async fn company_service(state: &AppState, company_id: i64, reference: &str) -> Result<i64> {
+    let id = resolve_id(state, IdKind::Service, reference)?;
+    let owner: Option<(i64,)> =
+        sqlx::query_as("SELECT company_id FROM moego_services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    match owner {
+        Some((owner,)) if owner == company_id => Ok(id),
+        _ => Err(OperatorError::NotFound(format!(
+            "service {reference} not found in the company"
+        ))),
+    }
+}
+
+async fn find_order(state: &AppState, reference: &str) -> Result<orders::OrderRow> {
+    let id = resolve_id(state, IdKind::Order, reference)?;
+    orders::find(&mut *state.db.pool().acquire().await?, id)
+        .await?
+        .ok_or_else(|| OperatorError::NotFound(format!("order {reference} not found")))
+}
+
+/// A line of the order, by `oli_` ID or raw number.
+fn order_line(state: &AppState, reference: Option<&str>) -> Result<Option<i64>> {
+    reference
+        .map(|line| resolve_id(state, IdKind::OrderLineItem, line))
+        .transpose()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewPaymentRequest {
+    /// Decimal text in the order's currency.
+    pub amount: String,
+    /// "cash", "credit_card", "check", ...
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub processing_fee: Option<String>,
+}
+
+/// Records a payment of an order (at most what it still owes); returns its `pay_` ID.
+pub async fn record_payment(
+    state: &AppState,
+    order: &str,
+    request: &NewPaymentRequest,
+) -> Result<String> {
+    let row = find_order(state, order).await?;
+    let payment = NewPayment {
+        order_id: row.id,
+        method: request.method.trim(),
+        amount: amount("amount", &row.currency_code, &request.amount)?,
+        processing_fee: request
+            .processing_fee
+            .as_deref()
+            .map(|fee| amount("processingFee", &row.currency_code, fee))
+            .transpose()?,
+        recorded_by: "",
+    };
+    let id = in_transaction!(state, |tx| ledger::record_payment(&mut tx, &payment));
+    Ok(state.ids.encode(IdKind::Payment, id))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewRefundRequest {
+    /// Decimal text in the payment's currency.
+    pub amount: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub staff_id: Option<String>,
+}
+
+/// Refunds part or all of a payment (at most what is left of it); returns its `rfd_` ID.
+pub async fn refund_payment(
+    state: &AppState,
+    payment: &str,
+    request: &NewRefundRequest,
+) -> Result<String> {
+    let id = resolve_id(state, IdKind::Payment, payment)?;
+    let row = payments::find(&mut *state.db.pool().acquire().await?, id)
+        .await?
+        .ok_or_else(|| OperatorError::NotFound(format!("payment {payment} not found")))?;
+    let staff_id = request
+        .staff_id
+        .as_deref()
+        .map(|staff| resolve_id(state, IdKind::Staff, staff))
+        .transpose()?;
+    let refund = NewRefund {
+        order_id: row.order_id,
+        payment_id: row.id,
+        amount: amount("amount", &row.currency_code, &request.amount)?,
+        reason: request.reason.trim(),
+        staff_id,
+    };
+    let id = in_transaction!(state, |tx| ledger::refund_payment(&mut tx, &refund));
+    Ok(state.ids.encode(IdKind::Refund, id))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDiscountRequest {
+    /// A fixed amount off, decimal text in the order's currency...
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// ...or a fraction of the line or the subtotal ("0.1" is 10 %).
+    #[serde(default)]
+    pub percentage: Option<String>,
+    /// The line it applies to; the whole order without it.
+    #[serde(default)]
+    pub order_item_id: Option<String>,
+    #[serde(default)]
+    pub discount_code_id: String,
+}
+
+/// Applies a discount to an order (or one of its lines); returns its `odc_` ID.
+pub async fn apply_discount(
+    state: &AppState,
+    order: &str,
+    request: &NewDiscountRequest,
+) -> Result<String> {
+    let row = find_order(state, order).await?;
+    let value = match (&request.amount, &request.percentage) {
+        (Some(text), None) => DiscountValue::Amount(amount("amount", &row.currency_code, text)?),
+        (None, Some(text)) => DiscountValue::percentage("percentage", text).map_err(from_status)?,
+        _ => return invalid("give exactly one of amount and percentage"),
+    };
+    let discount = NewDiscount {
+        order_id: row.id,
+        order_item_id: order_line(state, request.order_item_id.as_deref())?,
+        value,
+        apply_by: "",
+        discount_code_id: request.discount_code_id.trim(),
+    };
+    let id = in_transaction!(state, |tx| ledger::apply_discount(&mut tx, &discount));
+    Ok(state.ids.encode(IdKind::OrderDiscount, id))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewRedeemPackageRequest {
+    pub package_id: String,
+    #[serde(default)]
+    pub package_service_id: String,
+    #[serde(default)]
+    pub package_name: String,
+    #[serde(default)]
+    pub service_id: Option<String>,
+    #[serde(default)]
+    pub service_name: String,
+    /// Decimal text in the order's currency.
+    pub service_price: String,
+    #[serde(default = "one")]
+    pub quantity: i64,
+    #[serde(default)]
+    pub order_line_item_id: Option<String>,
+}
+
+/// Records a package redeemed on an order; returns its `orp_` ID.
+pub async fn record_redeem_package(
+    state: &AppState,
+    order: &str,
+    request: &NewRedeemPackageRequest,
+) -> Result<String> {
+    let row = find_order(state, order).await?;
+    let package_id = request.package_id.trim();
+    if package_id.is_empty() || package_id.len() > 255 {
+        return invalid("packageId: 1 to 255 characters");
+    }
+    let service_id = match &request.service_id {
+        Some(service) => Some(company_service(state, row.company_id, service).await?),
+        None => None,
+    };
+    let redeemed = NewRedeemPackage {
+        order_id: row.id,
+        order_line_item_id: order_line(state, request.order_line_item_id.as_deref())?,
+        package_id,
+        package_service_id: request.package_service_id.trim(),
+        package_name: request.package_name.trim(),
+        service_id,
+        service_name: request.service_name.trim(),
+        service_price: amount("servicePrice", &row.currency_code, &request.service_price)?,
+        quantity: request.quantity,
+    };
+    let id = in_transaction!(state, |tx| ledger::record_redeem_package(
+        &mut tx, &redeemed
+    ));
+    Ok(state.ids.encode(IdKind::OrderRedeemPackage, id))
+}

@@ -11,6 +11,7 @@ pub mod lead;
 pub mod money;
 pub mod pet;
 pub mod reference;
+pub mod setting;
 pub mod staff;
 pub mod wire;
 
@@ -34,6 +35,7 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
+    setting::catalog::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -84,6 +86,7 @@ pub fn router() -> Router<AppState> {
             "/v1/aggregation/clients:lookupClientPetProfile",
             post(aggregation::lookup_client_pet_profile),
         )
+        .merge(setting::catalog::router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -138,6 +141,15 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         lead::list_leads,
         lead::promote_lead,
         aggregation::lookup_client_pet_profile,
+        setting::catalog::list_custom_fields,
+        setting::catalog::list_referral_sources,
+        setting::catalog::list_customer_tags,
+        setting::catalog::list_leads_action_status,
+        setting::catalog::list_leads_life_cycles,
+        setting::catalog::list_pet_coat_types,
+        setting::catalog::list_pet_codes,
+        setting::catalog::list_pet_sizes,
+        setting::catalog::list_pet_types,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

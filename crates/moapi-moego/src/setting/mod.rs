@@ -1,0 +1,3 @@
+//! Company settings (SettingService).
+
+pub mod catalog;

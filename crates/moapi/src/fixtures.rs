@@ -53,6 +53,19 @@ pub struct MoegoCompany {
     pub pets: Vec<FixturePet>,
     #[serde(default)]
     pub leads: Vec<FixtureLead>,
+    /// Settings catalogs (created before customers, whose `tags` may name these tags).
+    #[serde(default)]
+    pub customer_tags: Vec<String>,
+    #[serde(default)]
+    pub referral_sources: Vec<String>,
+    #[serde(default)]
+    pub pet_types: Vec<String>,
+    #[serde(default)]
+    pub pet_coat_types: Vec<String>,
+    #[serde(default)]
+    pub pet_sizes: Vec<moapi_moego::setting::catalog::input::PetSizeInput>,
+    #[serde(default)]
+    pub custom_fields: Vec<moapi_moego::setting::catalog::input::CustomFieldInput>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

@@ -20,6 +20,7 @@ use crate::fixtures::{
     FixtureCustomer, Fixtures, MoegoCompany, MoguAccount, MoguCatalog, MoguTrip,
 };
 
+pub mod catalogs;
 pub mod pets;
 
 #[derive(Debug)]
@@ -717,6 +718,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .collect();
                 create_staff(state, &created.company_id, &member.staff, &refs).await?;
             }
+            catalogs::seed_company(state, &created.company_id, fixture).await?;
             let company_row = resolve_company(state, &created.company_id).await?;
             for customer in &fixture.customers {
                 let business = match &customer.preferred_business {

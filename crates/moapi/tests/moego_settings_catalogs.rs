@@ -477,3 +477,22 @@ async fn the_demo_fixtures_seed_every_catalog() {
     .expect("the fixture parses");
     assert!(operator::seed(&app.state, invalid).await.is_err());
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_catalog_lists() {
+    let app = common::spawn().await;
+    let document = app
+        .send(app.client.get(app.url("/moego/openapi.json")))
+        .await;
+    for list in &CATALOG_LISTS {
+        let path = format!("/v1/setting/companies/{{companyId}}{}", list.path);
+        assert!(document.body["paths"][&path]["post"].is_object(), "{path}");
+    }
+    let schemas = &document.body["components"]["schemas"];
+    assert!(schemas["businesssettingv1PetType"]["properties"]["name"].is_object());
+    assert!(
+        schemas["v1PetType"]["enum"].is_array(),
+        "the pet swagger's v1PetType enum keeps its name"
+    );
+    assert!(schemas["v1CustomFieldValue"]["properties"]["timeOfDay"].is_object());
+}

@@ -55,10 +55,7 @@ pub async fn list_custom_fields(
     let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
     let association_types = body.filter.unwrap_or_default().association_types;
     check_max_items("filter.associationTypes", association_types.len())?;
-    if association_types
-        .iter()
-        .any(|kind| *kind == wire::AssociationType::AssociationTypeUnspecified)
-    {
+    if association_types.contains(&wire::AssociationType::AssociationTypeUnspecified) {
         return Err(Status::invalid_argument(
             "filter.associationTypes: CUSTOMER or LEAD, not ASSOCIATION_TYPE_UNSPECIFIED",
         ));

@@ -40,6 +40,23 @@ async fn company_catalog(
     Ok((owner.company_id, state.db.pool().acquire().await?))
 }
 
+/// The entries of a name-only catalog of the path's company, each made `(id, name)` into its
+/// wire type.
+async fn named_entries<T>(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    company_id: &str,
+    catalog: NamedCatalog,
+    entry: impl Fn(String, String) -> T,
+) -> Result<Vec<T>, Status> {
+    let (company_id, mut conn) = company_catalog(state, principal, company_id).await?;
+    let rows = store::list_named(&mut conn, catalog, company_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| entry(state.ids.encode(catalog.kind(), row.id), row.name))
+        .collect())
+}
+
 /// Lists the company's custom fields, optionally of some association types only.
 #[utoipa::path(post, path = "/v1/setting/companies/{companyId}/custom_fields",
     operation_id = "SettingService_ListCustomFields",
@@ -80,18 +97,12 @@ pub async fn list_referral_sources(
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListReferralSourcesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
     let catalog = NamedCatalog::ReferralSources;
-    let rows = store::list_named(&mut conn, catalog, company_id).await?;
-    Ok(Json(ListReferralSourcesResponse {
-        referral_sources: rows
-            .into_iter()
-            .map(|row| ReferralSource {
-                id: state.ids.encode(catalog.kind(), row.id),
-                name: row.name,
-            })
-            .collect(),
-    }))
+    let referral_sources = named_entries(&state, &principal, &company_id, catalog, |id, name| {
+        ReferralSource { id, name }
+    })
+    .await?;
+    Ok(Json(ListReferralSourcesResponse { referral_sources }))
 }
 
 /// Lists the company's customer tags.
@@ -161,18 +172,12 @@ pub async fn list_pet_coat_types(
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetCoatTypesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
     let catalog = NamedCatalog::PetCoatTypes;
-    let rows = store::list_named(&mut conn, catalog, company_id).await?;
-    Ok(Json(ListPetCoatTypesResponse {
-        pet_coat_types: rows
-            .into_iter()
-            .map(|row| PetCoatType {
-                id: state.ids.encode(catalog.kind(), row.id),
-                name: row.name,
-            })
-            .collect(),
-    }))
+    let pet_coat_types = named_entries(&state, &principal, &company_id, catalog, |id, name| {
+        PetCoatType { id, name }
+    })
+    .await?;
+    Ok(Json(ListPetCoatTypesResponse { pet_coat_types }))
 }
 
 /// Lists the company's pet codes.
@@ -225,18 +230,12 @@ pub async fn list_pet_types(
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetTypesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
     let catalog = NamedCatalog::PetTypes;
-    let rows = store::list_named(&mut conn, catalog, company_id).await?;
-    Ok(Json(ListPetTypesResponse {
-        pet_types: rows
-            .into_iter()
-            .map(|row| PetTypeEntry {
-                id: state.ids.encode(catalog.kind(), row.id),
-                name: row.name,
-            })
-            .collect(),
-    }))
+    let pet_types = named_entries(&state, &principal, &company_id, catalog, |id, name| {
+        PetTypeEntry { id, name }
+    })
+    .await?;
+    Ok(Json(ListPetTypesResponse { pet_types }))
 }
 
 /// The catalog routes, merged into the MoeGo router.

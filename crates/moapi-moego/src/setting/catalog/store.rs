@@ -15,6 +15,20 @@ use crate::lead::wire::{ActionStatus, LifeCycle};
 use crate::pet::store::PetCodeRow;
 use crate::pet::wire::{Weight, WeightUnit};
 
+/// Every row of a company's catalog `table`, as `columns`, by ID (creation order).
+async fn company_rows<T>(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &str,
+    company_id: i64,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let sql = format!("SELECT {columns} FROM {table} WHERE company_id = $1 ORDER BY id");
+    sqlx::query_as(&sql).bind(company_id).fetch_all(conn).await
+}
+
 /// The catalogs whose entries are only a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NamedCatalog {
@@ -52,11 +66,7 @@ pub async fn list_named(
     catalog: NamedCatalog,
     company_id: i64,
 ) -> Result<Vec<NamedRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT id, name FROM {} WHERE company_id = $1 ORDER BY id",
-        catalog.table()
-    );
-    sqlx::query_as(&sql).bind(company_id).fetch_all(conn).await
+    company_rows(conn, catalog.table(), "id, name", company_id).await
 }
 
 pub async fn insert_named(
@@ -65,9 +75,21 @@ pub async fn insert_named(
     company_id: i64,
     name: &str,
 ) -> Result<i64, sqlx::Error> {
+    insert_entry(conn, catalog.table(), "created_at", company_id, name).await
+}
+
+/// Inserts a named entry stamped now in `stamp_columns`; returns its ID.
+async fn insert_entry(
+    conn: &mut AnyConnection,
+    table: &str,
+    stamp_columns: &str,
+    company_id: i64,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
+    let stamps = vec!["$3"; stamp_columns.split(',').count()].join(", ");
     let sql = format!(
-        "INSERT INTO {} (company_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        catalog.table()
+        "INSERT INTO {table} (company_id, name, {stamp_columns}) VALUES ($1, $2, {stamps}) \
+         RETURNING id"
     );
     let (id,): (i64,) = sqlx::query_as(&sql)
         .bind(company_id)
@@ -82,13 +104,8 @@ pub async fn list_tags(
     conn: &mut AnyConnection,
     company_id: i64,
 ) -> Result<Vec<TagRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, company_id, name, updated_at FROM moego_customer_tags \
-         WHERE company_id = $1 ORDER BY id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await
+    let columns = "id, company_id, name, updated_at";
+    company_rows(conn, "moego_customer_tags", columns, company_id).await
 }
 
 /// Creates a customer tag; one of the same name in the company is a unique violation.
@@ -97,29 +114,16 @@ pub async fn insert_tag(
     company_id: i64,
     name: &str,
 ) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO moego_customer_tags (company_id, name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $3) RETURNING id",
-    )
-    .bind(company_id)
-    .bind(name)
-    .bind(now_micros())
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+    let stamps = "created_at, updated_at";
+    insert_entry(conn, "moego_customer_tags", stamps, company_id, name).await
 }
 
 pub async fn list_pet_codes(
     conn: &mut AnyConnection,
     company_id: i64,
 ) -> Result<Vec<PetCodeRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, company_id, abbreviation, description, color FROM moego_pet_codes \
-         WHERE company_id = $1 ORDER BY id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await
+    let columns = "id, company_id, abbreviation, description, color";
+    company_rows(conn, "moego_pet_codes", columns, company_id).await
 }
 
 pub async fn list_life_cycles(
@@ -127,13 +131,9 @@ pub async fn list_life_cycles(
     ids: &IdCodec,
     company_id: i64,
 ) -> Result<Vec<LifeCycle>, sqlx::Error> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT id, name, is_default FROM moego_lead_life_cycles \
-         WHERE company_id = $1 ORDER BY id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await?;
+    let columns = "id, name, is_default";
+    let rows: Vec<(i64, String, i64)> =
+        company_rows(conn, "moego_lead_life_cycles", columns, company_id).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, is_default)| LifeCycle {
@@ -149,13 +149,9 @@ pub async fn list_action_statuses(
     ids: &IdCodec,
     company_id: i64,
 ) -> Result<Vec<ActionStatus>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, color FROM moego_lead_action_statuses \
-         WHERE company_id = $1 ORDER BY id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await?;
+    let columns = "id, name, color";
+    let rows: Vec<(i64, String, String)> =
+        company_rows(conn, "moego_lead_action_statuses", columns, company_id).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, color)| ActionStatus {
@@ -197,13 +193,8 @@ pub async fn list_pet_sizes(
     conn: &mut AnyConnection,
     company_id: i64,
 ) -> Result<Vec<PetSizeRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, weight_low, weight_high, weight_unit FROM moego_pet_sizes \
-         WHERE company_id = $1 ORDER BY id",
-    )
-    .bind(company_id)
-    .fetch_all(conn)
-    .await
+    let columns = "id, name, weight_low, weight_high, weight_unit";
+    company_rows(conn, "moego_pet_sizes", columns, company_id).await
 }
 
 pub async fn insert_pet_size(

@@ -629,6 +629,7 @@ fn trip_title(trip: &MoguTrip) -> Option<&String> {
 }
 
 fn validate_company(company: &MoegoCompany) -> Result<()> {
+    catalogs::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member

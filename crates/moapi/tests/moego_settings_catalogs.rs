@@ -475,7 +475,14 @@ async fn the_demo_fixtures_seed_every_catalog() {
         "moego:\n  - name: Org\n    companies:\n      - name: C\n        petSizes: [{ name: S, weightLow: { value: 1, unit: POUND } }]\n",
     )
     .expect("the fixture parses");
-    assert!(operator::seed(&app.state, invalid).await.is_err());
+    let companies_before = app.count_rows("moego_companies").await;
+    let refused = operator::seed(&app.state, invalid).await.unwrap_err();
+    assert!(refused.to_string().contains("petSizes"), "{refused}");
+    assert_eq!(
+        app.count_rows("moego_companies").await,
+        companies_before,
+        "a bad catalog entry refuses the fixture before anything is written"
+    );
 }
 
 #[tokio::test]

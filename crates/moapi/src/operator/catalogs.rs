@@ -8,7 +8,7 @@ use moapi_moego::setting::catalog::input::{entry_name, CustomFieldInput, PetSize
 use moapi_moego::setting::catalog::store::{self, NamedCatalog};
 use serde::Deserialize;
 
-use super::{from_status, resolve_company, Result};
+use super::{from_status, resolve_company, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 /// A catalog entry that is only a name (tag, referral source, pet type or coat type).
@@ -88,6 +88,39 @@ pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompan
     }
     for field in &fixture.custom_fields {
         create_custom_field(state, company, field).await?;
+    }
+    Ok(())
+}
+
+/// Checks a company fixture's catalog entries before anything is written, so that one bad
+/// entry refuses the whole fixture.
+pub fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let context = |what: &str| {
+        let what = what.to_string();
+        move |err: moapi_core::Status| {
+            OperatorError::Invalid(format!(
+                "company {:?}: {what}: {}",
+                company.name,
+                err.message()
+            ))
+        }
+    };
+    let names = [
+        ("customerTags", &company.customer_tags),
+        ("referralSources", &company.referral_sources),
+        ("petTypes", &company.pet_types),
+        ("petCoatTypes", &company.pet_coat_types),
+    ];
+    for (what, entries) in names {
+        for name in entries {
+            entry_name("name", name).map_err(context(what))?;
+        }
+    }
+    for size in &company.pet_sizes {
+        size.check().map_err(context("petSizes"))?;
+    }
+    for field in &company.custom_fields {
+        field.check().map_err(context("customFields"))?;
     }
     Ok(())
 }

@@ -35,7 +35,7 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
-    setting::catalog::READ_SCOPE,
+    setting::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {

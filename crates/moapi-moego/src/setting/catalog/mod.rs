@@ -16,6 +16,7 @@ use moapi_core::{AppState, Status};
 use sqlx::pool::PoolConnection;
 use sqlx::Any;
 
+use super::READ_SCOPE;
 use crate::company;
 use crate::customer::wire::ReferralSource;
 use crate::wire::{check_max_items, PathId};
@@ -26,8 +27,6 @@ use wire::{
     ListPetCodesResponse, ListPetSizesResponse, ListPetTypesResponse, ListReferralSourcesResponse,
     PetCoatType, PetTypeEntry,
 };
-
-pub const READ_SCOPE: &str = "settings:read";
 
 /// The path's company, checked against the key, and a connection to read its catalog.
 async fn company_catalog(

@@ -131,6 +131,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
+        .merge(setting::catalog::router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -202,6 +203,15 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         order::list_order_redeem_packages,
         payment::get_payment,
         payment::list_payments,
+        setting::catalog::list_custom_fields,
+        setting::catalog::list_referral_sources,
+        setting::catalog::list_customer_tags,
+        setting::catalog::list_leads_action_status,
+        setting::catalog::list_leads_life_cycles,
+        setting::catalog::list_pet_coat_types,
+        setting::catalog::list_pet_codes,
+        setting::catalog::list_pet_sizes,
+        setting::catalog::list_pet_types,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -18,6 +18,7 @@ use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
 mod booking_settings;
+mod catalogs;
 mod orders;
 mod pets;
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(pets::router())
         .merge(booking_settings::router())
         .merge(orders::router())
+        .merge(catalogs::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

@@ -69,6 +69,19 @@ pub struct MoegoCompany {
     /// The service catalog; businesses named by name, staff by "First Last".
     #[serde(default)]
     pub services: Vec<crate::operator::booking_settings::NewServiceRequest>,
+    /// Settings catalogs (created before customers, whose `tags` may name these tags).
+    #[serde(default)]
+    pub customer_tags: Vec<String>,
+    #[serde(default)]
+    pub referral_sources: Vec<String>,
+    #[serde(default)]
+    pub pet_types: Vec<String>,
+    #[serde(default)]
+    pub pet_coat_types: Vec<String>,
+    #[serde(default)]
+    pub pet_sizes: Vec<moapi_moego::setting::catalog::input::PetSizeInput>,
+    #[serde(default)]
+    pub custom_fields: Vec<moapi_moego::setting::catalog::input::CustomFieldInput>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

@@ -21,6 +21,7 @@ use crate::fixtures::{
 };
 
 pub mod booking_settings;
+pub mod catalogs;
 pub mod orders;
 pub mod pets;
 
@@ -630,6 +631,7 @@ fn trip_title(trip: &MoguTrip) -> Option<&String> {
 }
 
 fn validate_company(company: &MoegoCompany) -> Result<()> {
+    catalogs::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -719,6 +721,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .collect();
                 create_staff(state, &created.company_id, &member.staff, &refs).await?;
             }
+            catalogs::seed_company(state, &created.company_id, fixture).await?;
             let company_row = resolve_company(state, &created.company_id).await?;
             for customer in &fixture.customers {
                 let business = match &customer.preferred_business {

@@ -1,6 +1,9 @@
 //! Company settings (SettingService): the service catalog and the lodgings, which operators
-//! create (`moapi seed`, `/admin/v1`) and the API reads, and, for services, also writes.
+//! create (`moapi seed`, `/admin/v1`) and the API reads, and, for services, also writes; and
+//! the company's catalogs (tags, referral sources, pet types, sizes, coats and codes, lead
+//! settings, custom fields), which only operators create.
 
+pub mod catalog;
 pub mod lodging;
 pub mod service;
 

@@ -1,0 +1,102 @@
+//! Operator endpoints for the company catalogs SettingService lists: customer tags, referral
+//! sources, pet types, sizes and coat types, and custom fields.
+
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use moapi_core::AppState;
+use moapi_moego::setting::catalog::input::{CustomFieldInput, PetSizeInput};
+use moapi_moego::setting::catalog::store::NamedCatalog;
+use serde_json::json;
+
+use super::{created, Answer, OperatorToken};
+use crate::operator::catalogs::{self, NewNamedEntryRequest};
+
+pub fn router() -> Router<AppState> {
+    let base = "/moego/companies/{company}";
+    Router::new()
+        .route(&format!("{base}/customer-tags"), post(create_customer_tag))
+        .route(
+            &format!("{base}/referral-sources"),
+            post(create_referral_source),
+        )
+        .route(&format!("{base}/pet-types"), post(create_pet_type))
+        .route(
+            &format!("{base}/pet-coat-types"),
+            post(create_pet_coat_type),
+        )
+        .route(&format!("{base}/pet-sizes"), post(create_pet_size))
+        .route(&format!("{base}/custom-fields"), post(create_custom_field))
+}
+
+async fn create_customer_tag(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let id = catalogs::create_customer_tag(&state, &company, &request.name).await?;
+    created(json!({ "tagId": id }))
+}
+
+/// Creates an entry of a name-only catalog, answering `{<id_field>: id}`.
+async fn create_named(
+    state: &AppState,
+    company: &str,
+    catalog: NamedCatalog,
+    request: &NewNamedEntryRequest,
+    id_field: &str,
+) -> Answer<serde_json::Value> {
+    let id = catalogs::create_named_entry(state, company, catalog, &request.name).await?;
+    created(json!({ id_field: id }))
+}
+
+async fn create_referral_source(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let catalog = NamedCatalog::ReferralSources;
+    create_named(&state, &company, catalog, &request, "referralSourceId").await
+}
+
+async fn create_pet_type(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let catalog = NamedCatalog::PetTypes;
+    create_named(&state, &company, catalog, &request, "petTypeId").await
+}
+
+async fn create_pet_coat_type(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let catalog = NamedCatalog::PetCoatTypes;
+    create_named(&state, &company, catalog, &request, "petCoatTypeId").await
+}
+
+async fn create_pet_size(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<PetSizeInput>,
+) -> Answer<serde_json::Value> {
+    let id = catalogs::create_pet_size(&state, &company, &request).await?;
+    created(json!({ "petSizeId": id }))
+}
+
+async fn create_custom_field(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(company): Path<String>,
+    Json(request): Json<CustomFieldInput>,
+) -> Answer<serde_json::Value> {
+    let id = catalogs::create_custom_field(&state, &company, &request).await?;
+    created(json!({ "customFieldId": id }))
+}

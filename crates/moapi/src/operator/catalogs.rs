@@ -1,0 +1,126 @@
+//! Operator verbs for the company catalogs SettingService lists (the vendor edits them in its
+//! settings app): customer tags, referral sources, pet types, sizes and coat types, and custom
+//! fields. Entries are checked with the API's rules; a duplicate name is a conflict. Pet codes
+//! and lead settings have their verbs in `operator::pets`.
+
+use moapi_core::{AppState, IdKind};
+use moapi_moego::setting::catalog::input::{entry_name, CustomFieldInput, PetSizeInput};
+use moapi_moego::setting::catalog::store::{self, NamedCatalog};
+use serde::Deserialize;
+
+use super::{from_status, resolve_company, OperatorError, Result};
+use crate::fixtures::MoegoCompany;
+
+/// A catalog entry that is only a name (tag, referral source, pet type or coat type).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewNamedEntryRequest {
+    pub name: String,
+}
+
+/// Creates a company customer tag; returns its `ctag_` ID.
+pub async fn create_customer_tag(state: &AppState, company: &str, name: &str) -> Result<String> {
+    let name = entry_name("name", name).map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let id = store::insert_tag(&mut conn, company.id, &name).await?;
+    Ok(state.ids.encode(IdKind::CustomerTag, id))
+}
+
+/// Creates a referral source, pet type or pet coat type; returns its public ID.
+pub async fn create_named_entry(
+    state: &AppState,
+    company: &str,
+    catalog: NamedCatalog,
+    name: &str,
+) -> Result<String> {
+    let name = entry_name("name", name).map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let id = store::insert_named(&mut conn, catalog, company.id, &name).await?;
+    Ok(state.ids.encode(catalog.kind(), id))
+}
+
+/// Creates a pet size; returns its `psz_` ID.
+pub async fn create_pet_size(
+    state: &AppState,
+    company: &str,
+    request: &PetSizeInput,
+) -> Result<String> {
+    let size = request.check().map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let id = store::insert_pet_size(&mut conn, company.id, &size).await?;
+    Ok(state.ids.encode(IdKind::PetSize, id))
+}
+
+/// Creates a custom field; returns its `cfd_` ID.
+pub async fn create_custom_field(
+    state: &AppState,
+    company: &str,
+    request: &CustomFieldInput,
+) -> Result<String> {
+    let field = request.check().map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let id = store::insert_custom_field(&mut conn, company.id, &field).await?;
+    Ok(state.ids.encode(IdKind::CustomField, id))
+}
+
+/// Seeds a company's catalogs from its fixture, before its customers (whose tags then name
+/// the catalog's tags instead of creating them).
+pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompany) -> Result<()> {
+    for name in &fixture.customer_tags {
+        create_customer_tag(state, company, name).await?;
+    }
+    let named = [
+        (NamedCatalog::ReferralSources, &fixture.referral_sources),
+        (NamedCatalog::PetTypes, &fixture.pet_types),
+        (NamedCatalog::PetCoatTypes, &fixture.pet_coat_types),
+    ];
+    for (catalog, names) in named {
+        for name in names {
+            create_named_entry(state, company, catalog, name).await?;
+        }
+    }
+    for size in &fixture.pet_sizes {
+        create_pet_size(state, company, size).await?;
+    }
+    for field in &fixture.custom_fields {
+        create_custom_field(state, company, field).await?;
+    }
+    Ok(())
+}
+
+/// Checks a company fixture's catalog entries before anything is written, so that one bad
+/// entry refuses the whole fixture.
+pub fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let context = |what: &str| {
+        let what = what.to_string();
+        move |err: moapi_core::Status| {
+            OperatorError::Invalid(format!(
+                "company {:?}: {what}: {}",
+                company.name,
+                err.message()
+            ))
+        }
+    };
+    let names = [
+        ("customerTags", &company.customer_tags),
+        ("referralSources", &company.referral_sources),
+        ("petTypes", &company.pet_types),
+        ("petCoatTypes", &company.pet_coat_types),
+    ];
+    for (what, entries) in names {
+        for name in entries {
+            entry_name("name", name).map_err(context(what))?;
+        }
+    }
+    for size in &company.pet_sizes {
+        size.check().map_err(context("petSizes"))?;
+    }
+    for field in &company.custom_fields {
+        field.check().map_err(context("customFields"))?;
+    }
+    Ok(())
+}

@@ -2,6 +2,8 @@
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
 pub mod aggregation;
+pub mod appointment;
+pub mod block;
 pub mod business;
 pub mod company;
 pub mod contact;
@@ -9,6 +11,7 @@ pub mod customer;
 pub mod event;
 pub mod lead;
 pub mod money;
+pub mod order;
 pub mod pet;
 pub mod reference;
 pub mod staff;
@@ -34,6 +37,10 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
+    appointment::READ_SCOPE,
+    appointment::WRITE_SCOPE,
+    block::READ_SCOPE,
+    block::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -84,6 +91,8 @@ pub fn router() -> Router<AppState> {
             "/v1/aggregation/clients:lookupClientPetProfile",
             post(aggregation::lookup_client_pet_profile),
         )
+        .merge(appointment::router())
+        .merge(block::router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -138,6 +147,21 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         lead::list_leads,
         lead::promote_lead,
         aggregation::lookup_client_pet_profile,
+        appointment::create_appointment,
+        appointment::get_appointment,
+        appointment::list_appointments,
+        appointment::cancel_appointment,
+        appointment::reschedule_appointment,
+        appointment::update_appointment_status,
+        appointment::check::check_availability,
+        appointment::notes::create_appointment_note,
+        appointment::notes::update_appointment_note,
+        appointment::notes::list_appointment_notes,
+        appointment::grooming::list_grooming_reports,
+        block::create_block,
+        block::get_block,
+        block::delete_block,
+        block::list_blocks,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

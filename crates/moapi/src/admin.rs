@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
+mod appointments;
 mod pets;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/keys/mogu", post(create_mogu_key))
         .route("/keys/{id}", delete(revoke_key))
         .merge(pets::router())
+        .merge(appointments::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

@@ -109,7 +109,7 @@ pub async fn create_lead_action_status(
 }
 
 /// Reads a public ID of `kind` or a raw row number.
-fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
+pub(super) fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
     reference
         .parse::<i64>()
         .or_else(|_| state.ids.decode(kind, reference))

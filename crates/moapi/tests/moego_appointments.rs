@@ -833,3 +833,47 @@ async fn deleted_appointments_answer_only_their_id_and_grooming_reports_list() {
         .await;
     assert_eq!(reports.body, json!({"groomingReports": []}));
 }
+
+#[tokio::test]
+async fn the_customer_link_and_the_client_lookup_show_booked_appointments() {
+    let s = scene().await;
+    let future = s.booked_at("2099-01-07T14:00:00Z").await;
+    let past = s.booked_at("2020-01-07T14:00:00Z").await;
+    let customer = s
+        .app
+        .moego_get(&s.auth, &format!("/v1/customers/{}", s.customer))
+        .await;
+    let url = customer.body["upcomingAppointmentsUrl"].as_str().unwrap();
+    let path = &url[url.find("/links/").unwrap()..];
+    let page = s.app.send(s.app.client.get(s.app.url(path))).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("2099-01-07T14:00:00Z"), "{}", page.text);
+    assert!(page.text.contains("Full Groom"));
+    assert!(
+        !page.text.contains("2020-01-07"),
+        "past appointments are not upcoming"
+    );
+
+    let lookup = s
+        .post(
+            "/v1/aggregation/clients:lookupClientPetProfile",
+            json!({"businessId": s.business, "phoneNumber": "+12125550001"}),
+        )
+        .await;
+    assert_eq!(lookup.status, 200, "{}", lookup.text);
+    common::fidelity::assert_moego(
+        common::pets::AGGREGATION,
+        "v1LookupClientPetProfileResponse",
+        &lookup.body,
+    );
+    assert_eq!(
+        lookup.body["nextAppointment"]["appointmentId"],
+        future["id"]
+    );
+    assert_eq!(lookup.body["lastAppointment"]["appointmentId"], past["id"]);
+    assert_eq!(lookup.body["nextAppointment"]["startTime"], 840);
+    assert_eq!(
+        lookup.body["nextAppointment"]["petServiceDetails"][0]["services"][0]["servicePrice"],
+        40.0
+    );
+}

@@ -258,7 +258,7 @@ fn base_select() -> SelectStatement {
 }
 
 /// The details of some appointments, with their lodging names.
-async fn details_of(
+pub async fn details_of(
     conn: &mut AnyConnection,
     appointment_ids: &[i64],
 ) -> Result<Vec<DetailRow>, sqlx::Error> {
@@ -899,4 +899,71 @@ pub async fn lodged_pets(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A customer's live appointments (not canceled, finished or deleted) starting at or after
+/// `from`, soonest first, with their business's name and their services' names joined by ", ".
+pub async fn upcoming_of_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.start_at, b.name FROM moego_appointments a \
+         JOIN moego_businesses b ON b.id = a.business_id \
+         WHERE a.customer_id = $1 AND a.start_at >= $2 AND a.deleted = 0 \
+         AND a.status NOT IN ('CANCELED', 'FINISHED') ORDER BY a.start_at, a.id LIMIT $3",
+    )
+    .bind(customer_id)
+    .bind(from)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+    let details = if ids.is_empty() {
+        Vec::new()
+    } else {
+        details_of(conn, &ids).await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, start_at, business)| {
+            let services: Vec<&str> = details
+                .iter()
+                .filter(|detail| detail.appointment_id == id)
+                .map(|detail| detail.name.as_str())
+                .collect();
+            (start_at, business, services.join(", "))
+        })
+        .collect())
+}
+
+/// The customer's latest live appointment at the business starting before `now` and its
+/// earliest starting from `now` (canceled and deleted ones are not appointments to report).
+pub async fn last_and_next(
+    conn: &mut AnyConnection,
+    business_id: i64,
+    customer_id: i64,
+    now: i64,
+) -> Result<(Option<AppointmentRow>, Option<AppointmentRow>), sqlx::Error> {
+    let mut found = Vec::new();
+    for (comparison, order) in [("<", "DESC"), (">=", "ASC")] {
+        let id: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT id FROM moego_appointments WHERE customer_id = $1 AND business_id = $2 \
+             AND start_at {comparison} $3 AND deleted = 0 AND status <> 'CANCELED' \
+             ORDER BY start_at {order}, id {order} LIMIT 1"
+        ))
+        .bind(customer_id)
+        .bind(business_id)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        found.push(match id {
+            Some((id,)) => find(conn, id).await?,
+            None => None,
+        });
+    }
+    let next = found.pop().flatten();
+    Ok((found.pop().flatten(), next))
 }

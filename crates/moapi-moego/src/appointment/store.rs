@@ -653,6 +653,7 @@ pub async fn insert(
 
 /// The status columns a move writes: the new status and the instants of the stages it
 /// reaches.
+#[derive(Debug)]
 pub struct StatusChange {
     pub from: AppointmentStatus,
     pub to: AppointmentStatus,

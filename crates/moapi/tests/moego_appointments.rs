@@ -63,6 +63,13 @@ impl Scene {
         reply.body
     }
 
+    async fn booked_id(&self, start: &str) -> String {
+        self.booked_at(start).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     async fn post(&self, path: &str, body: Value) -> common::Reply {
         self.app.moego_post(&self.auth, path, body).await
     }
@@ -280,10 +287,7 @@ async fn concurrent_bookings_of_one_staff_slot_let_exactly_one_win() {
 #[tokio::test]
 async fn the_status_flow_moves_forward_and_refuses_the_rest_changing_nothing() {
     let s = scene().await;
-    let id = s.booked_at("2030-01-07T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
     for (status, stamp) in [
         ("CONFIRMED", "confirmedTime"),
         ("CHECKED_IN", "checkInTime"),
@@ -335,10 +339,7 @@ async fn the_status_flow_moves_forward_and_refuses_the_rest_changing_nothing() {
     assert_eq!(s.app.appointment_events().await.len(), 5);
 
     // A move may skip stages, stamping each; backward moves are refused.
-    let other = s.booked_at("2030-01-09T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let other = s.booked_id("2030-01-09T14:00:00Z").await;
     let ready = s.set_status(&other, "READY").await;
     assert!(ready.body["confirmedTime"].is_string() && ready.body["checkInTime"].is_string());
     assert_eq!(s.set_status(&other, "CONFIRMED").await.body["code"], 9);
@@ -352,10 +353,7 @@ async fn the_status_flow_moves_forward_and_refuses_the_rest_changing_nothing() {
 #[tokio::test]
 async fn reschedule_moves_every_service_and_rechecks_conflicts() {
     let s = scene().await;
-    let id = s.booked_at("2030-01-07T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
     s.booked_at("2030-01-07T16:00:00Z").await;
     let path = format!("/v1/appointments/{id}:reschedule");
     let clash = s
@@ -560,10 +558,7 @@ async fn bad_bookings_name_the_field_and_write_nothing() {
 #[tokio::test]
 async fn another_companys_key_sees_nothing() {
     let s = scene().await;
-    let id = s.booked_at("2030-01-07T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
     let beta = s.app.moego_auth(1);
     let got = s
         .app
@@ -695,10 +690,7 @@ async fn check_reports_pet_conflicts_closed_days_and_full_lodgings() {
 #[tokio::test]
 async fn notes_are_created_updated_and_listed_without_appointment_events() {
     let s = scene().await;
-    let id = s.booked_at("2030-01-07T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
     let created = s
         .post(
             "/v1/appointments/notes",
@@ -766,10 +758,7 @@ async fn notes_are_created_updated_and_listed_without_appointment_events() {
 #[tokio::test]
 async fn deleted_appointments_answer_only_their_id_and_grooming_reports_list() {
     let s = scene().await;
-    let id = s.booked_at("2030-01-07T14:00:00Z").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
     let recorded = s
         .app
         .send(

@@ -12,6 +12,7 @@ use sea_query::{Alias, Expr, Order, Query};
 use sqlx::AnyConnection;
 
 use super::booking::{authorize_business, decode};
+use super::store::join;
 use super::wire::{
     GroomingReport, GroomingReportStatus, ListGroomingReportsRequest, ListGroomingReportsResponse,
     SendLog, SendMethod, SendType,
@@ -115,17 +116,18 @@ pub async fn list_grooming_reports(
         )
         .columns(["business_id", "customer_id"].map(|column| (Alias::new("a"), Alias::new(column))))
         .from_as(Alias::new("moego_grooming_reports"), Alias::new("r"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            Alias::new("moego_appointments"),
-            Alias::new("a"),
-            Expr::col((Alias::new("a"), Alias::new("id")))
-                .equals((Alias::new("r"), Alias::new("appointment_id"))),
-        )
         .and_where(Expr::col((Alias::new("r"), Alias::new("appointment_id"))).is_in(appointments))
         .and_where(Expr::col((Alias::new("a"), Alias::new("business_id"))).eq(scope.business_id))
         .and_where(Expr::col((Alias::new("a"), Alias::new("deleted"))).eq(0))
         .order_by((Alias::new("r"), Alias::new("id")), Order::Asc);
+    let inner = sea_query::JoinType::InnerJoin;
+    join(
+        &mut select,
+        inner,
+        ("moego_appointments", "a"),
+        "id",
+        ("r", "appointment_id"),
+    );
     let (sql, values) = moapi_core::db::build(&select);
     let mut conn = state.db.pool().acquire().await?;
     let rows: Vec<ReportRow> = moapi_core::db::query_as_with(&sql, values)

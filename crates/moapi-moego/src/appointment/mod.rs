@@ -259,17 +259,23 @@ async fn move_status(
     let change = status::change(row.status(), to)?;
     let _gate = state.db.write_gate().await;
     let mut tx = state.db.pool().begin().await?;
-    if !store::set_status(&mut tx, row.id, &change, now_micros()).await? {
+    let moved = store::set_status(&mut tx, row.id, &change, now_micros()).await?;
+    announce_and_commit(state, tx, row, moved, status::event_of(to)).await
+}
+
+/// Ends an appointment write: when it `applied`, renders the appointment, appends its event
+/// and commits; otherwise (another writer moved it first) rolls back.
+async fn announce_and_commit(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    row: &AppointmentRow,
+    applied: bool,
+    event: EventType,
+) -> Result<Appointment, Status> {
+    if !applied {
         return Err(moved_meanwhile());
     }
-    let appointment = store::announce(
-        &mut tx,
-        &state.ids,
-        row.company_id,
-        row.id,
-        status::event_of(to),
-    )
-    .await?;
+    let appointment = store::announce(&mut tx, &state.ids, row.company_id, row.id, event).await?;
     tx.commit().await?;
     Ok(appointment)
 }
@@ -380,18 +386,9 @@ pub async fn reschedule_appointment(
         })
         .collect();
     store::refuse_conflicts(&mut tx, &state.ids, &wanted, Some(row.id)).await?;
-    if !store::reschedule(&mut tx, &row, (start, end), now_micros()).await? {
-        return Err(moved_meanwhile());
-    }
-    let appointment = store::announce(
-        &mut tx,
-        &state.ids,
-        row.company_id,
-        row.id,
-        EventType::AppointmentUpdated,
-    )
-    .await?;
-    tx.commit().await?;
+    let moved = store::reschedule(&mut tx, &row, (start, end), now_micros()).await?;
+    let appointment =
+        announce_and_commit(&state, tx, &row, moved, EventType::AppointmentUpdated).await?;
     Ok(Json(appointment))
 }
 

@@ -203,6 +203,27 @@ pub async fn find_many(
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// `alias.column` for sea-query.
+fn col(alias: &str, column: &str) -> (Alias, Alias) {
+    (Alias::new(alias), Alias::new(column))
+}
+
+/// Joins `table AS alias ON alias.column = other.column`.
+pub fn join(
+    select: &mut SelectStatement,
+    kind: sea_query::JoinType,
+    (table, alias): (&str, &str),
+    column: &str,
+    (other, other_column): (&str, &str),
+) {
+    select.join_as(
+        kind,
+        Alias::new(table),
+        Alias::new(alias),
+        Expr::col(col(alias, column)).equals(col(other, other_column)),
+    );
+}
+
 /// The appointment select with its order joined, as sea-query sees it.
 fn base_select() -> SelectStatement {
     let mut select = Query::select();
@@ -246,14 +267,15 @@ fn base_select() -> SelectStatement {
             ]
             .map(|column| (Alias::new("o"), Alias::new(column))),
         )
-        .from_as(Alias::new("moego_appointments"), Alias::new("a"))
-        .join_as(
-            sea_query::JoinType::LeftJoin,
-            Alias::new("moego_orders"),
-            Alias::new("o"),
-            Expr::col((Alias::new("o"), Alias::new("appointment_id")))
-                .equals((Alias::new("a"), Alias::new("id"))),
-        );
+        .from_as(Alias::new("moego_appointments"), Alias::new("a"));
+    let left = sea_query::JoinType::LeftJoin;
+    join(
+        &mut select,
+        left,
+        ("moego_orders", "o"),
+        "appointment_id",
+        ("a", "id"),
+    );
     select
 }
 
@@ -293,25 +315,26 @@ pub async fn details_of(
             Alias::new("lodging_type_name"),
         )
         .from_as(Alias::new("moego_pet_service_details"), Alias::new("d"))
-        .join_as(
-            sea_query::JoinType::LeftJoin,
-            Alias::new("moego_lodging_units"),
-            Alias::new("u"),
-            Expr::col((Alias::new("u"), Alias::new("id")))
-                .equals((Alias::new("d"), Alias::new("lodging_unit_id"))),
-        )
-        .join_as(
-            sea_query::JoinType::LeftJoin,
-            Alias::new("moego_lodging_types"),
-            Alias::new("t"),
-            Expr::col((Alias::new("t"), Alias::new("id")))
-                .equals((Alias::new("u"), Alias::new("lodging_type_id"))),
-        )
         .and_where(
             Expr::col((Alias::new("d"), Alias::new("appointment_id")))
                 .is_in(appointment_ids.iter().copied()),
         )
         .order_by((Alias::new("d"), Alias::new("id")), Order::Asc);
+    let left = sea_query::JoinType::LeftJoin;
+    join(
+        &mut select,
+        left,
+        ("moego_lodging_units", "u"),
+        "id",
+        ("d", "lodging_unit_id"),
+    );
+    join(
+        &mut select,
+        left,
+        ("moego_lodging_types", "t"),
+        "id",
+        ("u", "lodging_type_id"),
+    );
     let (sql, values) = build(&select);
     query_as_with(&sql, values).fetch_all(conn).await
 }

@@ -12,7 +12,7 @@ use sea_query::{Alias, Expr, Order, Query};
 use sqlx::AnyConnection;
 
 use super::booking::{authorize_business, decode};
-use super::store::join;
+use super::store::{columns_of, join};
 use super::wire::{
     GroomingReport, GroomingReportStatus, ListGroomingReportsRequest, ListGroomingReportsResponse,
     SendLog, SendMethod, SendType,
@@ -97,8 +97,9 @@ pub async fn list_grooming_reports(
     let scope = authorize_business(&state, &principal, "businessId", &request.business_id).await?;
     let mut select = Query::select();
     select
-        .columns(
-            [
+        .columns(columns_of(
+            "r",
+            &[
                 "id",
                 "appointment_id",
                 "pet_id",
@@ -111,9 +112,8 @@ pub async fn list_grooming_reports(
                 "sending_methods",
                 "last_sending_methods",
                 "send_log",
-            ]
-            .map(|column| (Alias::new("r"), Alias::new(column))),
-        )
+            ],
+        ))
         .columns(["business_id", "customer_id"].map(|column| (Alias::new("a"), Alias::new(column))))
         .from_as(Alias::new("moego_grooming_reports"), Alias::new("r"))
         .and_where(Expr::col((Alias::new("r"), Alias::new("appointment_id"))).is_in(appointments))

@@ -208,6 +208,11 @@ fn col(alias: &str, column: &str) -> (Alias, Alias) {
     (Alias::new(alias), Alias::new(column))
 }
 
+/// Columns of the table aliased `alias`, for sea-query.
+pub fn columns_of(alias: &str, columns: &[&str]) -> Vec<(Alias, Alias)> {
+    columns.iter().map(|column| col(alias, column)).collect()
+}
+
 /// Joins `table AS alias ON alias.column = other.column`.
 pub fn join(
     select: &mut SelectStatement,
@@ -228,8 +233,9 @@ pub fn join(
 fn base_select() -> SelectStatement {
     let mut select = Query::select();
     select
-        .columns(
-            [
+        .columns(columns_of(
+            "a",
+            &[
                 "id",
                 "company_id",
                 "business_id",
@@ -251,22 +257,21 @@ fn base_select() -> SelectStatement {
                 "deleted",
                 "created_at",
                 "updated_at",
-            ]
-            .map(|column| (Alias::new("a"), Alias::new(column))),
-        )
+            ],
+        ))
         .expr_as(
             Expr::col((Alias::new("o"), Alias::new("id"))),
             Alias::new("order_id"),
         )
-        .columns(
-            [
+        .columns(columns_of(
+            "o",
+            &[
                 "currency_code",
                 "total_amount",
                 "paid_amount",
                 "refunded_amount",
-            ]
-            .map(|column| (Alias::new("o"), Alias::new(column))),
-        )
+            ],
+        ))
         .from_as(Alias::new("moego_appointments"), Alias::new("a"));
     let left = sea_query::JoinType::LeftJoin;
     join(
@@ -286,8 +291,9 @@ pub async fn details_of(
 ) -> Result<Vec<DetailRow>, sqlx::Error> {
     let mut select = Query::select();
     select
-        .columns(
-            [
+        .columns(columns_of(
+            "d",
+            &[
                 "id",
                 "appointment_id",
                 "pet_id",
@@ -303,9 +309,8 @@ pub async fn details_of(
                 "duration_minutes",
                 "start_at",
                 "end_at",
-            ]
-            .map(|column| (Alias::new("d"), Alias::new(column))),
-        )
+            ],
+        ))
         .expr_as(
             Expr::col((Alias::new("u"), Alias::new("name"))),
             Alias::new("lodging_unit_name"),

@@ -2,6 +2,8 @@
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
 pub mod aggregation;
+pub mod appointment;
+pub mod block;
 pub mod business;
 pub mod company;
 pub mod contact;
@@ -44,6 +46,10 @@ pub const SCOPES: &[&str] = &[
     setting::WRITE_SCOPE,
     order::READ_SCOPE,
     payment::READ_SCOPE,
+    appointment::READ_SCOPE,
+    appointment::WRITE_SCOPE,
+    block::READ_SCOPE,
+    block::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -132,6 +138,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
+        .merge(appointment::router())
+        .merge(block::router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -212,6 +220,21 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         setting::catalog::list_pet_codes,
         setting::catalog::list_pet_sizes,
         setting::catalog::list_pet_types,
+        appointment::create_appointment,
+        appointment::get_appointment,
+        appointment::list_appointments,
+        appointment::cancel_appointment,
+        appointment::reschedule_appointment,
+        appointment::update_appointment_status,
+        appointment::check::check_availability,
+        appointment::notes::create_appointment_note,
+        appointment::notes::update_appointment_note,
+        appointment::notes::list_appointment_notes,
+        appointment::grooming::list_grooming_reports,
+        block::create_block,
+        block::get_block,
+        block::delete_block,
+        block::list_blocks,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

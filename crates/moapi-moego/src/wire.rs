@@ -33,6 +33,44 @@ pub fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// Declares a protojson enum: names on the wire, the `*_UNSPECIFIED` value as default (and
+/// omitted on output), and the name as the stored text.
+macro_rules! proto_enum {
+    ($(#[$meta:meta])* $name:ident as $schema:ident { $unspecified:ident = $unspecified_name:literal, $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[schema(as = $schema)]
+        pub enum $name {
+            #[default]
+            #[serde(rename = $unspecified_name)]
+            $unspecified,
+            $(#[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub fn name(self) -> &'static str {
+                match self {
+                    $name::$unspecified => $unspecified_name,
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// Reads a stored name; an empty or unknown one is unspecified.
+            pub fn from_name(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)+
+                    _ => $name::$unspecified,
+                }
+            }
+
+            pub fn is_unspecified(&self) -> bool {
+                *self == $name::$unspecified
+            }
+        }
+    };
+}
+pub(crate) use proto_enum;
+
 /// A resource ID from the URL path. One that does not even decode as text is as malformed as
 /// a tampered one, so it gets the vendor's "invalid obfuscate" rather than axum's plain text.
 pub struct PathId(pub String);

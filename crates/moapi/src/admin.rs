@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
+mod appointments;
 mod booking_settings;
 mod catalogs;
 mod orders;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(booking_settings::router())
         .merge(orders::router())
         .merge(catalogs::router())
+        .merge(appointments::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

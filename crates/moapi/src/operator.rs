@@ -20,6 +20,7 @@ use crate::fixtures::{
     FixtureCustomer, Fixtures, MoegoCompany, MoguAccount, MoguCatalog, MoguTrip,
 };
 
+pub mod appointments;
 pub mod booking_settings;
 pub mod catalogs;
 pub mod orders;

@@ -11,6 +11,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
+use crate::appointment::store as appointments;
 use crate::pet::store::{self as pets, PetRecord};
 use crate::pet::wire::WeightUnit;
 use crate::{business, company, customer};
@@ -96,7 +97,7 @@ pub async fn lookup_client_pet_profile(
     let rows = pets::list_of_customer(&mut conn, customer.id, false).await?;
     let records = pets::with_details(&mut conn, rows).await?;
     let (last_appointment, next_appointment) =
-        recent_appointments(&mut conn, business.id, customer.id).await?;
+        recent_appointments(&mut conn, business.id, customer.id, &state.ids).await?;
     Ok(Json(LookupClientPetProfileResponse {
         customer: Some(CustomerSummary {
             id: state.ids.encode(IdKind::Customer, customer.id),
@@ -114,17 +115,89 @@ pub async fn lookup_client_pet_profile(
     }))
 }
 
-/// The customer's last and next appointments at the business.
-///
-/// moapi stores no appointments yet, so there are none to report. The appointments resource
-/// answers here: the latest one before now and the earliest one from now, at `business_id`,
-/// rendered as `LookupClientPetProfileResponseAppointmentView`.
+/// The customer's last and next appointments at the business, as
+/// `LookupClientPetProfileResponseAppointmentView`s.
 async fn recent_appointments(
-    _conn: &mut AnyConnection,
-    _business_id: i64,
-    _customer_id: i64,
+    conn: &mut AnyConnection,
+    business_id: i64,
+    customer_id: i64,
+    ids: &moapi_core::IdCodec,
 ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), sqlx::Error> {
-    Ok((None, None))
+    let (last, next) = appointments::last_and_next(
+        conn,
+        business_id,
+        customer_id,
+        moapi_core::time::now_micros(),
+    )
+    .await?;
+    let mut views = Vec::new();
+    for row in [last, next] {
+        views.push(match row {
+            Some(row) => {
+                let details = appointments::details_of(conn, &[row.id]).await?;
+                Some(appointment_view(ids, &row, &details))
+            }
+            None => None,
+        });
+    }
+    let next = views.pop().flatten();
+    Ok((views.pop().flatten(), next))
+}
+
+/// A UTC calendar day and minutes from midnight, as the view writes times (moapi keeps no
+/// time-zone database, so days are UTC days).
+fn day_and_minutes(micros: i64) -> (serde_json::Value, i64) {
+    use chrono::{Datelike, Timelike};
+    let at = chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default();
+    (
+        serde_json::json!({"year": at.year(), "month": at.month(), "day": at.day()}),
+        i64::from(at.hour() * 60 + at.minute()),
+    )
+}
+
+fn appointment_view(
+    ids: &moapi_core::IdCodec,
+    row: &appointments::AppointmentRow,
+    details: &[appointments::DetailRow],
+) -> serde_json::Value {
+    let (start_date, start_time) = day_and_minutes(row.start_at);
+    let (end_date, end_time) = day_and_minutes(row.end_at);
+    let mut pets: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
+    for detail in details {
+        let mut service = serde_json::json!({
+            "serviceId": ids.encode(IdKind::Service, detail.service_id),
+            "serviceName": detail.name,
+            "serviceItemType": detail.service_item_type,
+            "serviceTime": detail.duration_minutes,
+            // The view's price is a double, the vendor's type; the exact amount is the order's.
+            "servicePrice": detail.price.parse::<f64>().unwrap_or_default(),
+        });
+        if let Some(staff) = detail.staff_id {
+            service["staffId"] = ids.encode(IdKind::Staff, staff).into();
+        }
+        if let Some(unit) = detail.lodging_unit_id {
+            service["lodgingId"] = ids.encode(IdKind::LodgingUnit, unit).into();
+        }
+        match pets.iter_mut().find(|(pet, _)| *pet == detail.pet_id) {
+            Some((_, services)) => services.push(service),
+            None => pets.push((detail.pet_id, vec![service])),
+        }
+    }
+    serde_json::json!({
+        "appointmentId": ids.encode(IdKind::Appointment, row.id),
+        "startDate": start_date,
+        "startTime": start_time,
+        "endDate": end_date,
+        "endTime": end_time,
+        "mainCareType": details.first().map(|d| d.service_item_type.as_str()).unwrap_or("GROOMING"),
+        "petServiceDetails": pets
+            .into_iter()
+            .map(|(pet, services)| serde_json::json!({
+                "petId": ids.encode(IdKind::Pet, pet),
+                "services": services,
+            }))
+            .collect::<Vec<_>>(),
+    })
 }
 
 fn pet_view(state: &AppState, record: &PetRecord) -> PetView {

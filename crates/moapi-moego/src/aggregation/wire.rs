@@ -23,8 +23,8 @@ pub struct LookupClientPetProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerSummary>,
     pub pets: Vec<PetView>,
-    /// `LookupClientPetProfileResponseAppointmentView`, once appointments exist (see
-    /// `super::recent_appointments`).
+    /// `LookupClientPetProfileResponseAppointmentView`s, built by
+    /// `super::recent_appointments`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub last_appointment: Option<serde_json::Value>,

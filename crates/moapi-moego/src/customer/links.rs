@@ -254,16 +254,30 @@ async fn save_card(
     result.unwrap_or_else(|response| response)
 }
 
-/// The customer's future appointments, soonest first.
-///
-/// moapi has no appointments yet: until the appointments resource exists this list is empty,
-/// and this function is where its query (the customer's appointments starting after now, not
-/// canceled or deleted) goes.
+/// Most appointments the upcoming page shows.
+const UPCOMING_LIMIT: i64 = 50;
+
+/// The customer's future appointments (not canceled, finished or deleted), soonest first.
 async fn upcoming_appointments(
-    _state: &AppState,
-    _customer: &CustomerRow,
+    state: &AppState,
+    customer: &CustomerRow,
 ) -> Result<Vec<UpcomingAppointment>, sqlx::Error> {
-    Ok(Vec::new())
+    let mut conn = state.db.pool().acquire().await?;
+    let upcoming = crate::appointment::store::upcoming_of_customer(
+        &mut conn,
+        customer.id,
+        moapi_core::time::now_micros(),
+        UPCOMING_LIMIT,
+    )
+    .await?;
+    Ok(upcoming
+        .into_iter()
+        .map(|(start_at, business_name, services)| UpcomingAppointment {
+            starts_at: moapi_core::time::iso_seconds(start_at),
+            business_name,
+            services,
+        })
+        .collect())
 }
 
 async fn appointments_page(

@@ -217,6 +217,19 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<PetRow>, s
     query_as_with(&sql, values).fetch_optional(conn).await
 }
 
+/// Pets by ID, deleted or not, in ID order.
+pub async fn find_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<PetRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = select_pets();
+    select
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+        .order_by(Alias::new("id"), Order::Asc);
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_all(conn).await
+}
+
 /// A customer's pets by ID; deleted ones only when asked.
 pub async fn list_of_customer(
     conn: &mut AnyConnection,

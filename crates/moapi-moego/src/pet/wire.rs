@@ -7,47 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::wire::Interval;
-use crate::wire::{is_false, Date};
-
-/// Declares a protojson enum: names on the wire, the `*_UNSPECIFIED` value as default (and
-/// omitted on output), and the name as the stored text.
-macro_rules! proto_enum {
-    ($(#[$meta:meta])* $name:ident as $schema:ident { $unspecified:ident = $unspecified_name:literal, $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[schema(as = $schema)]
-        pub enum $name {
-            #[default]
-            #[serde(rename = $unspecified_name)]
-            $unspecified,
-            $(#[serde(rename = $text)] $variant,)+
-        }
-
-        impl $name {
-            pub fn name(self) -> &'static str {
-                match self {
-                    $name::$unspecified => $unspecified_name,
-                    $($name::$variant => $text,)+
-                }
-            }
-
-            /// Reads a stored name; an empty or unknown one is unspecified.
-            pub fn from_name(text: &str) -> Self {
-                match text {
-                    $($text => $name::$variant,)+
-                    _ => $name::$unspecified,
-                }
-            }
-
-            pub fn is_unspecified(&self) -> bool {
-                *self == $name::$unspecified
-            }
-        }
-    };
-}
-
-// Other resources' enums follow the same protojson rules.
-pub(crate) use proto_enum;
+use crate::wire::{is_false, proto_enum, Date};
 
 proto_enum!(
     /// `v1PetType`: the species.

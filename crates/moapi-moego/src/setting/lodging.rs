@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::READ_SCOPE;
 use crate::company;
-use crate::pet::wire::proto_enum;
+use crate::wire::proto_enum;
 use crate::wire::PathId;
 use moapi_core::db::{build, query_as_with};
 

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::money::Money;
-use crate::pet::wire::proto_enum;
 use crate::wire::is_false;
+use crate::wire::proto_enum;
 
 proto_enum!(
     /// `ServiceItemType`: the care a service gives.

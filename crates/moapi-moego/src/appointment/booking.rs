@@ -1,0 +1,436 @@
+//! Booking rules: what a create request names (business, customer, its pets, services of the
+//! catalog, staff, lodging units) checked against the key's tenancy and the catalog's
+//! availability, and each service's time window worked out. Everything here reads; the
+//! conflict check that must see concurrent bookings runs in the write's transaction
+//! (`store::insert`).
+
+use std::collections::BTreeSet;
+
+use moapi_core::auth::MoegoPrincipal;
+use moapi_core::{AppState, Code, IdKind, Status};
+use sqlx::AnyConnection;
+
+use super::store::{NewAppointment, NewDetail, NewNote};
+use super::wire::{CreateAppointmentRequest, NoteType, ServiceInput};
+use crate::money::Amount;
+use crate::wire::{check_max_items, interval};
+
+/// Longest note text accepted.
+const MAX_NOTE_CHARS: usize = 10_000;
+const MICROS_PER_MINUTE: i64 = 60_000_000;
+
+pub fn decode(state: &AppState, kind: IdKind, id: &str) -> Result<i64, Status> {
+    state
+        .ids
+        .decode(kind, id)
+        .map_err(|_| Status::invalid_obfuscate())
+}
+
+/// A business the key may act in: its raw ID and company.
+#[derive(Debug, Clone, Copy)]
+pub struct BusinessScope {
+    pub company_id: i64,
+    pub business_id: i64,
+}
+
+/// Resolves a request's business: INVALID_ARGUMENT when missing, "invalid obfuscate" when
+/// malformed, NOT_FOUND, or code 7 for another tenant's.
+pub async fn authorize_business(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    field: &str,
+    business_id: &str,
+) -> Result<BusinessScope, Status> {
+    if business_id.trim().is_empty() {
+        return Err(Status::invalid_argument(format!(
+            "{field}: value is required"
+        )));
+    }
+    let id = decode(state, IdKind::Business, business_id)?;
+    let business = crate::business::store::find(&state.db, id)
+        .await?
+        .ok_or_else(|| Status::not_found(format!("{field}: business not found")))?;
+    let owner = crate::company::owner_of(state, business.company_id).await?;
+    if !principal.allows_company(owner) {
+        return Err(Status::no_permission());
+    }
+    Ok(BusinessScope {
+        company_id: business.company_id,
+        business_id: id,
+    })
+}
+
+/// A customer of the business's company that may book: NOT_FOUND, code 7 for another
+/// company's, FAILED_PRECONDITION when deleted.
+pub async fn bookable_customer(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    scope: BusinessScope,
+    field: &str,
+    customer_id: &str,
+) -> Result<i64, Status> {
+    if customer_id.trim().is_empty() {
+        return Err(Status::invalid_argument(format!(
+            "{field}: value is required"
+        )));
+    }
+    let id = decode(state, IdKind::Customer, customer_id)?;
+    let (company_id, deleted): (i64, i64) =
+        sqlx::query_as("SELECT company_id, deleted FROM moego_customers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| Status::not_found(format!("{field}: customer not found")))?;
+    if company_id != scope.company_id {
+        return Err(Status::no_permission());
+    }
+    if deleted != 0 {
+        return Err(Status::new(
+            Code::FailedPrecondition,
+            format!("{field}: the customer has been deleted"),
+        ));
+    }
+    Ok(id)
+}
+
+/// A live pet of the customer (NOT_FOUND for a pet of another customer, code 7 for another
+/// company's).
+pub async fn customers_pet(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    (company_id, customer_id): (i64, Option<i64>),
+    field: &str,
+    pet_id: &str,
+) -> Result<i64, Status> {
+    let id = decode(state, IdKind::Pet, pet_id)?;
+    let pet = crate::pet::store::find(conn, id)
+        .await?
+        .ok_or_else(|| Status::not_found(format!("{field}: pet not found")))?;
+    if pet.company_id != company_id {
+        return Err(Status::no_permission());
+    }
+    if customer_id.is_some_and(|customer| customer != pet.customer_id) {
+        return Err(Status::not_found(format!(
+            "{field}: the pet does not belong to the customer"
+        )));
+    }
+    if pet.is_deleted() {
+        return Err(Status::new(
+            Code::FailedPrecondition,
+            format!("{field}: the pet has been deleted"),
+        ));
+    }
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    company_id: i64,
+    name: String,
+    category: String,
+    service_item_type: String,
+    service_type: String,
+    price: String,
+    currency_code: String,
+    duration_minutes: i64,
+    available_all_business: i64,
+    available_business_ids: String,
+    available_all_staff: i64,
+    available_staff_ids: String,
+    inactive: i64,
+}
+
+fn listed(all: i64, ids_json: &str, id: i64) -> bool {
+    all != 0 || serde_json::from_str::<Vec<i64>>(ids_json).is_ok_and(|ids| ids.contains(&id))
+}
+
+/// A live staff member of the business's company who works at the business.
+pub async fn staff_of_business(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    scope: BusinessScope,
+    field: &str,
+    staff_id: &str,
+) -> Result<i64, Status> {
+    let id = decode(state, IdKind::Staff, staff_id)?;
+    let (company_id, deleted, works_here): (i64, i64, i64) = sqlx::query_as(
+        "SELECT s.company_id, s.deleted, (SELECT COUNT(*) FROM moego_staff_businesses b \
+         WHERE b.staff_id = s.id AND b.business_id = $2) FROM moego_staff s WHERE s.id = $1",
+    )
+    .bind(id)
+    .bind(scope.business_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Status::not_found(format!("{field}: staff not found")))?;
+    if company_id != scope.company_id {
+        return Err(Status::no_permission());
+    }
+    if deleted != 0 || works_here == 0 {
+        return Err(Status::invalid_argument(format!(
+            "{field}: the staff member does not work at this business"
+        )));
+    }
+    Ok(id)
+}
+
+/// A lodging unit of the business.
+pub async fn lodging_unit_of_business(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    scope: BusinessScope,
+    field: &str,
+    unit_id: &str,
+) -> Result<i64, Status> {
+    let id = decode(state, IdKind::LodgingUnit, unit_id)?;
+    let (company_id, business_id): (i64, i64) =
+        sqlx::query_as("SELECT company_id, business_id FROM moego_lodging_units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| Status::not_found(format!("{field}: lodging unit not found")))?;
+    if company_id != scope.company_id {
+        return Err(Status::no_permission());
+    }
+    if business_id != scope.business_id {
+        return Err(Status::invalid_argument(format!(
+            "{field}: the lodging unit belongs to another business"
+        )));
+    }
+    Ok(id)
+}
+
+/// A note's text: required, at most [`MAX_NOTE_CHARS`].
+pub fn note_text(field: &str, note: &str) -> Result<String, Status> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(Status::invalid_argument(format!(
+            "{field}: value is required"
+        )));
+    }
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(Status::invalid_argument(format!(
+            "{field}: at most {MAX_NOTE_CHARS} characters"
+        )));
+    }
+    Ok(note.to_string())
+}
+
+/// A note type one of `allowed`.
+pub fn note_type(
+    field: &str,
+    note_type: NoteType,
+    allowed: &[NoteType],
+) -> Result<&'static str, Status> {
+    if allowed.contains(&note_type) {
+        Ok(note_type.name())
+    } else {
+        let names: Vec<&str> = allowed.iter().map(|t| t.name()).collect();
+        Err(Status::invalid_argument(format!(
+            "{field}: value must be one of {}",
+            names.join(", ")
+        )))
+    }
+}
+
+/// One requested service checked and timed. `cursor` is where the pet's previous service
+/// ended: a service without a start begins there.
+async fn checked_service(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    (scope, pet_id): (BusinessScope, i64),
+    field: &str,
+    input: &ServiceInput,
+    cursor: Option<i64>,
+) -> Result<NewDetail, Status> {
+    if input.id.trim().is_empty() {
+        return Err(Status::invalid_argument(format!(
+            "{field}.id: value is required"
+        )));
+    }
+    let service_id = decode(state, IdKind::Service, &input.id)?;
+    let service: ServiceRow = sqlx::query_as(
+        "SELECT company_id, name, category, service_item_type, service_type, price, \
+         currency_code, duration_minutes, available_all_business, available_business_ids, \
+         available_all_staff, available_staff_ids, inactive FROM moego_services WHERE id = $1",
+    )
+    .bind(service_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Status::not_found(format!("{field}.id: service not found")))?;
+    if service.company_id != scope.company_id {
+        return Err(Status::no_permission());
+    }
+    if service.inactive != 0 {
+        return Err(Status::new(
+            Code::FailedPrecondition,
+            format!("{field}.id: the service is inactive"),
+        ));
+    }
+    if !listed(
+        service.available_all_business,
+        &service.available_business_ids,
+        scope.business_id,
+    ) {
+        return Err(Status::invalid_argument(format!(
+            "{field}.id: the service is not available at this business"
+        )));
+    }
+    check_max_items(&format!("{field}.staffIds"), input.staff_ids.len())?;
+    // The vendor assigns only the first staff member named.
+    let staff_id = match input.staff_ids.first() {
+        None => None,
+        Some(staff) => {
+            let staff_field = format!("{field}.staffIds[0]");
+            let id = staff_of_business(state, conn, scope, &staff_field, staff).await?;
+            if !listed(
+                service.available_all_staff,
+                &service.available_staff_ids,
+                id,
+            ) {
+                return Err(Status::invalid_argument(format!(
+                    "{staff_field}: the service is not available for this staff member"
+                )));
+            }
+            Some(id)
+        }
+    };
+    let lodging_unit_id = match input.lodging_id.as_deref().filter(|id| !id.is_empty()) {
+        None => None,
+        Some(unit) => Some(
+            lodging_unit_of_business(state, conn, scope, &format!("{field}.lodgingId"), unit)
+                .await?,
+        ),
+    };
+    let (start, end) = match &input.duration {
+        Some(duration) => interval(&format!("{field}.duration"), duration)?,
+        None => (None, None),
+    };
+    let start_at = start.or(cursor).ok_or_else(|| {
+        Status::invalid_argument(format!(
+            "{field}.duration.startTime: value is required for the first service"
+        ))
+    })?;
+    let end_at = match end {
+        Some(end) if end < start_at => {
+            return Err(Status::invalid_argument(format!(
+                "{field}.duration.endTime: must not be before the service starts"
+            )))
+        }
+        Some(end) => end,
+        None => start_at + service.duration_minutes * MICROS_PER_MINUTE,
+    };
+    let price = Amount::from_stored(&service.currency_code, &service.price)
+        .ok_or_else(|| Status::internal(format!("service {service_id} has an unreadable price")))?;
+    Ok(NewDetail {
+        pet_id,
+        service_id,
+        staff_id,
+        lodging_unit_id,
+        name: service.name,
+        category: service.category,
+        service_item_type: service.service_item_type,
+        service_type: service.service_type,
+        price,
+        duration_minutes: service.duration_minutes,
+        start_at,
+        end_at,
+        field: field.to_string(),
+    })
+}
+
+/// A create request checked against every rule, ready to book.
+pub async fn check_create(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    request: &CreateAppointmentRequest,
+) -> Result<NewAppointment, Status> {
+    let scope = authorize_business(state, principal, "businessId", &request.business_id).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let customer_id =
+        bookable_customer(state, &mut conn, scope, "customerId", &request.customer_id).await?;
+    if request.pet_services.is_empty() {
+        return Err(Status::invalid_argument("petServices: value is required"));
+    }
+    check_max_items("petServices", request.pet_services.len())?;
+    let mut details = Vec::new();
+    let mut seen_pets = BTreeSet::new();
+    // Every pet starts when the first service does, unless its services say otherwise.
+    let mut anchor = None;
+    for (pet_index, pet_service) in request.pet_services.iter().enumerate() {
+        let field = format!("petServices[{pet_index}]");
+        let pet_field = format!("{field}.petId");
+        if pet_service.pet_id.trim().is_empty() {
+            return Err(Status::invalid_argument(format!(
+                "{pet_field}: value is required"
+            )));
+        }
+        let pet_id = customers_pet(
+            state,
+            &mut conn,
+            (scope.company_id, Some(customer_id)),
+            &pet_field,
+            &pet_service.pet_id,
+        )
+        .await?;
+        if !seen_pets.insert(pet_id) {
+            return Err(Status::invalid_argument(format!(
+                "{pet_field}: the pet is named twice; list all its services once"
+            )));
+        }
+        if pet_service.services.is_empty() {
+            return Err(Status::invalid_argument(format!(
+                "{field}.services: value is required"
+            )));
+        }
+        check_max_items(&format!("{field}.services"), pet_service.services.len())?;
+        let mut cursor = anchor;
+        for (index, input) in pet_service.services.iter().enumerate() {
+            let service_field = format!("{field}.services[{index}]");
+            let detail = checked_service(
+                state,
+                &mut conn,
+                (scope, pet_id),
+                &service_field,
+                input,
+                cursor,
+            )
+            .await?;
+            anchor = anchor.or(Some(detail.start_at));
+            cursor = Some(detail.end_at);
+            details.push(detail);
+        }
+    }
+    check_max_items("appointmentNotes", request.appointment_notes.len())?;
+    let notes = request
+        .appointment_notes
+        .iter()
+        .enumerate()
+        .map(|(index, note)| {
+            let field = format!("appointmentNotes[{index}]");
+            Ok(NewNote {
+                note_type: note_type(
+                    &format!("{field}.type"),
+                    note.note_type,
+                    &[
+                        NoteType::AlertNotes,
+                        NoteType::Comment,
+                        NoteType::Additional,
+                    ],
+                )?,
+                note: note_text(&format!("{field}.note"), &note.note)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Status>>()?;
+    let start_at = details.iter().map(|d| d.start_at).min().unwrap_or_default();
+    let end_at = details.iter().map(|d| d.end_at).max().unwrap_or_default();
+    Ok(NewAppointment {
+        company_id: scope.company_id,
+        business_id: scope.business_id,
+        customer_id,
+        start_at,
+        end_at,
+        details,
+        notes,
+        check_conflicts: request.ignore_conflict == Some(false),
+    })
+}

@@ -1,0 +1,227 @@
+//! `appointments:check`: whether pets could be booked at a business over a date range,
+//! without writing anything. It reports the pets' live appointments overlapping the range,
+//! the business's closed days in it, and the lodging units the pets would overfill.
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Days, NaiveDate};
+use moapi_core::auth::MoegoPrincipal;
+use moapi_core::wire::ProtoJson;
+use moapi_core::{AppState, IdKind, Status};
+use sqlx::AnyConnection;
+
+use super::booking::{
+    authorize_business, bookable_customer, customers_pet, lodging_unit_of_business, BusinessScope,
+};
+use super::wire::{
+    CheckAvailabilityRequest, CheckAvailabilityResponse, ClosedDateCheck, ConflictCheck,
+    LodgingCapacityCheck, PetAppointmentsOverview,
+};
+use super::{appointment_of, store, READ_SCOPE};
+use crate::setting::lodging::{Lodging, LodgingType, LodgingUnit, LodgingUnitType};
+use crate::wire::{check_max_items, interval, Date};
+
+/// Checks availability; every part of the answer is present, empty when it found nothing.
+#[utoipa::path(post, path = "/v1/appointments:check", operation_id = "AppointmentService_CheckAppointmentAvailability",
+    request_body = CheckAvailabilityRequest,
+    responses((status = 200, body = CheckAvailabilityResponse), (status = "default", body = moapi_core::error::StatusBody)))]
+pub async fn check_availability(
+    State(state): State<AppState>,
+    principal: MoegoPrincipal,
+    ProtoJson(request): ProtoJson<CheckAvailabilityRequest>,
+) -> Result<Json<CheckAvailabilityResponse>, Status> {
+    principal.require_scope(READ_SCOPE)?;
+    let range = request
+        .date_range
+        .as_ref()
+        .ok_or_else(|| Status::invalid_argument("dateRange: value is required"))?;
+    let range = match interval("dateRange", range)? {
+        (Some(start), Some(end)) if start < end => (start, end),
+        (Some(_), Some(_)) => {
+            return Err(Status::invalid_argument(
+                "dateRange: endTime must be after startTime",
+            ))
+        }
+        _ => {
+            return Err(Status::invalid_argument(
+                "dateRange: startTime and endTime are required",
+            ))
+        }
+    };
+    check_max_items("petIds", request.pet_ids.len())?;
+    check_max_items("lodgingUnitIds", request.lodging_unit_ids.len())?;
+    let scope = authorize_business(&state, &principal, "businessId", &request.business_id).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let customer = match request.customer_id.as_deref().filter(|id| !id.is_empty()) {
+        Some(id) => Some(bookable_customer(&state, &mut conn, scope, "customerId", id).await?),
+        None => None,
+    };
+    let except = match request
+        .appointment_id
+        .as_deref()
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => Some(
+            appointment_of(&state, &principal, &mut conn, id, None)
+                .await?
+                .id,
+        ),
+        None => None,
+    };
+    let mut pets = BTreeSet::new();
+    for (index, pet) in request.pet_ids.iter().enumerate() {
+        let field = format!("petIds[{index}]");
+        pets.insert(
+            customers_pet(&state, &mut conn, (scope.company_id, customer), &field, pet).await?,
+        );
+    }
+    let mut units = Vec::new();
+    for (index, unit) in request.lodging_unit_ids.iter().enumerate() {
+        let field = format!("lodgingUnitIds[{index}]");
+        units.push(lodging_unit_of_business(&state, &mut conn, scope, &field, unit).await?);
+    }
+    let conflicts = pet_conflicts(&state, &mut conn, &pets, range, except).await?;
+    let closed_dates = closed_days(&mut conn, scope, range).await?;
+    let lodgings = overfilled(&state, &mut conn, &units, &pets, range, except).await?;
+    Ok(Json(CheckAvailabilityResponse {
+        appointment_conflict_check: ConflictCheck { conflicts },
+        business_closed_date_check: ClosedDateCheck { closed_dates },
+        lodging_over_capacity_check: LodgingCapacityCheck { lodgings },
+    }))
+}
+
+async fn pet_conflicts(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    pets: &BTreeSet<i64>,
+    range: (i64, i64),
+    except: Option<i64>,
+) -> Result<Vec<PetAppointmentsOverview>, Status> {
+    let mut conflicts = Vec::new();
+    for pet in pets {
+        let ids = store::pet_overlaps(conn, *pet, range, except).await?;
+        if ids.is_empty() {
+            continue;
+        }
+        let rows = store::find_many(conn, &ids).await?;
+        let appointments = store::render(conn, &state.ids, &rows).await?;
+        let record = crate::pet::store::load(conn, *pet)
+            .await?
+            .ok_or_else(|| Status::internal(format!("pet {pet} vanished")))?;
+        conflicts.push(PetAppointmentsOverview {
+            pet: record.to_wire(&state.ids),
+            appointments,
+        });
+    }
+    Ok(conflicts)
+}
+
+/// The UTC calendar day of an instant.
+fn day_of(micros: i64) -> NaiveDate {
+    DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+/// The business's closed days within the range (end exclusive), in UTC calendar days.
+async fn closed_days(
+    conn: &mut AnyConnection,
+    scope: BusinessScope,
+    (start, end): (i64, i64),
+) -> Result<Vec<Date>, Status> {
+    let first = day_of(start);
+    let last = day_of(end - 1);
+    let ranges: Vec<(String, String)> = sqlx::query_as(
+        "SELECT start_date, end_date FROM moego_closed_dates WHERE business_id = $1 \
+         AND start_date <= $2 AND end_date >= $3 ORDER BY start_date",
+    )
+    .bind(scope.business_id)
+    .bind(last.format("%Y-%m-%d").to_string())
+    .bind(first.format("%Y-%m-%d").to_string())
+    .fetch_all(conn)
+    .await?;
+    let parse = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let mut days = BTreeSet::new();
+    for (from, to) in ranges {
+        let (Some(from), Some(to)) = (parse(&from), parse(&to)) else {
+            continue;
+        };
+        let mut day = from.max(first);
+        while day <= to.min(last) {
+            days.insert(day);
+            day = day.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX);
+        }
+    }
+    Ok(days
+        .into_iter()
+        .map(|day| Date {
+            year: chrono::Datelike::year(&day),
+            month: chrono::Datelike::month(&day) as i32,
+            day: chrono::Datelike::day(&day) as i32,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    unit_name: String,
+    type_id: i64,
+    type_name: String,
+    description: String,
+    photo_list: String,
+    max_pet_num: i64,
+    unit_type: String,
+}
+
+/// The units that would hold more pets than their type allows with these pets added, grouped
+/// by lodging type.
+async fn overfilled(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    units: &[i64],
+    pets: &BTreeSet<i64>,
+    range: (i64, i64),
+    except: Option<i64>,
+) -> Result<Vec<Lodging>, Status> {
+    let mut lodgings: Vec<Lodging> = Vec::new();
+    for unit in units.iter().collect::<BTreeSet<_>>() {
+        let row: UnitRow = sqlx::query_as(
+            "SELECT u.name AS unit_name, t.id AS type_id, t.name AS type_name, t.description, \
+             t.photo_list, t.max_pet_num, t.unit_type FROM moego_lodging_units u \
+             JOIN moego_lodging_types t ON t.id = u.lodging_type_id WHERE u.id = $1",
+        )
+        .bind(unit)
+        .fetch_one(&mut *conn)
+        .await?;
+        let mut lodged: BTreeSet<i64> = store::lodged_pets(conn, *unit, range, except)
+            .await?
+            .into_iter()
+            .collect();
+        lodged.extend(pets);
+        if lodged.len() as i64 <= row.max_pet_num {
+            continue;
+        }
+        let unit_wire = LodgingUnit {
+            id: state.ids.encode(IdKind::LodgingUnit, *unit),
+            name: row.unit_name.clone(),
+        };
+        let type_id = state.ids.encode(IdKind::Lodging, row.type_id);
+        match lodgings.iter_mut().find(|l| l.lodging_type.id == type_id) {
+            Some(lodging) => lodging.lodging_units.push(unit_wire),
+            None => lodgings.push(Lodging {
+                lodging_type: LodgingType {
+                    id: type_id,
+                    name: row.type_name,
+                    description: row.description,
+                    photo_list: serde_json::from_str(&row.photo_list).unwrap_or_default(),
+                    max_pet_num: i32::try_from(row.max_pet_num).unwrap_or(i32::MAX),
+                    lodging_unit_type: LodgingUnitType::from_name(&row.unit_type),
+                },
+                lodging_units: vec![unit_wire],
+            }),
+        }
+    }
+    Ok(lodgings)
+}

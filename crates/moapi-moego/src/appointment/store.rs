@@ -1,0 +1,998 @@
+//! Storage of appointments: the 0012 header row, its pet service details, the staff slots it
+//! holds and its order (read through a join, so the money always follows the order). Writes
+//! take the caller's transaction and append their APPOINTMENT_* event there.
+
+use std::collections::{BTreeSet, HashMap};
+
+use moapi_core::db::{build, query_as_with};
+use moapi_core::pagination::Page;
+use moapi_core::time::protojson_timestamp;
+use moapi_core::{IdCodec, IdKind, Status};
+use sea_query::{Alias, Cond, Expr, Order, Query, SelectStatement};
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use super::wire::{
+    Appointment, AppointmentStatus, PaymentStatus, PetServiceDetail, ServiceDetail,
+    ServiceItemType, ServiceType,
+};
+use crate::event::{self, EventType};
+use crate::money::Amount;
+use crate::order::ledger;
+use crate::pet::store as pets;
+use crate::wire::Interval;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppointmentRow {
+    pub id: i64,
+    pub company_id: i64,
+    pub business_id: i64,
+    pub customer_id: i64,
+    pub status: String,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub color_code: String,
+    pub ticket_comment: String,
+    pub booking_request_id: Option<i64>,
+    pub created_by: String,
+    pub updated_by: String,
+    pub confirmed_at: Option<i64>,
+    pub check_in_at: Option<i64>,
+    pub ready_at: Option<i64>,
+    pub check_out_at: Option<i64>,
+    pub canceled_at: Option<i64>,
+    pub no_show: i64,
+    pub deleted: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub order_id: Option<i64>,
+    pub currency_code: Option<String>,
+    pub total_amount: Option<String>,
+    pub paid_amount: Option<String>,
+    pub refunded_amount: Option<String>,
+}
+
+impl AppointmentRow {
+    pub fn status(&self) -> AppointmentStatus {
+        AppointmentStatus::from_name(&self.status)
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted != 0
+    }
+
+    /// The wire form without pet service details, which [`render`] adds.
+    fn to_wire(&self, ids: &IdCodec) -> Appointment {
+        let money = |value: &Option<String>| {
+            self.currency_code
+                .as_deref()
+                .zip(value.as_deref())
+                .and_then(|(currency, value)| Amount::from_stored(currency, value))
+        };
+        let (total, paid, refunded) = (
+            money(&self.total_amount),
+            money(&self.paid_amount),
+            money(&self.refunded_amount),
+        );
+        let payment_status = match (&total, &paid, &refunded) {
+            (Some(total), Some(paid), Some(refunded)) => {
+                PaymentStatus::from_name(ledger::payment_status(total, paid, refunded))
+            }
+            _ => PaymentStatus::Unspecified,
+        };
+        let time = |micros: Option<i64>| micros.map(protojson_timestamp);
+        Appointment {
+            id: ids.encode(IdKind::Appointment, self.id),
+            business_id: ids.encode(IdKind::Business, self.business_id),
+            customer_id: ids.encode(IdKind::Customer, self.customer_id),
+            duration: Some(Interval::from_micros(
+                Some(self.start_at),
+                Some(self.end_at),
+            )),
+            pet_service_details: Vec::new(),
+            status: self.status(),
+            ticket_comment: self.ticket_comment.clone(),
+            color_code: self.color_code.clone(),
+            order_id: self
+                .order_id
+                .map(|id| ids.encode(IdKind::Order, id))
+                .unwrap_or_default(),
+            total_amount: total.map(|amount| amount.to_wire()),
+            paid_amount: paid.map(|amount| amount.to_wire()),
+            refund_amount: refunded.map(|amount| amount.to_wire()),
+            payment_status,
+            created_by: self.created_by.clone(),
+            created_time: time(Some(self.created_at)),
+            last_updated_by: self.updated_by.clone(),
+            last_updated_time: time(Some(self.updated_at)),
+            check_in_time: time(self.check_in_at),
+            check_out_time: time(self.check_out_at),
+            booking_request_id: self
+                .booking_request_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            confirmed_time: time(self.confirmed_at),
+            ready_time: time(self.ready_at),
+            canceled_time: time(self.canceled_at),
+            no_show: self.no_show != 0,
+            is_deleted: false,
+        }
+    }
+}
+
+/// What a deleted appointment answers since the vendor's 1.2.0: its ID and the flag only.
+pub fn deleted_wire(ids: &IdCodec, id: i64) -> Appointment {
+    Appointment {
+        id: ids.encode(IdKind::Appointment, id),
+        is_deleted: true,
+        ..Appointment::default()
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DetailRow {
+    pub id: i64,
+    pub appointment_id: i64,
+    pub pet_id: i64,
+    pub service_id: i64,
+    pub staff_id: Option<i64>,
+    pub lodging_unit_id: Option<i64>,
+    pub name: String,
+    pub category: String,
+    pub service_item_type: String,
+    pub service_type: String,
+    pub price: String,
+    pub currency_code: String,
+    pub duration_minutes: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub lodging_unit_name: Option<String>,
+    pub lodging_type_name: Option<String>,
+}
+
+impl DetailRow {
+    fn to_wire(&self, ids: &IdCodec) -> ServiceDetail {
+        ServiceDetail {
+            id: ids.encode(IdKind::Service, self.service_id),
+            name: self.name.clone(),
+            service_item_type: ServiceItemType::from_name(&self.service_item_type),
+            category: self.category.clone(),
+            price: Amount::from_stored(&self.currency_code, &self.price).map(|a| a.to_wire()),
+            duration: Interval::from_micros(Some(self.start_at), Some(self.end_at)),
+            staff_ids: self
+                .staff_id
+                .map(|id| vec![ids.encode(IdKind::Staff, id)])
+                .unwrap_or_default(),
+            service_type: ServiceType::from_name(&self.service_type),
+            service_time: i32::try_from(self.duration_minutes).unwrap_or(i32::MAX),
+            pet_service_detail_id: ids.encode(IdKind::PetServiceDetail, self.id),
+            lodging_id: self
+                .lodging_unit_id
+                .map(|id| ids.encode(IdKind::LodgingUnit, id))
+                .unwrap_or_default(),
+            lodging_unit_name: self.lodging_unit_name.clone().unwrap_or_default(),
+            lodging_type_name: self.lodging_type_name.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// An appointment by ID, deleted or not.
+pub async fn find(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<AppointmentRow>, sqlx::Error> {
+    let mut select = base_select();
+    select.and_where(Expr::col((Alias::new("a"), Alias::new("id"))).eq(id));
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_optional(conn).await
+}
+
+/// Appointments by ID, in the order asked.
+pub async fn find_many(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<AppointmentRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = base_select();
+    select.and_where(Expr::col((Alias::new("a"), Alias::new("id"))).is_in(ids.iter().copied()));
+    let (sql, values) = build(&select);
+    let rows: Vec<AppointmentRow> = query_as_with(&sql, values).fetch_all(conn).await?;
+    let mut by_id: HashMap<i64, AppointmentRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// `alias.column` for sea-query.
+fn col(alias: &str, column: &str) -> (Alias, Alias) {
+    (Alias::new(alias), Alias::new(column))
+}
+
+/// Columns of the table aliased `alias`, for sea-query.
+pub fn columns_of(alias: &str, columns: &[&str]) -> Vec<(Alias, Alias)> {
+    columns.iter().map(|column| col(alias, column)).collect()
+}
+
+/// Joins `table AS alias ON alias.column = other.column`.
+pub fn join(
+    select: &mut SelectStatement,
+    kind: sea_query::JoinType,
+    (table, alias): (&str, &str),
+    column: &str,
+    (other, other_column): (&str, &str),
+) {
+    select.join_as(
+        kind,
+        Alias::new(table),
+        Alias::new(alias),
+        Expr::col(col(alias, column)).equals(col(other, other_column)),
+    );
+}
+
+/// The appointment select with its order joined, as sea-query sees it.
+fn base_select() -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .columns(columns_of(
+            "a",
+            &[
+                "id",
+                "company_id",
+                "business_id",
+                "customer_id",
+                "status",
+                "start_at",
+                "end_at",
+                "color_code",
+                "ticket_comment",
+                "booking_request_id",
+                "created_by",
+                "updated_by",
+                "confirmed_at",
+                "check_in_at",
+                "ready_at",
+                "check_out_at",
+                "canceled_at",
+                "no_show",
+                "deleted",
+                "created_at",
+                "updated_at",
+            ],
+        ))
+        .expr_as(
+            Expr::col((Alias::new("o"), Alias::new("id"))),
+            Alias::new("order_id"),
+        )
+        .columns(columns_of(
+            "o",
+            &[
+                "currency_code",
+                "total_amount",
+                "paid_amount",
+                "refunded_amount",
+            ],
+        ))
+        .from_as(Alias::new("moego_appointments"), Alias::new("a"));
+    let left = sea_query::JoinType::LeftJoin;
+    join(
+        &mut select,
+        left,
+        ("moego_orders", "o"),
+        "appointment_id",
+        ("a", "id"),
+    );
+    select
+}
+
+/// The details of some appointments, with their lodging names.
+pub async fn details_of(
+    conn: &mut AnyConnection,
+    appointment_ids: &[i64],
+) -> Result<Vec<DetailRow>, sqlx::Error> {
+    let mut select = Query::select();
+    select
+        .columns(columns_of(
+            "d",
+            &[
+                "id",
+                "appointment_id",
+                "pet_id",
+                "service_id",
+                "staff_id",
+                "lodging_unit_id",
+                "name",
+                "category",
+                "service_item_type",
+                "service_type",
+                "price",
+                "currency_code",
+                "duration_minutes",
+                "start_at",
+                "end_at",
+            ],
+        ))
+        .expr_as(
+            Expr::col((Alias::new("u"), Alias::new("name"))),
+            Alias::new("lodging_unit_name"),
+        )
+        .expr_as(
+            Expr::col((Alias::new("t"), Alias::new("name"))),
+            Alias::new("lodging_type_name"),
+        )
+        .from_as(Alias::new("moego_pet_service_details"), Alias::new("d"))
+        .and_where(
+            Expr::col((Alias::new("d"), Alias::new("appointment_id")))
+                .is_in(appointment_ids.iter().copied()),
+        )
+        .order_by((Alias::new("d"), Alias::new("id")), Order::Asc);
+    let left = sea_query::JoinType::LeftJoin;
+    join(
+        &mut select,
+        left,
+        ("moego_lodging_units", "u"),
+        "id",
+        ("d", "lodging_unit_id"),
+    );
+    join(
+        &mut select,
+        left,
+        ("moego_lodging_types", "t"),
+        "id",
+        ("u", "lodging_type_id"),
+    );
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_all(conn).await
+}
+
+/// The wire form of some appointments, each with its pets (as PetService renders them) and
+/// their services; a deleted one answers only its ID and the flag.
+pub async fn render(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    rows: &[AppointmentRow],
+) -> Result<Vec<Appointment>, sqlx::Error> {
+    let live: Vec<i64> = rows
+        .iter()
+        .filter(|row| !row.is_deleted())
+        .map(|row| row.id)
+        .collect();
+    if live.is_empty() {
+        return Ok(rows.iter().map(|row| deleted_wire(ids, row.id)).collect());
+    }
+    let details = details_of(conn, &live).await?;
+    let pet_ids: Vec<i64> = details
+        .iter()
+        .map(|detail| detail.pet_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let pet_rows = pets::find_many(conn, &pet_ids).await?;
+    let pets: HashMap<i64, crate::pet::wire::Pet> = pets::with_details(conn, pet_rows)
+        .await?
+        .iter()
+        .map(|record| (record.row.id, record.to_wire(ids)))
+        .collect();
+    Ok(rows
+        .iter()
+        .map(|row| {
+            if row.is_deleted() {
+                return deleted_wire(ids, row.id);
+            }
+            let mut appointment = row.to_wire(ids);
+            let mut by_pet: Vec<(i64, Vec<ServiceDetail>)> = Vec::new();
+            for detail in details.iter().filter(|d| d.appointment_id == row.id) {
+                let service = detail.to_wire(ids);
+                match by_pet.iter_mut().find(|(pet, _)| *pet == detail.pet_id) {
+                    Some((_, services)) => services.push(service),
+                    None => by_pet.push((detail.pet_id, vec![service])),
+                }
+            }
+            appointment.pet_service_details = by_pet
+                .into_iter()
+                .filter_map(|(pet_id, service_details)| {
+                    pets.get(&pet_id).map(|pet| PetServiceDetail {
+                        pet: pet.clone(),
+                        service_details,
+                    })
+                })
+                .collect();
+            appointment
+        })
+        .collect())
+}
+
+/// One appointment rendered, and the event payload it makes.
+async fn render_one(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    id: i64,
+) -> Result<Appointment, Status> {
+    let row = find(conn, id)
+        .await?
+        .ok_or_else(|| Status::internal(format!("appointment {id} vanished in its transaction")))?;
+    Ok(render(conn, ids, &[row])
+        .await?
+        .pop()
+        .expect("one row renders one appointment"))
+}
+
+/// Renders the appointment and appends its event, both inside the caller's transaction.
+pub async fn announce(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    company_id: i64,
+    id: i64,
+    event_type: EventType,
+) -> Result<Appointment, Status> {
+    let appointment = render_one(conn, ids, id).await?;
+    let payload: Value = serde_json::to_value(&appointment).map_err(Status::internal)?;
+    event::emit(conn, ids, company_id, event_type, "appointment", payload).await?;
+    Ok(appointment)
+}
+
+/// A service of a pet, checked and timed, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewDetail {
+    pub pet_id: i64,
+    pub service_id: i64,
+    pub staff_id: Option<i64>,
+    pub lodging_unit_id: Option<i64>,
+    pub name: String,
+    pub category: String,
+    pub service_item_type: String,
+    pub service_type: String,
+    pub price: Amount,
+    pub duration_minutes: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+    /// Where it sits in the request, for error messages.
+    pub field: String,
+}
+
+pub struct NewNote {
+    pub note_type: &'static str,
+    pub note: String,
+}
+
+pub struct NewAppointment {
+    pub company_id: i64,
+    pub business_id: i64,
+    pub customer_id: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub details: Vec<NewDetail>,
+    pub notes: Vec<NewNote>,
+    pub check_conflicts: bool,
+}
+
+/// Takes the booking locks of some staff members (ascending, so two bookings never wait on
+/// each other crosswise). The first statement of a booking's transaction: on SQLite it takes
+/// the database write lock, on PostgreSQL the staff rows' locks, until the commit.
+pub async fn lock_staff(
+    conn: &mut AnyConnection,
+    staff: &BTreeSet<i64>,
+) -> Result<(), sqlx::Error> {
+    for staff_id in staff {
+        sqlx::query(
+            "INSERT INTO moego_staff_booking_locks (staff_id, bookings) VALUES ($1, 1) \
+             ON CONFLICT (staff_id) DO UPDATE \
+             SET bookings = moego_staff_booking_locks.bookings + 1",
+        )
+        .bind(staff_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What holds a staff member's time.
+pub enum Holder {
+    Appointment(i64),
+    Block(i64),
+}
+
+/// The first live appointment (other than `except`) or block holding some of a staff
+/// member's time in `[start, end)`.
+pub async fn staff_conflict(
+    conn: &mut AnyConnection,
+    staff_id: i64,
+    (start, end): (i64, i64),
+    except: Option<i64>,
+) -> Result<Option<Holder>, sqlx::Error> {
+    let found: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT appointment_id, block_id FROM moego_staff_slots \
+         WHERE staff_id = $1 AND end_at > $2 AND start_at < $3 \
+         AND (appointment_id IS NULL OR appointment_id <> $4) LIMIT 1",
+    )
+    .bind(staff_id)
+    .bind(start)
+    .bind(end)
+    .bind(except.unwrap_or(0))
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.and_then(|(appointment, block)| {
+        appointment
+            .map(Holder::Appointment)
+            .or(block.map(Holder::Block))
+    }))
+}
+
+/// Refuses the first detail whose staff member is taken (FAILED_PRECONDITION).
+pub async fn refuse_conflicts(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    details: &[(String, i64, i64, i64)],
+    except: Option<i64>,
+) -> Result<(), Status> {
+    for (field, staff_id, start, end) in details {
+        if let Some(holder) = staff_conflict(conn, *staff_id, (*start, *end), except).await? {
+            let by = match holder {
+                Holder::Appointment(id) => {
+                    format!("appointment {}", ids.encode(IdKind::Appointment, id))
+                }
+                Holder::Block(id) => format!("block {}", ids.encode(IdKind::Block, id)),
+            };
+            return Err(Status::new(
+                moapi_core::Code::FailedPrecondition,
+                format!(
+                    "{field}: staff {} is not free from {} to {}: held by {by}",
+                    ids.encode(IdKind::Staff, *staff_id),
+                    protojson_timestamp(*start),
+                    protojson_timestamp(*end)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn insert_slot(
+    conn: &mut AnyConnection,
+    staff_id: i64,
+    (start, end): (i64, i64),
+    holder: Holder,
+) -> Result<(), sqlx::Error> {
+    let (appointment, block) = match holder {
+        Holder::Appointment(id) => (Some(id), None),
+        Holder::Block(id) => (None, Some(id)),
+    };
+    sqlx::query(
+        "INSERT INTO moego_staff_slots (staff_id, start_at, end_at, appointment_id, block_id) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(staff_id)
+    .bind(start)
+    .bind(end)
+    .bind(appointment)
+    .bind(block)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Holds a block's staff time.
+pub async fn hold_for_block(
+    conn: &mut AnyConnection,
+    staff_id: i64,
+    window: (i64, i64),
+    block_id: i64,
+) -> Result<(), sqlx::Error> {
+    insert_slot(conn, staff_id, window, Holder::Block(block_id)).await
+}
+
+/// Books an appointment in the caller's transaction: staff locks, the conflict check when
+/// asked, the rows, the staff slots, the initial notes, its order and APPOINTMENT_CREATED.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    appointment: &NewAppointment,
+    now: i64,
+) -> Result<Appointment, Status> {
+    let staff: BTreeSet<i64> = appointment
+        .details
+        .iter()
+        .filter_map(|d| d.staff_id)
+        .collect();
+    lock_staff(conn, &staff).await?;
+    if appointment.check_conflicts {
+        let wanted: Vec<(String, i64, i64, i64)> = appointment
+            .details
+            .iter()
+            .filter_map(|d| {
+                d.staff_id
+                    .map(|s| (d.field.clone(), s, d.start_at, d.end_at))
+            })
+            .collect();
+        refuse_conflicts(conn, ids, &wanted, None).await?;
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_appointments (company_id, business_id, customer_id, start_at, end_at, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(appointment.company_id)
+    .bind(appointment.business_id)
+    .bind(appointment.customer_id)
+    .bind(appointment.start_at)
+    .bind(appointment.end_at)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut lines = Vec::with_capacity(appointment.details.len());
+    for detail in &appointment.details {
+        let (detail_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO moego_pet_service_details (appointment_id, pet_id, service_id, \
+             staff_id, lodging_unit_id, name, category, service_item_type, service_type, price, \
+             currency_code, duration_minutes, start_at, end_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(id)
+        .bind(detail.pet_id)
+        .bind(detail.service_id)
+        .bind(detail.staff_id)
+        .bind(detail.lodging_unit_id)
+        .bind(&detail.name)
+        .bind(&detail.category)
+        .bind(&detail.service_item_type)
+        .bind(&detail.service_type)
+        .bind(detail.price.stored())
+        .bind(detail.price.currency.as_str())
+        .bind(detail.duration_minutes)
+        .bind(detail.start_at)
+        .bind(detail.end_at)
+        .fetch_one(&mut *conn)
+        .await?;
+        if let Some(staff_id) = detail.staff_id {
+            let window = (detail.start_at, detail.end_at);
+            insert_slot(conn, staff_id, window, Holder::Appointment(id)).await?;
+        }
+        lines.push(ledger::OrderLine {
+            service_id: detail.service_id,
+            pet_detail_id: detail_id,
+            name: detail.name.clone(),
+            unit_price: detail.price,
+            quantity: 1,
+        });
+    }
+    for note in &appointment.notes {
+        super::notes::insert(conn, id, note.note_type, &note.note, now).await?;
+    }
+    ledger::open_order(
+        conn,
+        &ledger::NewOrder {
+            company_id: appointment.company_id,
+            business_id: appointment.business_id,
+            customer_id: appointment.customer_id,
+            appointment_id: Some(id),
+            title: format!("Appointment {}", ids.encode(IdKind::Appointment, id)),
+            created_by: "",
+            lines,
+        },
+    )
+    .await?;
+    announce(
+        conn,
+        ids,
+        appointment.company_id,
+        id,
+        EventType::AppointmentCreated,
+    )
+    .await
+}
+
+/// The status columns a move writes: the new status and the instants of the stages it
+/// reaches.
+#[derive(Debug)]
+pub struct StatusChange {
+    pub from: AppointmentStatus,
+    pub to: AppointmentStatus,
+    /// The `*_at` columns of the stages reached, set to now where still empty.
+    pub stamps: Vec<&'static str>,
+}
+
+/// Applies a status move if the appointment is still live and in `change.from` (another
+/// writer may have moved it since it was read); false when it was not. Canceling releases its
+/// staff time.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    change: &StatusChange,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let stamps: String = change
+        .stamps
+        .iter()
+        .map(|column| format!(", {column} = COALESCE({column}, $1)"))
+        .collect();
+    let updated = sqlx::query(&format!(
+        "UPDATE moego_appointments SET status = $2, updated_at = $1{stamps} \
+         WHERE id = $3 AND status = $4 AND deleted = 0"
+    ))
+    .bind(now)
+    .bind(change.to.name())
+    .bind(id)
+    .bind(change.from.name())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 1 && change.to == AppointmentStatus::Canceled {
+        release_slots(conn, id).await?;
+    }
+    Ok(updated == 1)
+}
+
+async fn release_slots(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM moego_staff_slots WHERE appointment_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The staff and times of an appointment's details.
+pub async fn staffed_details(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Vec<(i64, Option<i64>, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, staff_id, start_at, end_at FROM moego_pet_service_details \
+         WHERE appointment_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Moves a live appointment (every detail and staff slot) to start at `start`, keeping
+/// their places relative to it, and sets its window; false when it is no longer live, in
+/// its status and at its start (another writer moved it).
+pub async fn reschedule(
+    conn: &mut AnyConnection,
+    row: &AppointmentRow,
+    (start, end): (i64, i64),
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let shift = start - row.start_at;
+    let moved = sqlx::query(
+        "UPDATE moego_appointments SET start_at = $1, end_at = $2, updated_at = $3 \
+         WHERE id = $4 AND status = $5 AND start_at = $6 AND deleted = 0",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(now)
+    .bind(row.id)
+    .bind(&row.status)
+    .bind(row.start_at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Ok(false);
+    }
+    for table in ["moego_pet_service_details", "moego_staff_slots"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET start_at = start_at + $1, end_at = end_at + $1 \
+             WHERE appointment_id = $2"
+        ))
+        .bind(shift)
+        .bind(row.id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Soft-deletes an appointment and releases its staff time; false when already deleted.
+pub async fn soft_delete(conn: &mut AnyConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query(
+        "UPDATE moego_appointments SET deleted = 1, updated_at = $1 WHERE id = $2 AND deleted = 0",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if deleted == 1 {
+        release_slots(conn, id).await?;
+    }
+    Ok(deleted == 1)
+}
+
+/// What `appointments:list` selects, already validated.
+#[derive(Debug, Default)]
+pub struct ListQuery {
+    pub company_id: i64,
+    pub business_ids: Vec<i64>,
+    /// `[from, before)` windows in microseconds over start, end, last update, check-in and
+    /// check-out.
+    pub start: (Option<i64>, Option<i64>),
+    pub end: (Option<i64>, Option<i64>),
+    pub updated: (Option<i64>, Option<i64>),
+    pub check_in: (Option<i64>, Option<i64>),
+    pub check_out: (Option<i64>, Option<i64>),
+    pub statuses: Vec<&'static str>,
+    pub service_types: Vec<&'static str>,
+    pub service_ids: Vec<i64>,
+    pub pet_ids: Vec<i64>,
+    pub customer_ids: Vec<i64>,
+}
+
+fn window(select: &mut SelectStatement, column: &str, (from, before): (Option<i64>, Option<i64>)) {
+    let column = (Alias::new("a"), Alias::new(column));
+    if let Some(from) = from {
+        select.and_where(Expr::col(column.clone()).gte(from));
+    }
+    if let Some(before) = before {
+        select.and_where(Expr::col(column).lt(before));
+    }
+}
+
+/// A page of live appointments by start time (then ID), one row beyond the page.
+pub async fn list(
+    conn: &mut AnyConnection,
+    query: &ListQuery,
+    page: Page,
+) -> Result<Vec<AppointmentRow>, sqlx::Error> {
+    let column = |name: &str| (Alias::new("a"), Alias::new(name));
+    let mut select = base_select();
+    select
+        .and_where(Expr::col(column("company_id")).eq(query.company_id))
+        .and_where(Expr::col(column("business_id")).is_in(query.business_ids.iter().copied()))
+        .and_where(Expr::col(column("deleted")).eq(0))
+        .order_by(column("start_at"), Order::Asc)
+        .order_by(column("id"), Order::Asc)
+        .limit(page.fetch_limit() as u64)
+        .offset(page.offset() as u64);
+    window(&mut select, "start_at", query.start);
+    window(&mut select, "end_at", query.end);
+    window(&mut select, "updated_at", query.updated);
+    window(&mut select, "check_in_at", query.check_in);
+    window(&mut select, "check_out_at", query.check_out);
+    if !query.statuses.is_empty() {
+        select.and_where(Expr::col(column("status")).is_in(query.statuses.iter().copied()));
+    }
+    if !query.customer_ids.is_empty() {
+        select
+            .and_where(Expr::col(column("customer_id")).is_in(query.customer_ids.iter().copied()));
+    }
+    // Detail filters: the appointment has a detail matching every one given.
+    let mut detail = Cond::all();
+    let detail_column = |name: &str| (Alias::new("d"), Alias::new(name));
+    if !query.service_types.is_empty() {
+        detail = detail.add(
+            Expr::col(detail_column("service_item_type"))
+                .is_in(query.service_types.iter().copied()),
+        );
+    }
+    if !query.service_ids.is_empty() {
+        detail = detail
+            .add(Expr::col(detail_column("service_id")).is_in(query.service_ids.iter().copied()));
+    }
+    if !query.pet_ids.is_empty() {
+        detail =
+            detail.add(Expr::col(detail_column("pet_id")).is_in(query.pet_ids.iter().copied()));
+    }
+    if !detail.is_empty() {
+        let mut exists = Query::select();
+        exists
+            .expr(Expr::val(1))
+            .from_as(Alias::new("moego_pet_service_details"), Alias::new("d"))
+            .and_where(Expr::col(detail_column("appointment_id")).equals(column("id")))
+            .cond_where(detail);
+        select.and_where(Expr::exists(exists));
+    }
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_all(conn).await
+}
+
+/// IDs of the live appointments (other than `except`) in which a pet has a service
+/// overlapping `[start, end)`.
+pub async fn pet_overlaps(
+    conn: &mut AnyConnection,
+    pet_id: i64,
+    (start, end): (i64, i64),
+    except: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT DISTINCT a.id, a.start_at FROM moego_pet_service_details d \
+         JOIN moego_appointments a ON a.id = d.appointment_id \
+         WHERE d.pet_id = $1 AND d.end_at > $2 AND d.start_at < $3 AND a.deleted = 0 \
+         AND a.status <> 'CANCELED' AND a.id <> $4 ORDER BY a.start_at, a.id",
+    )
+    .bind(pet_id)
+    .bind(start)
+    .bind(end)
+    .bind(except.unwrap_or(0))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The pets already lodged in a unit during `[start, end)` by live appointments other than
+/// `except`.
+pub async fn lodged_pets(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    (start, end): (i64, i64),
+    except: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT d.pet_id FROM moego_pet_service_details d \
+         JOIN moego_appointments a ON a.id = d.appointment_id \
+         WHERE d.lodging_unit_id = $1 AND d.end_at > $2 AND d.start_at < $3 AND a.deleted = 0 \
+         AND a.status <> 'CANCELED' AND a.id <> $4",
+    )
+    .bind(unit_id)
+    .bind(start)
+    .bind(end)
+    .bind(except.unwrap_or(0))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A customer's live appointments (not canceled, finished or deleted) starting at or after
+/// `from`, soonest first, with their business's name and their services' names joined by ", ".
+pub async fn upcoming_of_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.start_at, b.name FROM moego_appointments a \
+         JOIN moego_businesses b ON b.id = a.business_id \
+         WHERE a.customer_id = $1 AND a.start_at >= $2 AND a.deleted = 0 \
+         AND a.status NOT IN ('CANCELED', 'FINISHED') ORDER BY a.start_at, a.id LIMIT $3",
+    )
+    .bind(customer_id)
+    .bind(from)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+    let details = if ids.is_empty() {
+        Vec::new()
+    } else {
+        details_of(conn, &ids).await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, start_at, business)| {
+            let services: Vec<&str> = details
+                .iter()
+                .filter(|detail| detail.appointment_id == id)
+                .map(|detail| detail.name.as_str())
+                .collect();
+            (start_at, business, services.join(", "))
+        })
+        .collect())
+}
+
+/// The customer's latest live appointment at the business starting before `now` and its
+/// earliest starting from `now` (canceled and deleted ones are not appointments to report).
+pub async fn last_and_next(
+    conn: &mut AnyConnection,
+    business_id: i64,
+    customer_id: i64,
+    now: i64,
+) -> Result<(Option<AppointmentRow>, Option<AppointmentRow>), sqlx::Error> {
+    let mut found = Vec::new();
+    for (comparison, order) in [("<", "DESC"), (">=", "ASC")] {
+        let id: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT id FROM moego_appointments WHERE customer_id = $1 AND business_id = $2 \
+             AND start_at {comparison} $3 AND deleted = 0 AND status <> 'CANCELED' \
+             ORDER BY start_at {order}, id {order} LIMIT 1"
+        ))
+        .bind(customer_id)
+        .bind(business_id)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        found.push(match id {
+            Some((id,)) => find(conn, id).await?,
+            None => None,
+        });
+    }
+    let next = found.pop().flatten();
+    Ok((found.pop().flatten(), next))
+}

@@ -12,6 +12,7 @@ pub mod money;
 pub mod pet;
 pub mod reference;
 pub mod staff;
+pub mod webhook;
 pub mod wire;
 
 use axum::http::{Method, StatusCode};
@@ -34,6 +35,8 @@ pub const SCOPES: &[&str] = &[
     lead::READ_SCOPE,
     lead::WRITE_SCOPE,
     aggregation::READ_SCOPE,
+    webhook::delivery::READ_SCOPE,
+    webhook::delivery::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -84,6 +87,7 @@ pub fn router() -> Router<AppState> {
             "/v1/aggregation/clients:lookupClientPetProfile",
             post(aggregation::lookup_client_pet_profile),
         )
+        .merge(webhook::delivery_router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -138,6 +142,10 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         lead::list_leads,
         lead::promote_lead,
         aggregation::lookup_client_pet_profile,
+        webhook::delivery::trigger_test_webhook_delivery,
+        webhook::delivery::get_webhook_delivery,
+        webhook::delivery::list_webhook_deliveries,
+        webhook::delivery::redeliver_webhook_deliveries,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

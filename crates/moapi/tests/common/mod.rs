@@ -6,6 +6,7 @@
 
 pub mod fidelity;
 pub mod pets;
+pub mod webhooks;
 
 use moapi::fixtures::Fixtures;
 use moapi::operator::{self, IssuedMoegoKey, MoegoKeyRequest, SeedReport};

@@ -15,6 +15,7 @@ use sqlx::Connection;
 use tokio::net::TcpListener;
 
 pub mod moego;
+pub mod webhooks;
 
 pub struct BenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.

@@ -253,6 +253,24 @@ enum Command {
         #[arg(long, default_value_t = 25)]
         page_size: usize,
     },
+    /// Measure MoeGo webhook deliveries: backlog drain rate and commit-to-delivery latency (docs/performance.md)
+    BenchWebhooks {
+        /// An EMPTY database (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Delivery engines sharing the database
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
+        /// Events committed before the engines start
+        #[arg(long, default_value_t = 20_000)]
+        backlog: usize,
+        /// Events committed per second while the engines run
+        #[arg(long, default_value_t = 2_000)]
+        rate: usize,
+        /// Seconds of the steady scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 /// Settings of MOGU's M2M tokens.
@@ -460,6 +478,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 connections,
                 duration: Duration::from_secs(seconds),
                 page_size,
+            })
+            .await?
+        }
+        Command::BenchWebhooks {
+            database_url,
+            nodes,
+            backlog,
+            rate,
+            seconds,
+        } => {
+            bench::webhooks::run(bench::webhooks::WebhookBenchOptions {
+                database_url,
+                nodes,
+                backlog,
+                rate,
+                duration: Duration::from_secs(seconds),
             })
             .await?
         }

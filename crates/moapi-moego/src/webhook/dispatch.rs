@@ -128,6 +128,8 @@ pub async fn run(state: AppState) -> Infallible {
         wake: Notify::new(),
         state,
     });
+    // Each result carries its delivery slot until it is recorded: sending never runs further
+    // ahead of the log than the concurrency allows, which bounds what a crash sends twice.
     let (results, received) = mpsc::unbounded_channel();
     tokio::select! {
         never = fan_out_loop(engine.clone()) => never,
@@ -161,7 +163,12 @@ async fn fan_out_loop(engine: Arc<Engine>) -> Infallible {
     }
 }
 
-async fn deliver_loop(engine: Arc<Engine>, results: mpsc::UnboundedSender<Outcome>) -> Infallible {
+type Slot = tokio::sync::OwnedSemaphorePermit;
+
+async fn deliver_loop(
+    engine: Arc<Engine>,
+    results: mpsc::UnboundedSender<(Outcome, Slot)>,
+) -> Infallible {
     let config = &engine.state.config.webhooks;
     let slots = Arc::new(Semaphore::new(config.concurrency.max(1)));
     loop {
@@ -204,8 +211,7 @@ async fn deliver_loop(engine: Arc<Engine>, results: mpsc::UnboundedSender<Outcom
                     Some(target) => Some(engine.sender.send(&target, job.message()).await),
                     None => None,
                 };
-                let _ = results.send(Outcome { job, attempt });
-                drop(permit);
+                let _ = results.send((Outcome { job, attempt }, permit));
             });
         }
     }
@@ -228,18 +234,20 @@ async fn load_targets(
 
 async fn record_loop(
     engine: Arc<Engine>,
-    mut received: mpsc::UnboundedReceiver<Outcome>,
+    mut received: mpsc::UnboundedReceiver<(Outcome, Slot)>,
 ) -> Infallible {
     loop {
         let Some(first) = received.recv().await else {
             return std::future::pending().await;
         };
-        let mut batch = vec![first];
-        while batch.len() < RECORD_BATCH {
-            match received.try_recv() {
-                Ok(outcome) => batch.push(outcome),
-                Err(_) => break,
-            }
+        let (mut batch, mut slots) = (Vec::new(), Vec::new());
+        let mut next = Some(first);
+        while let Some((outcome, slot)) = next {
+            batch.push(outcome);
+            slots.push(slot);
+            next = (batch.len() < RECORD_BATCH)
+                .then(|| received.try_recv().ok())
+                .flatten();
         }
         if let Err(err) = record(&engine.state, &engine.owner, &engine.retries, &batch).await {
             // The jobs stay leased; once the leases expire they are sent again.

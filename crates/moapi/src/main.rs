@@ -156,6 +156,8 @@ impl WebhookArgs {
     }
 }
 
+// Parsed once per run: the size of its largest variant (`serve`'s settings) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations run first)

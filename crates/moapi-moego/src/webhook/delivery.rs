@@ -438,9 +438,10 @@ pub async fn trigger_test_webhook_delivery(
         let mut conn = state.db.pool().acquire().await?;
         authorized_webhook(&state, &principal, &mut conn, &id).await?
     };
-    let event_id = state
-        .ids
-        .encode(IdKind::Event, (now_micros() << 8) | i64::from(rand::random::<u8>()));
+    let event_id = state.ids.encode(
+        IdKind::Event,
+        (now_micros() << 8) | i64::from(rand::random::<u8>()),
+    );
     let body = match body.payload.as_deref().map(str::trim) {
         None | Some("") => serde_json::json!({
             "id": event_id,

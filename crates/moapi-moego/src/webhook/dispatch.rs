@@ -223,7 +223,11 @@ async fn load_targets(
 ) -> Result<HashMap<i64, Option<Target>>, sqlx::Error> {
     let mut conn = state.db.pool().acquire().await?;
     let mut targets = HashMap::new();
-    for webhook_id in jobs.iter().map(|job| job.webhook_id).collect::<BTreeSet<_>>() {
+    for webhook_id in jobs
+        .iter()
+        .map(|job| job.webhook_id)
+        .collect::<BTreeSet<_>>()
+    {
         targets.insert(
             webhook_id,
             Target::load(&mut conn, &state.secrets, webhook_id).await?,
@@ -274,12 +278,10 @@ pub async fn purge(state: &AppState, now: i64) -> Result<(), sqlx::Error> {
         .bind(cutoff)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "DELETE FROM moego_webhook_jobs WHERE state <> 'PENDING' AND finished_at < $1",
-    )
-    .bind(cutoff)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("DELETE FROM moego_webhook_jobs WHERE state <> 'PENDING' AND finished_at < $1")
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM moego_webhook_usage WHERE window_start < $1")
         .bind(now - 2 * DAY_MICROS)
         .execute(&mut *tx)
@@ -351,11 +353,14 @@ impl Subscription {
         self.client_id == client_id
             && self.event_types.iter().any(|wanted| wanted == event_type)
             && (self.organizations.is_empty()
-                || self.organizations.iter().any(|organization| match organization {
-                    Organization::Company(id) => *id == company_id,
-                    Organization::Business(id) => Some(*id) == business,
-                    Organization::Enterprise => true,
-                }))
+                || self
+                    .organizations
+                    .iter()
+                    .any(|organization| match organization {
+                        Organization::Company(id) => *id == company_id,
+                        Organization::Business(id) => Some(*id) == business,
+                        Organization::Enterprise => true,
+                    }))
     }
 }
 
@@ -465,12 +470,14 @@ async fn subscriptions(conn: &mut AnyConnection) -> Result<Vec<Subscription>, sq
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, client_id, event_types, organizations_json)| Subscription {
-            id,
-            client_id,
-            event_types: serde_json::from_str(&event_types).unwrap_or_default(),
-            organizations: organizations(&organizations_json),
-        })
+        .map(
+            |(id, client_id, event_types, organizations_json)| Subscription {
+                id,
+                client_id,
+                event_types: serde_json::from_str(&event_types).unwrap_or_default(),
+                organizations: organizations(&organizations_json),
+            },
+        )
         .collect())
 }
 
@@ -501,7 +508,8 @@ async fn insert_job(
 // ---------------------------------------------------------------------------------------------
 // Claiming, limits, recording
 
-const DUE: &str = "state = 'PENDING' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3)";
+const DUE: &str =
+    "state = 'PENDING' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3)";
 const JOB_COLUMNS: &str =
     "id, webhook_id, client_id, delivery_uid, kind, event_id, event_type, payload, attempts";
 
@@ -618,12 +626,10 @@ pub async fn record(
         let made = job.attempts + 1;
         let (state_name, next_attempt_at) = match attempt {
             Some(attempt) if attempt.success => ("DONE", None),
-            Some(_) if job.kind == JobKind::Event.name() => {
-                match retries.next_attempt(made, now) {
-                    Some(at) => ("PENDING", Some(at)),
-                    None => ("FAILED", None),
-                }
-            }
+            Some(_) if job.kind == JobKind::Event.name() => match retries.next_attempt(made, now) {
+                Some(at) => ("PENDING", Some(at)),
+                None => ("FAILED", None),
+            },
             _ => ("FAILED", None),
         };
         logged.push(match attempt {
@@ -747,7 +753,10 @@ mod tests {
         let all = subscription("[]");
         assert!(all.matches("PET_CREATED", (3, 9), None));
         assert!(!all.matches("PET_UPDATED", (3, 9), None));
-        assert!(!all.matches("PET_CREATED", (3, 10), None), "another client's company");
+        assert!(
+            !all.matches("PET_CREATED", (3, 10), None),
+            "another client's company"
+        );
         let company = subscription(r#"[{"id": 3, "type": "COMPANY"}]"#);
         assert!(company.matches("PET_CREATED", (3, 9), None));
         assert!(!company.matches("PET_CREATED", (4, 9), None));

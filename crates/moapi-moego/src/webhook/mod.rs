@@ -18,8 +18,14 @@ pub fn delivery_router() -> Router<AppState> {
     );
     for prefix in ["/v1/webhook/deliveries", "/v1/webhooks/deliveries"] {
         router = router
-            .route(&format!("{prefix}/{{id}}"), get(delivery::get_webhook_delivery))
-            .route(&format!("{prefix}:list"), post(delivery::list_webhook_deliveries))
+            .route(
+                &format!("{prefix}/{{id}}"),
+                get(delivery::get_webhook_delivery),
+            )
+            .route(
+                &format!("{prefix}:list"),
+                post(delivery::list_webhook_deliveries),
+            )
             .route(
                 &format!("{prefix}/{{id}}/redeliver"),
                 post(delivery::redeliver_webhook_deliveries),

@@ -53,7 +53,17 @@ pub struct Target {
     pub is_active: bool,
 }
 
-type TargetRow = (i64, i64, String, String, Option<String>, String, i64, i64, i64);
+type TargetRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    i64,
+);
 
 impl Target {
     /// The webhook `webhook_id` with its client, `None` when it was deleted.
@@ -71,12 +81,20 @@ impl Target {
         .fetch_optional(conn)
         .await?;
         Ok(row.map(
-            |(id, client_id, client_uid, endpoint_url, sealed, headers, verify, standard, active)| {
+            |(
+                id,
+                client_id,
+                client_uid,
+                endpoint_url,
+                sealed,
+                headers,
+                verify,
+                standard,
+                active,
+            )| {
                 let secret = match sealed.as_deref() {
                     None | Some("") => Secret::None,
-                    Some(sealed) => secrets
-                        .open(sealed)
-                        .map_or(Secret::Unreadable, Secret::Key),
+                    Some(sealed) => secrets.open(sealed).map_or(Secret::Unreadable, Secret::Key),
                 };
                 Target {
                     webhook_id: id,
@@ -250,9 +268,14 @@ impl Sender {
         attempt: &mut Attempt,
     ) -> Result<(), String> {
         if matches!(target.secret, Secret::Unreadable) {
-            return Err("the webhook's secret token cannot be read with this server's secrets key".into());
+            return Err(
+                "the webhook's secret token cannot be read with this server's secrets key".into(),
+            );
         }
-        let url = self.guard.check_url(&target.endpoint_url).map_err(|err| err.to_string())?;
+        let url = self
+            .guard
+            .check_url(&target.endpoint_url)
+            .map_err(|err| err.to_string())?;
         if url.scheme() != "https" && !self.config.allow_http {
             return Err("the endpoint URL must use HTTPS".into());
         }
@@ -288,7 +311,10 @@ impl Sender {
         }
         let read = read_capped(response, &mut attempt.response_body).await;
         if !attempt.success {
-            return Err(format!("the endpoint answered HTTP {}", attempt.response_status));
+            return Err(format!(
+                "the endpoint answered HTTP {}",
+                attempt.response_status
+            ));
         }
         read.map_err(|err| failure(err, self.config.delivery_timeout))
     }
@@ -304,7 +330,10 @@ impl Sender {
             addresses,
             verify_tls,
         };
-        let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(client) = clients.get(&key) {
             return Ok(client.clone());
         }
@@ -325,7 +354,10 @@ impl Sender {
 
 /// Reads the body, keeping the first [`LOGGED_BODY_BYTES`]; the rest is read and dropped so
 /// the connection can be reused.
-async fn read_capped(mut response: reqwest::Response, into: &mut Vec<u8>) -> Result<(), reqwest::Error> {
+async fn read_capped(
+    mut response: reqwest::Response,
+    into: &mut Vec<u8>,
+) -> Result<(), reqwest::Error> {
     while let Some(chunk) = response.chunk().await? {
         let room = LOGGED_BODY_BYTES.saturating_sub(into.len());
         into.extend_from_slice(&chunk[..chunk.len().min(room)]);
@@ -354,10 +386,21 @@ fn hmac_base64<M: Mac + KeyInit>(key: &[u8], parts: &[&[u8]]) -> String {
 }
 
 /// `X-Moe-Signature-256`: base64 HMAC-SHA256 of clientId + nonce + timestamp + body.
-pub fn moe_signature_256(secret: &str, client_uid: &str, nonce: &str, timestamp: &str, body: &str) -> String {
+pub fn moe_signature_256(
+    secret: &str,
+    client_uid: &str,
+    nonce: &str,
+    timestamp: &str,
+    body: &str,
+) -> String {
     hmac_base64::<Hmac<sha2::Sha256>>(
         secret.as_bytes(),
-        &[client_uid.as_bytes(), nonce.as_bytes(), timestamp.as_bytes(), body.as_bytes()],
+        &[
+            client_uid.as_bytes(),
+            nonce.as_bytes(),
+            timestamp.as_bytes(),
+            body.as_bytes(),
+        ],
     )
 }
 
@@ -371,7 +414,13 @@ pub fn standard_signature(secret: &str, id: &str, seconds: &str, body: &str) -> 
         .unwrap_or_else(|| secret.as_bytes().to_vec());
     let signed = hmac_base64::<Hmac<sha2::Sha256>>(
         &key,
-        &[id.as_bytes(), b".", seconds.as_bytes(), b".", body.as_bytes()],
+        &[
+            id.as_bytes(),
+            b".",
+            seconds.as_bytes(),
+            b".",
+            body.as_bytes(),
+        ],
     );
     format!("v1,{signed}")
 }
@@ -384,12 +433,21 @@ mod tests {
     fn signatures_match_known_values() {
         // HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"), base64.
         assert_eq!(
-            moe_signature_256("key", "The quick ", "brown fox ", "jumps over ", "the lazy dog"),
+            moe_signature_256(
+                "key",
+                "The quick ",
+                "brown fox ",
+                "jumps over ",
+                "the lazy dog"
+            ),
             "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="
         );
         // HMAC-SHA1 of the same, base64.
         assert_eq!(
-            hmac_base64::<Hmac<sha1::Sha1>>(b"key", &[b"The quick brown fox jumps over the lazy dog"]),
+            hmac_base64::<Hmac<sha1::Sha1>>(
+                b"key",
+                &[b"The quick brown fox jumps over the lazy dog"]
+            ),
             "3nybhbi3iqa8ino29wqQcBydtNk="
         );
         // The Standard Webhooks reference example.

@@ -64,8 +64,8 @@ async fn start_receiver(arrivals: Arrivals) -> anyhow::Result<String> {
 
 fn node_config(url: &str) -> anyhow::Result<Config> {
     let mut config = Config::new(url);
-    config.outbound.allow = moapi_core::outbound::parse_allow_list("127.0.0.1/32")
-        .map_err(anyhow::Error::msg)?;
+    config.outbound.allow =
+        moapi_core::outbound::parse_allow_list("127.0.0.1/32").map_err(anyhow::Error::msg)?;
     config.webhooks.allow_http = true;
     // The limits would hold a single webhook to 500 a minute: the bench measures the engine.
     config.webhooks.per_minute_limit = i64::MAX / 2;
@@ -160,7 +160,10 @@ pub async fn run(options: WebhookBenchOptions) -> anyhow::Result<()> {
     .execute(state.db.pool())
     .await?;
 
-    eprintln!("committing a backlog of {} events into {url} ...", options.backlog);
+    eprintln!(
+        "committing a backlog of {} events into {url} ...",
+        options.backlog
+    );
     let mut number = 0i64;
     while (number as usize) < options.backlog {
         let count = BACKLOG_TRANSACTION.min(options.backlog - number as usize);
@@ -202,7 +205,10 @@ pub async fn run(options: WebhookBenchOptions) -> anyhow::Result<()> {
         .clone();
     let mut latencies: Vec<f64> = committed
         .iter()
-        .filter_map(|(id, at)| seen.get(id).map(|arrived| (*arrived - *at).as_secs_f64() * 1e3))
+        .filter_map(|(id, at)| {
+            seen.get(id)
+                .map(|arrived| (*arrived - *at).as_secs_f64() * 1e3)
+        })
         .collect();
     latencies.sort_by(f64::total_cmp);
     let missing = committed.len() - latencies.len();

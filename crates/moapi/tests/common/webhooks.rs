@@ -53,12 +53,15 @@ pub fn verify_moego_signature(
 // END verify_moego_signature
 
 /// The legacy `X-Moe-Signature` (HMAC-SHA1), checked the same way.
-pub fn verify_legacy_signature(secret: &str, headers: &HashMap<String, String>, body: &[u8]) -> bool {
+pub fn verify_legacy_signature(
+    secret: &str,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+) -> bool {
     use base64::Engine;
     use hmac::{Hmac, Mac};
     let header = |name: &str| headers.get(name).cloned().unwrap_or_default();
-    let Ok(signature) =
-        base64::engine::general_purpose::STANDARD.decode(header("x-moe-signature"))
+    let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(header("x-moe-signature"))
     else {
         return false;
     };
@@ -77,7 +80,11 @@ pub fn verify_legacy_signature(secret: &str, headers: &HashMap<String, String>, 
 }
 
 /// The Standard Webhooks `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`).
-pub fn verify_standard_signature(secret: &str, headers: &HashMap<String, String>, body: &[u8]) -> bool {
+pub fn verify_standard_signature(
+    secret: &str,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+) -> bool {
     use base64::Engine;
     use hmac::{Hmac, Mac};
     let header = |name: &str| headers.get(name).cloned().unwrap_or_default();
@@ -103,7 +110,10 @@ pub struct Received {
 
 impl Received {
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map(String::as_str).unwrap_or_default()
+        self.headers
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -302,7 +312,10 @@ impl TestApp {
         // Event numbers of this call: distinct from any other call's.
         let base = rand::random::<u32>() as i64 * 1_000_000;
         let mut event_ids = Vec::with_capacity(count);
-        for chunk in (0..count).collect::<Vec<_>>().chunks(per_transaction.max(1)) {
+        for chunk in (0..count)
+            .collect::<Vec<_>>()
+            .chunks(per_transaction.max(1))
+        {
             let mut tx = self.state.db.pool().begin().await.unwrap();
             for n in chunk {
                 let body = event::envelope(

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::fidelity::assert_moego;
 use common::webhooks::{
     verify_legacy_signature, verify_moego_signature, verify_standard_signature, NewWebhook,
-    Receiver, ServerProcess, WEBHOOK,
+    Received, Receiver, ServerProcess, WEBHOOK,
 };
 use common::TestApp;
 use moapi_core::time::now_micros;
@@ -163,17 +163,24 @@ async fn events_reach_matching_webhooks_with_the_vendor_headers_and_signatures()
     );
 }
 
-#[tokio::test]
-async fn standard_webhooks_headers_are_sent_when_the_webhook_asks() {
+/// The delivery of one committed event to a fresh app's only webhook, made with `secret` and
+/// `standard_webhooks`.
+async fn one_event_delivered(secret: Option<&str>, standard_webhooks: bool) -> Received {
     let app = spawn_fast().await;
     let receiver = Receiver::start(SECRET).await;
     app.insert_webhook(NewWebhook {
-        standard_webhooks: true,
+        secret,
+        standard_webhooks,
         ..NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"])
     })
     .await;
     app.commit_events(0, 1, 1).await;
-    let delivery = receiver.wait_for(1).await.remove(0);
+    receiver.wait_for(1).await.remove(0)
+}
+
+#[tokio::test]
+async fn standard_webhooks_headers_are_sent_when_the_webhook_asks() {
+    let delivery = one_event_delivered(Some(SECRET), true).await;
     assert_eq!(
         delivery.header("webhook-id"),
         delivery.header("x-moe-delivery-id")
@@ -190,15 +197,7 @@ async fn standard_webhooks_headers_are_sent_when_the_webhook_asks() {
 
 #[tokio::test]
 async fn a_webhook_without_a_secret_gets_unsigned_deliveries() {
-    let app = spawn_fast().await;
-    let receiver = Receiver::start(SECRET).await;
-    app.insert_webhook(NewWebhook {
-        secret: None,
-        ..NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"])
-    })
-    .await;
-    app.commit_events(0, 1, 1).await;
-    let delivery = receiver.wait_for(1).await.remove(0);
+    let delivery = one_event_delivered(None, false).await;
     assert!(!delivery.headers.contains_key("x-moe-signature-256"));
     assert!(!delivery.headers.contains_key("x-moe-signature"));
     assert!(!delivery.header("x-moe-nonce").is_empty());
@@ -551,146 +550,140 @@ async fn delivery_operations_refuse_bad_input_and_other_clients() {
         .unwrap()
         .to_string();
 
-    let expect = |reply: common::Reply, status: u16, code: i64, text: &str| {
-        assert_eq!(reply.status, status, "{}", reply.text);
-        assert_eq!(reply.body["code"], code, "{}", reply.text);
+    let list = "/v1/webhook/deliveries:list";
+    let test = format!("/v1/webhooks/{webhook}/test");
+    let page = json!({"pageSize": 5});
+    let missing_delivery = app.state.ids.encode(IdKind::WebhookDelivery, 999_999);
+    let missing_webhook = app.state.ids.encode(IdKind::Webhook, 999_999);
+    // (key, GET or POST body, path, HTTP status, MoeGo code, words of the message)
+    let cases: Vec<(&str, Option<Value>, String, u16, i64, &str)> = vec![
+        // Another client's webhook and delivery: PERMISSION_DENIED, as other resources answer.
+        (&other, Some(json!({})), test.clone(), 403, 7, ""),
+        (
+            &other,
+            None,
+            format!("/v1/webhook/deliveries/{delivery}"),
+            403,
+            7,
+            "",
+        ),
+        (
+            &other,
+            Some(json!({"pagination": page, "webhookId": webhook})),
+            list.into(),
+            403,
+            7,
+            "",
+        ),
+        // Required fields and bad values name the field.
+        (
+            &auth,
+            Some(json!({"pagination": page})),
+            list.into(),
+            400,
+            3,
+            "webhookId",
+        ),
+        (
+            &auth,
+            Some(json!({"webhookId": webhook})),
+            list.into(),
+            400,
+            3,
+            "pagination",
+        ),
+        (
+            &auth,
+            Some(
+                json!({"pagination": page, "webhookId": webhook, "filter": {"eventTypes": ["ORDER_CREATED"]}}),
+            ),
+            list.into(),
+            400,
+            3,
+            "filter.eventTypes[0]",
+        ),
+        (
+            &auth,
+            Some(
+                json!({"pagination": page, "webhookId": webhook, "filter": {"deliveryTime": {"startTime": "yesterday"}}}),
+            ),
+            list.into(),
+            400,
+            3,
+            "filter.deliveryTime.startTime",
+        ),
+        (
+            &auth,
+            Some(json!({"eventType": "PING"})),
+            test.clone(),
+            400,
+            3,
+            "eventType",
+        ),
+        (
+            &auth,
+            Some(json!({"payload": "%%%"})),
+            test.clone(),
+            400,
+            3,
+            "payload",
+        ),
+        (
+            &auth,
+            Some(json!({})),
+            format!("/v1/webhooks/deliveries/{delivery}/redeliver"),
+            400,
+            3,
+            "webhookId",
+        ),
+        // Unknown and malformed IDs.
+        (
+            &auth,
+            None,
+            format!("/v1/webhook/deliveries/{missing_delivery}"),
+            404,
+            5,
+            "",
+        ),
+        (
+            &auth,
+            Some(json!({})),
+            format!("/v1/webhooks/{missing_webhook}/test"),
+            404,
+            5,
+            "",
+        ),
+        (
+            &auth,
+            None,
+            "/v1/webhook/deliveries/whd_nonsense".into(),
+            400,
+            13,
+            "invalid obfuscate",
+        ),
+        // A delivery redelivered under a webhook it does not belong to.
+        (
+            &auth,
+            Some(json!({})),
+            format!("/v1/webhooks/deliveries/{delivery}/redeliver?webhookId={second}"),
+            404,
+            5,
+            "webhookId",
+        ),
+    ];
+    for (key, body, path, status, code, text) in cases {
+        let reply = match body {
+            Some(body) => app.moego_post(key, &path, body).await,
+            None => app.moego_get(key, &path).await,
+        };
+        assert_eq!(reply.status, status, "{path}: {}", reply.text);
+        assert_eq!(reply.body["code"], code, "{path}: {}", reply.text);
         assert!(
             reply.body["message"].as_str().unwrap().contains(text),
-            "{}",
+            "{path}: {}",
             reply.text
         );
-    };
-    // Another client's webhook and delivery: PERMISSION_DENIED, as other resources answer.
-    expect(
-        app.moego_post(&other, &format!("/v1/webhooks/{webhook}/test"), json!({}))
-            .await,
-        403,
-        7,
-        "",
-    );
-    expect(
-        app.moego_get(&other, &format!("/v1/webhook/deliveries/{delivery}"))
-            .await,
-        403,
-        7,
-        "",
-    );
-    expect(
-        list_deliveries(
-            &app,
-            &other,
-            "/v1/webhook",
-            json!({"pagination": {"pageSize": 5}, "webhookId": webhook}),
-        )
-        .await,
-        403,
-        7,
-        "",
-    );
-    // Required fields and bad values name the field.
-    expect(
-        list_deliveries(
-            &app,
-            &auth,
-            "/v1/webhook",
-            json!({"pagination": {"pageSize": 5}}),
-        )
-        .await,
-        400,
-        3,
-        "webhookId",
-    );
-    expect(
-        list_deliveries(&app, &auth, "/v1/webhook", json!({"webhookId": webhook})).await,
-        400,
-        3,
-        "pagination",
-    );
-    expect(
-        list_deliveries(&app, &auth, "/v1/webhook", json!({"pagination": {"pageSize": 5}, "webhookId": webhook, "filter": {"eventTypes": ["ORDER_CREATED"]}})).await,
-        400,
-        3,
-        "filter.eventTypes[0]",
-    );
-    expect(
-        list_deliveries(&app, &auth, "/v1/webhook", json!({"pagination": {"pageSize": 5}, "webhookId": webhook, "filter": {"deliveryTime": {"startTime": "yesterday"}}})).await,
-        400,
-        3,
-        "filter.deliveryTime.startTime",
-    );
-    expect(
-        app.moego_post(
-            &auth,
-            &format!("/v1/webhooks/{webhook}/test"),
-            json!({"eventType": "PING"}),
-        )
-        .await,
-        400,
-        3,
-        "eventType",
-    );
-    expect(
-        app.moego_post(
-            &auth,
-            &format!("/v1/webhooks/{webhook}/test"),
-            json!({"payload": "%%%"}),
-        )
-        .await,
-        400,
-        3,
-        "payload",
-    );
-    expect(
-        app.moego_post(
-            &auth,
-            &format!("/v1/webhooks/deliveries/{delivery}/redeliver"),
-            json!({}),
-        )
-        .await,
-        400,
-        3,
-        "webhookId",
-    );
-    // Unknown IDs.
-    let missing = app.state.ids.encode(IdKind::WebhookDelivery, 999_999);
-    expect(
-        app.moego_get(&auth, &format!("/v1/webhook/deliveries/{missing}"))
-            .await,
-        404,
-        5,
-        "",
-    );
-    let missing_webhook = app.state.ids.encode(IdKind::Webhook, 999_999);
-    expect(
-        app.moego_post(
-            &auth,
-            &format!("/v1/webhooks/{missing_webhook}/test"),
-            json!({}),
-        )
-        .await,
-        404,
-        5,
-        "",
-    );
-    // A delivery redelivered under a webhook it does not belong to.
-    expect(
-        app.moego_post(
-            &auth,
-            &format!("/v1/webhooks/deliveries/{delivery}/redeliver?webhookId={second}"),
-            json!({}),
-        )
-        .await,
-        404,
-        5,
-        "webhookId",
-    );
-    expect(
-        app.moego_get(&auth, "/v1/webhook/deliveries/whd_nonsense")
-            .await,
-        400,
-        13,
-        "invalid obfuscate",
-    );
+    }
 }
 
 #[tokio::test]
@@ -713,18 +706,19 @@ async fn logs_older_than_fifteen_days_are_purged() {
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    sqlx::query("UPDATE moego_webhook_deliveries SET delivered_at = $1 WHERE id = $2")
-        .bind(old)
-        .bind(oldest)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE moego_webhook_jobs SET finished_at = $1 WHERE id = (SELECT job_id FROM moego_webhook_deliveries WHERE id = $2)")
-        .bind(old)
-        .bind(oldest)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    // The oldest attempt and its job, sixteen days back.
+    for sql in [
+        "UPDATE moego_webhook_deliveries SET delivered_at = $1 WHERE id = $2",
+        "UPDATE moego_webhook_jobs SET finished_at = $1 \
+         WHERE id = (SELECT job_id FROM moego_webhook_deliveries WHERE id = $2)",
+    ] {
+        sqlx::query(sql)
+            .bind(old)
+            .bind(oldest)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+    }
     moapi_moego::webhook::dispatch::purge(&app.state, now_micros())
         .await
         .unwrap();
@@ -749,7 +743,7 @@ async fn logs_older_than_fifteen_days_are_purged() {
 }
 
 /// Every event ID of `expected` among the deliveries, and how often each delivery ID came.
-fn tally(received: &[common::webhooks::Received]) -> (HashSet<String>, HashMap<String, usize>) {
+fn tally(received: &[Received]) -> (HashSet<String>, HashMap<String, usize>) {
     let mut events = HashSet::new();
     let mut deliveries: HashMap<String, usize> = HashMap::new();
     for delivery in received {
@@ -909,12 +903,7 @@ async fn the_documented_verifiers_accept_real_deliveries_and_reject_tampered_one
         .unwrap();
     assert_eq!(documented("rust").trim_end(), tested.trim_end());
 
-    let app = spawn_fast().await;
-    let receiver = Receiver::start(SECRET).await;
-    app.insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
-        .await;
-    app.commit_events(0, 1, 1).await;
-    let delivery = receiver.wait_for(1).await.remove(0);
+    let delivery = one_event_delivered(Some(SECRET), false).await;
     assert!(delivery.signature_valid);
     assert_eq!(
         python_verifies(SECRET, &delivery.headers, &delivery.body),

@@ -52,31 +52,33 @@ pub fn verify_moego_signature(
 }
 // END verify_moego_signature
 
-/// The legacy `X-Moe-Signature` (HMAC-SHA1), checked the same way.
+/// base64 of the HMAC of `message` under `key`.
+fn hmac_base64<M: hmac::Mac + hmac::digest::KeyInit>(key: &str, message: &[u8]) -> String {
+    use base64::Engine;
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(message);
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+fn header<'a>(headers: &'a HashMap<String, String>, name: &str) -> &'a str {
+    headers.get(name).map(String::as_str).unwrap_or_default()
+}
+
+/// The legacy `X-Moe-Signature` (HMAC-SHA1 over the same message).
 pub fn verify_legacy_signature(
     secret: &str,
     headers: &HashMap<String, String>,
     body: &[u8],
 ) -> bool {
-    use base64::Engine;
-    use hmac::{Hmac, Mac};
-    let header = |name: &str| headers.get(name).cloned().unwrap_or_default();
-    let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(header("x-moe-signature"))
-    else {
-        return false;
-    };
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(
-        format!(
-            "{}{}{}",
-            header("x-moe-client-id"),
-            header("x-moe-nonce"),
-            header("x-moe-timestamp")
-        )
-        .as_bytes(),
-    );
-    mac.update(body);
-    mac.verify_slice(&signature).is_ok()
+    let mut message = [
+        header(headers, "x-moe-client-id"),
+        header(headers, "x-moe-nonce"),
+        header(headers, "x-moe-timestamp"),
+    ]
+    .concat()
+    .into_bytes();
+    message.extend_from_slice(body);
+    header(headers, "x-moe-signature") == hmac_base64::<hmac::Hmac<sha1::Sha1>>(secret, &message)
 }
 
 /// The Standard Webhooks `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`).
@@ -85,16 +87,20 @@ pub fn verify_standard_signature(
     headers: &HashMap<String, String>,
     body: &[u8],
 ) -> bool {
-    use base64::Engine;
-    use hmac::{Hmac, Mac};
-    let header = |name: &str| headers.get(name).cloned().unwrap_or_default();
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{}.{}.", header("webhook-id"), header("webhook-timestamp")).as_bytes());
-    mac.update(body);
-    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    header("webhook-signature")
+    let mut message = format!(
+        "{}.{}.",
+        header(headers, "webhook-id"),
+        header(headers, "webhook-timestamp")
+    )
+    .into_bytes();
+    message.extend_from_slice(body);
+    let expected = format!(
+        "v1,{}",
+        hmac_base64::<hmac::Hmac<sha2::Sha256>>(secret, &message)
+    );
+    header(headers, "webhook-signature")
         .split(' ')
-        .any(|candidate| candidate == format!("v1,{expected}"))
+        .any(|candidate| candidate == expected)
 }
 
 /// One request the receiver got.

@@ -51,6 +51,18 @@ async fn create_customer(app: &TestApp, index: usize, first_name: &str) -> Strin
     reply.body["id"].as_str().unwrap().to_string()
 }
 
+/// A fresh app, company A's key, a receiver and a CUSTOMER_CREATED webhook of company A's
+/// client pointing at it.
+async fn app_with_webhook() -> (TestApp, String, Receiver, String) {
+    let app = spawn_fast().await;
+    let auth = app.moego_auth(0);
+    let receiver = Receiver::start(SECRET).await;
+    let webhook = app
+        .insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
+        .await;
+    (app, auth, receiver, webhook)
+}
+
 async fn job_states(app: &TestApp, webhook: &str) -> Vec<(String, i64, i64)> {
     let id = app.state.ids.decode(IdKind::Webhook, webhook).unwrap();
     sqlx::query_as(
@@ -66,6 +78,20 @@ async fn job_states(app: &TestApp, webhook: &str) -> Vec<(String, i64, i64)> {
 async fn list_deliveries(app: &TestApp, auth: &str, prefix: &str, request: Value) -> common::Reply {
     app.moego_post(auth, &format!("{prefix}/deliveries:list"), request)
         .await
+}
+
+/// The webhook's first 100 logged attempts, checked against the swagger.
+async fn deliveries_of(app: &TestApp, auth: &str, webhook: &str) -> Vec<Value> {
+    let list = list_deliveries(
+        app,
+        auth,
+        "/v1/webhook",
+        json!({"pagination": {"pageSize": 100}, "webhookId": webhook}),
+    )
+    .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_moego(WEBHOOK, "v1ListWebhookDeliveriesResponse", &list.body);
+    list.body["deliveries"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
@@ -205,13 +231,8 @@ async fn a_webhook_without_a_secret_gets_unsigned_deliveries() {
 
 #[tokio::test]
 async fn failures_are_retried_three_times_then_logged_as_failed() {
-    let app = spawn_fast().await;
-    let auth = app.moego_auth(0);
-    let receiver = Receiver::start(SECRET).await;
+    let (app, auth, receiver, webhook) = app_with_webhook().await;
     receiver.answer(503);
-    let webhook = app
-        .insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
-        .await;
     let started = Instant::now();
     let events = app.commit_events(0, 1, 1).await;
     let received = receiver.wait_for(4).await;
@@ -235,16 +256,7 @@ async fn failures_are_retried_three_times_then_logged_as_failed() {
     assert_eq!(states.len(), 1);
     assert_eq!((states[0].0.as_str(), states[0].1), ("FAILED", 4));
 
-    let list = list_deliveries(
-        &app,
-        &auth,
-        "/v1/webhook",
-        json!({"pagination": {"pageSize": 10}, "webhookId": webhook}),
-    )
-    .await;
-    assert_eq!(list.status, 200, "{}", list.text);
-    assert_moego(WEBHOOK, "v1ListWebhookDeliveriesResponse", &list.body);
-    let deliveries = list.body["deliveries"].as_array().unwrap();
+    let deliveries = deliveries_of(&app, &auth, &webhook).await;
     let mut retry_counts: Vec<i64> = deliveries
         .iter()
         .map(|d| d["retryCount"].as_i64().unwrap_or(0))
@@ -261,12 +273,8 @@ async fn failures_are_retried_three_times_then_logged_as_failed() {
 
 #[tokio::test]
 async fn a_receiver_that_recovers_gets_the_delivery_on_a_retry() {
-    let app = spawn_fast().await;
-    let receiver = Receiver::start(SECRET).await;
+    let (app, _, receiver, webhook) = app_with_webhook().await;
     receiver.answer(500);
-    let webhook = app
-        .insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
-        .await;
     app.commit_events(0, 1, 1).await;
     receiver.wait_for(1).await;
     receiver.answer(200);
@@ -368,12 +376,7 @@ async fn per_webhook_limits_delay_deliveries_without_dropping_them() {
 
 #[tokio::test]
 async fn delivery_operations_answer_in_the_vendor_shape_under_both_prefixes() {
-    let app = spawn_fast().await;
-    let auth = app.moego_auth(0);
-    let receiver = Receiver::start(SECRET).await;
-    let webhook = app
-        .insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
-        .await;
+    let (app, auth, receiver, webhook) = app_with_webhook().await;
 
     // A test delivery: sent now, whatever the event types, answered with its log record.
     let test = app
@@ -688,12 +691,7 @@ async fn delivery_operations_refuse_bad_input_and_other_clients() {
 
 #[tokio::test]
 async fn logs_older_than_fifteen_days_are_purged() {
-    let app = spawn_fast().await;
-    let auth = app.moego_auth(0);
-    let receiver = Receiver::start(SECRET).await;
-    let webhook = app
-        .insert_webhook(NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"]))
-        .await;
+    let (app, auth, receiver, webhook) = app_with_webhook().await;
     for _ in 0..2 {
         let reply = app
             .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))
@@ -722,14 +720,7 @@ async fn logs_older_than_fifteen_days_are_purged() {
     moapi_moego::webhook::dispatch::purge(&app.state, now_micros())
         .await
         .unwrap();
-    let list = list_deliveries(
-        &app,
-        &auth,
-        "/v1/webhook",
-        json!({"pagination": {"pageSize": 10}, "webhookId": webhook}),
-    )
-    .await;
-    let left = list.body["deliveries"].as_array().unwrap();
+    let left = deliveries_of(&app, &auth, &webhook).await;
     assert_eq!(left.len(), 1);
     assert_ne!(
         left[0]["id"],

@@ -529,6 +529,10 @@ async fn delivery_operations_answer_in_the_vendor_shape_under_both_prefixes() {
     assert!(all[4].signature_valid && all[5].signature_valid);
 }
 
+/// A refused request: the key, the POST body (a GET when none), the path, the HTTP status,
+/// the MoeGo code and words of the message.
+type RefusedCase<'a> = (&'a str, Option<Value>, String, u16, i64, &'a str);
+
 #[tokio::test]
 async fn delivery_operations_refuse_bad_input_and_other_clients() {
     let app = spawn_fast().await;
@@ -558,8 +562,7 @@ async fn delivery_operations_refuse_bad_input_and_other_clients() {
     let page = json!({"pageSize": 5});
     let missing_delivery = app.state.ids.encode(IdKind::WebhookDelivery, 999_999);
     let missing_webhook = app.state.ids.encode(IdKind::Webhook, 999_999);
-    // (key, GET or POST body, path, HTTP status, MoeGo code, words of the message)
-    let cases: Vec<(&str, Option<Value>, String, u16, i64, &str)> = vec![
+    let cases: Vec<RefusedCase> = vec![
         // Another client's webhook and delivery: PERMISSION_DENIED, as other resources answer.
         (&other, Some(json!({})), test.clone(), 403, 7, ""),
         (
@@ -691,7 +694,7 @@ async fn delivery_operations_refuse_bad_input_and_other_clients() {
 
 #[tokio::test]
 async fn logs_older_than_fifteen_days_are_purged() {
-    let (app, auth, receiver, webhook) = app_with_webhook().await;
+    let (app, auth, _receiver, webhook) = app_with_webhook().await;
     for _ in 0..2 {
         let reply = app
             .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))

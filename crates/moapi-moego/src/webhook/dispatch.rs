@@ -364,8 +364,24 @@ impl Subscription {
     }
 }
 
+/// Whether fan-out has anything to read: new outbox rows or remembered gaps. A read, so an
+/// idle node polls without writing.
+async fn fan_out_due(state: &AppState) -> Result<bool, sqlx::Error> {
+    let due: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox_events WHERE id > \
+         (SELECT last_event_row FROM moego_webhook_fanout WHERE id = 1)) \
+         OR EXISTS (SELECT 1 FROM moego_webhook_fanout_gaps)",
+    )
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(due.is_some())
+}
+
 /// Fans out the next batch of committed events; returns how many were read.
 pub async fn fan_out(state: &AppState) -> Result<usize, sqlx::Error> {
+    if !fan_out_due(state).await? {
+        return Ok(0);
+    }
     let _gate = state.db.write_gate().await;
     let now = now_micros();
     let mut tx = state.db.pool().begin().await?;
@@ -527,6 +543,17 @@ pub async fn claim(state: &AppState, owner: &str, limit: usize) -> Result<Vec<Jo
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // A read first, so an idle node polls without writing.
+    let due: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT 1 FROM moego_webhook_jobs WHERE {} LIMIT 1",
+        DUE.replace("$3", "$1")
+    ))
+    .bind(now_micros())
+    .fetch_optional(state.db.pool())
+    .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let _gate = state.db.write_gate().await;
     let now = now_micros();
     let lease_until = now + i64::try_from(config.lease.as_micros()).unwrap_or(i64::MAX / 4);

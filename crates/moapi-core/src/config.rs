@@ -40,11 +40,70 @@ pub struct Config {
     pub webhooks: WebhookConfig,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebhookConfig {
     /// Accept `http://` receivers (`MOAPI_WEBHOOK_ALLOW_HTTP`), a sandbox setting; otherwise
     /// receivers must be HTTPS like the vendor's.
     pub allow_http: bool,
+    /// Also send Standard Webhooks headers on every webhook's deliveries, not only on those of
+    /// webhooks that ask for them.
+    pub standard_webhooks: bool,
+    /// Delays before each retry of a failed delivery (jitter is added); its length is the
+    /// number of retries.
+    pub retry_schedule: Vec<Duration>,
+    /// Longest time one delivery attempt (connect, send, answer) may take.
+    pub delivery_timeout: Duration,
+    /// How long a node owns the deliveries it claimed; longer than `delivery_timeout`, so only
+    /// a node that died loses them to another.
+    pub lease: Duration,
+    /// How often an idle node looks for new events and due deliveries.
+    pub poll_interval: Duration,
+    /// Deliveries one node sends at the same time.
+    pub concurrency: usize,
+    /// Deliveries per webhook per minute and per day; more wait for the next window.
+    pub per_minute_limit: i64,
+    pub per_day_limit: i64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig {
+            allow_http: false,
+            standard_webhooks: false,
+            retry_schedule: [30, 120, 600].map(Duration::from_secs).to_vec(),
+            delivery_timeout: Duration::from_secs(30),
+            lease: Duration::from_secs(90),
+            poll_interval: Duration::from_millis(100),
+            concurrency: 64,
+            per_minute_limit: 500,
+            per_day_limit: 50_000,
+        }
+    }
+}
+
+/// Parses a retry schedule such as `30s,2m,10m` (units ms, s, m, h).
+pub fn parse_retry_schedule(text: &str) -> Result<Vec<Duration>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let split = item
+                .find(|c: char| !c.is_ascii_digit())
+                .ok_or_else(|| format!("{item:?} has no unit (ms, s, m or h)"))?;
+            let (number, unit) = item.split_at(split);
+            let number: u64 = number
+                .parse()
+                .map_err(|_| format!("{item:?} does not start with a number"))?;
+            let millis = match unit {
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => return Err(format!("{item:?}: the unit must be ms, s, m or h")),
+            };
+            Ok(Duration::from_millis(number.saturating_mul(millis)))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -133,5 +192,26 @@ impl Config {
             ai: AiConfig::default(),
             webhooks: WebhookConfig::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_schedules_take_units() {
+        assert_eq!(
+            parse_retry_schedule("30s, 2m,10m").unwrap(),
+            [30, 120, 600].map(Duration::from_secs).to_vec()
+        );
+        assert_eq!(
+            parse_retry_schedule("5ms,1h").unwrap(),
+            vec![Duration::from_millis(5), Duration::from_secs(3600)]
+        );
+        assert!(parse_retry_schedule("").unwrap().is_empty());
+        assert!(parse_retry_schedule("10").is_err());
+        assert!(parse_retry_schedule("10d").is_err());
+        assert!(parse_retry_schedule("s").is_err());
     }
 }

@@ -140,6 +140,7 @@ pub fn router() -> Router<AppState> {
         .merge(setting::catalog::router())
         .merge(appointment::router())
         .merge(block::router())
+        .merge(webhook::delivery_router())
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
@@ -235,6 +236,10 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
         block::get_block,
         block::delete_block,
         block::list_blocks,
+        webhook::delivery::trigger_test_webhook_delivery,
+        webhook::delivery::get_webhook_delivery,
+        webhook::delivery::list_webhook_deliveries,
+        webhook::delivery::redeliver_webhook_deliveries,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

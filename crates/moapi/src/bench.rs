@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 
 pub mod moego;
 pub mod orders;
+pub mod webhooks;
 
 pub struct BenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.

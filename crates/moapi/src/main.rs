@@ -80,9 +80,6 @@ struct OutboundArgs {
     /// Seconds an import job stays with a worker that stopped renewing it
     #[arg(long, env = "MOAPI_AI_JOB_LEASE", default_value_t = 15)]
     ai_job_lease: u64,
-    /// Accept plain http:// webhook receivers (a sandbox setting; HTTPS otherwise)
-    #[arg(long, env = "MOAPI_WEBHOOK_ALLOW_HTTP")]
-    webhook_allow_http: bool,
 }
 
 #[derive(Clone)]
@@ -102,10 +99,65 @@ impl OutboundArgs {
         config.ai.model = self.ai_model;
         config.ai.timeout = Duration::from_secs(self.ai_timeout);
         config.ai.job_lease = Duration::from_secs(self.ai_job_lease.max(1));
-        config.webhooks.allow_http = self.webhook_allow_http;
     }
 }
 
+/// The webhook delivery engine.
+#[derive(Args, Clone)]
+struct WebhookArgs {
+    /// Accept http:// webhook receivers (a sandbox setting; otherwise HTTPS only)
+    #[arg(long, env = "MOAPI_WEBHOOK_ALLOW_HTTP")]
+    webhook_allow_http: bool,
+    /// Send Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) on every delivery
+    #[arg(long, env = "MOAPI_WEBHOOK_STANDARD_HEADERS")]
+    webhook_standard_headers: bool,
+    /// Delays before each retry of a failed delivery, e.g. 30s,2m,10m (units ms, s, m, h)
+    #[arg(long, env = "MOAPI_WEBHOOK_RETRY_SCHEDULE", default_value = "30s,2m,10m", value_parser = parse_retry_schedule)]
+    webhook_retry_schedule: RetrySchedule,
+    /// Seconds one delivery attempt may take
+    #[arg(long, env = "MOAPI_WEBHOOK_TIMEOUT", default_value_t = 30)]
+    webhook_timeout: u64,
+    /// Seconds a node owns the deliveries it claimed (more than the timeout); a dead node's are then sent by another
+    #[arg(long, env = "MOAPI_WEBHOOK_LEASE", default_value_t = 90)]
+    webhook_lease: u64,
+    /// Milliseconds between looks for new events and due deliveries when idle
+    #[arg(long, env = "MOAPI_WEBHOOK_POLL_MS", default_value_t = 100)]
+    webhook_poll_ms: u64,
+    /// Deliveries one node sends at the same time
+    #[arg(long, env = "MOAPI_WEBHOOK_CONCURRENCY", default_value_t = 64)]
+    webhook_concurrency: usize,
+    /// Deliveries per webhook per minute; more wait for the next minute
+    #[arg(long, env = "MOAPI_WEBHOOK_PER_MINUTE", default_value_t = 500)]
+    webhook_per_minute: i64,
+    /// Deliveries per webhook per day; more wait for the next day
+    #[arg(long, env = "MOAPI_WEBHOOK_PER_DAY", default_value_t = 50_000)]
+    webhook_per_day: i64,
+}
+
+#[derive(Clone)]
+struct RetrySchedule(Vec<Duration>);
+
+fn parse_retry_schedule(text: &str) -> Result<RetrySchedule, String> {
+    moapi_core::config::parse_retry_schedule(text).map(RetrySchedule)
+}
+
+impl WebhookArgs {
+    fn apply(self, config: &mut Config) {
+        let webhooks = &mut config.webhooks;
+        webhooks.allow_http = self.webhook_allow_http;
+        webhooks.standard_webhooks = self.webhook_standard_headers;
+        webhooks.retry_schedule = self.webhook_retry_schedule.0;
+        webhooks.delivery_timeout = Duration::from_secs(self.webhook_timeout.max(1));
+        webhooks.lease = Duration::from_secs(self.webhook_lease.max(self.webhook_timeout + 1));
+        webhooks.poll_interval = Duration::from_millis(self.webhook_poll_ms.max(1));
+        webhooks.concurrency = self.webhook_concurrency.max(1);
+        webhooks.per_minute_limit = self.webhook_per_minute;
+        webhooks.per_day_limit = self.webhook_per_day;
+    }
+}
+
+// Parsed once per run: the size of its largest variant (`serve`'s settings) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations run first)
@@ -134,6 +186,8 @@ enum Command {
         rate_limit: Option<std::num::NonZeroU32>,
         #[command(flatten)]
         outbound: OutboundArgs,
+        #[command(flatten)]
+        webhooks: WebhookArgs,
         #[command(flatten)]
         m2m: M2mArgs,
     },
@@ -211,6 +265,24 @@ enum Command {
         #[arg(long, default_value_t = 16)]
         connections: usize,
         /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Measure MoeGo webhook deliveries: backlog drain rate and commit-to-delivery latency (docs/performance.md)
+    BenchWebhooks {
+        /// An EMPTY database (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Delivery engines sharing the database
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
+        /// Events committed before the engines start
+        #[arg(long, default_value_t = 20_000)]
+        backlog: usize,
+        /// Events committed per second while the engines run
+        #[arg(long, default_value_t = 2_000)]
+        rate: usize,
+        /// Seconds of the steady scenario
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
@@ -349,6 +421,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             request_timeout,
             rate_limit,
             outbound,
+            webhooks,
             m2m,
         } => {
             let mut config = Config {
@@ -363,6 +436,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 ..db.config()
             };
             outbound.apply(&mut config);
+            webhooks.apply(&mut config);
             let state = AppState::open(config)
                 .await
                 .context("opening the database")?;
@@ -434,6 +508,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 connections,
                 duration: Duration::from_secs(seconds),
                 page_size,
+            })
+            .await?
+        }
+        Command::BenchWebhooks {
+            database_url,
+            nodes,
+            backlog,
+            rate,
+            seconds,
+        } => {
+            bench::webhooks::run(bench::webhooks::WebhookBenchOptions {
+                database_url,
+                nodes,
+                backlog,
+                rate,
+                duration: Duration::from_secs(seconds),
             })
             .await?
         }

@@ -110,19 +110,21 @@ async fn timeout_in_dialect(
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight. The AI import
-/// worker runs beside the server and stops with it (a job in hand is taken up again by any
-/// node once its lease expires).
+/// worker and the webhook engine run beside the server and stop with it (a job in hand is
+/// taken up again by any node once its lease expires).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let worker = moapi_mogu::ai::worker::run(state.clone());
+    let webhooks = moapi_moego::webhook::dispatch::run(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
     tokio::select! {
         served = server => served,
         never = worker => match never {},
+        never = webhooks => match never {},
     }
 }
 

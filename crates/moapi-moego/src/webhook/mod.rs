@@ -1,14 +1,20 @@
 //! Webhook subscriptions (WebhookService create, get, update, delete, list). A webhook belongs
 //! to the API client of the key that created it; a key sees and manages the client's webhooks
 //! whose organizations it reaches. Receivers are vetted when written (HTTPS, SSRF guard after
-//! DNS resolution) and the secret token is sealed at rest. Deliveries are the engine's.
+//! DNS resolution) and the secret token is sealed at rest. The delivery engine (fan-out,
+//! claiming, retries, limits) is `dispatch`, the request each attempt sends `send`, and the
+//! delivery log with its operations `delivery`.
 
+pub mod delivery;
+pub mod dispatch;
 pub mod input;
+pub mod send;
 pub mod store;
 pub mod wire;
 
 use axum::extract::State;
-use axum::Json;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
@@ -283,4 +289,29 @@ pub async fn list_webhooks(
             .map(|row| row.to_wire(&state.ids, &state.secrets))
             .collect::<Result<_, _>>()?,
     }))
+}
+
+/// The delivery operations, under both the singular and the plural prefix: the vendor's
+/// documents use both.
+pub fn delivery_router() -> Router<AppState> {
+    let mut router = Router::new().route(
+        "/v1/webhooks/{id}/test",
+        post(delivery::trigger_test_webhook_delivery),
+    );
+    for prefix in ["/v1/webhook/deliveries", "/v1/webhooks/deliveries"] {
+        router = router
+            .route(
+                &format!("{prefix}/{{id}}"),
+                get(delivery::get_webhook_delivery),
+            )
+            .route(
+                &format!("{prefix}:list"),
+                post(delivery::list_webhook_deliveries),
+            )
+            .route(
+                &format!("{prefix}/{{id}}/redeliver"),
+                post(delivery::redeliver_webhook_deliveries),
+            );
+    }
+    router
 }

@@ -10,6 +10,7 @@ pub mod fidelity;
 pub mod orders;
 pub mod pets;
 pub mod settings_services;
+pub mod webhook_deliveries;
 pub mod webhooks;
 
 use moapi::fixtures::Fixtures;

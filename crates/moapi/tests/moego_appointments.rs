@@ -5,6 +5,7 @@ mod common;
 
 use common::booking::{booking, ServiceSpec, APPOINTMENT};
 use common::fidelity::assert_moego;
+use common::orders::usd;
 use common::TestApp;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -865,4 +866,52 @@ async fn the_customer_link_and_the_client_lookup_show_booked_appointments() {
         lookup.body["nextAppointment"]["petServiceDetails"][0]["services"][0]["servicePrice"],
         40.0
     );
+}
+
+/// The appointment's money fields are its order's, to the cent, after payments and refunds.
+#[tokio::test]
+async fn the_appointments_money_follows_its_order_through_payments_and_refunds() {
+    let s = scene().await;
+    s.app.set_tax_rate(0, 0, "8.25").await;
+    let booked = s.booked_at("2030-01-08T09:00:00Z").await;
+    let id = booked["id"].as_str().unwrap().to_string();
+    let order_id = booked["orderId"].as_str().unwrap().to_string();
+    // $40 and 8.25% tax: 43.30.
+    assert_eq!(booked["totalAmount"], usd(43, 300_000_000));
+
+    let agree = |appointment: &Value, order: &Value| {
+        assert_eq!(appointment["totalAmount"], order["totalAmount"]);
+        assert_eq!(appointment["paidAmount"], order["paidAmount"]);
+        assert_eq!(appointment["refundAmount"], order["refundedAmount"]);
+    };
+    let order_path = format!("/v1/orders/{order_id}");
+    let order = || s.app.moego_get(&s.auth, &order_path);
+
+    let first = s.app.pay(&order_id, "20").await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let appointment = s.get(&id).await.body;
+    assert_eq!(appointment["paymentStatus"], "PARTIAL_PAID");
+    assert_eq!(appointment["paidAmount"], usd(20, 0));
+    agree(&appointment, &order().await.body);
+
+    let rest = s.app.pay(&order_id, "23.30").await;
+    assert_eq!(rest.status, 201, "{}", rest.text);
+    let appointment = s.get(&id).await.body;
+    assert_eq!(appointment["paymentStatus"], "FULL_PAID");
+    assert_moego(APPOINTMENT, "v1Appointment", &appointment);
+    let paid_order = order().await.body;
+    assert_eq!(paid_order["status"], "COMPLETED");
+    agree(&appointment, &paid_order);
+
+    // A refund beyond the payment is refused and changes nothing; a partial one shows.
+    let payment = first.body["paymentId"].as_str().unwrap();
+    let too_much = s.app.refund(payment, "20.01").await;
+    assert_eq!(too_much.status, 400, "{}", too_much.text);
+    assert_eq!(s.get(&id).await.body, appointment);
+    let refund = s.app.refund(payment, "5.5").await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+    let appointment = s.get(&id).await.body;
+    assert_eq!(appointment["paymentStatus"], "PARTIAL_REFUNDED");
+    assert_eq!(appointment["refundAmount"], usd(5, 500_000_000));
+    agree(&appointment, &order().await.body);
 }

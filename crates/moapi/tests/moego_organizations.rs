@@ -486,10 +486,8 @@ async fn unbuilt_operations_are_unimplemented_and_unknown_paths_404() {
         reply.text
     );
     assert_moego(COMPANY, "googlerpcStatus", &reply.body);
-    let reply = app
-        .moego_post(&auth, "/v1/appointments/apt_x:cancel", json!({}))
-        .await;
-    assert_eq!(reply.body["code"], 12);
+    let reply = app.moego_get(&auth, "/v1/agreements/agr_x").await;
+    assert_eq!(reply.body["code"], 12, "{}", reply.text);
     let reply = app.moego_post(&auth, "/v1/nothing:list", json!({})).await;
     assert_eq!((reply.status, reply.body["code"].as_i64()), (404, Some(5)));
     let reply = app.moego_get(&auth, "/v1/companies:list").await;

@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
-use moapi_moego::business::store::{self as business_store, NewBusiness};
-use moapi_moego::company::store::{self as company_store, NewCompany};
 use moapi_moego::customer::store::{self as customer_store, NewCustomer};
+use rand::rngs::StdRng;
 use rand::Rng;
 use serde_json::json;
 
-use super::moego::{create_tenant, progress, Tenant, DAY};
+use super::moego::{create_tenant, insert_company, progress, Tenant, DAY};
 use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
 
 pub struct AppointmentsBenchOptions {
@@ -218,25 +217,7 @@ async fn seed(
             (tenant_company, tenant_business, big_share)
         } else {
             let name = format!("Bench Grooming {index}");
-            let company_id = company_store::insert(
-                &state.db,
-                &NewCompany {
-                    client_id,
-                    name: &name,
-                    country: "US",
-                    timezone_id: "America/Los_Angeles",
-                },
-            )
-            .await?;
-            let business_id = business_store::insert(
-                &state.db,
-                company_id,
-                &NewBusiness {
-                    name,
-                    ..NewBusiness::default()
-                },
-            )
-            .await?;
+            let (company_id, business_id) = insert_company(state, client_id, &name, &name).await?;
             (company_id, business_id, small_share)
         };
         let company = seed_catalog(state, company_id, business_id, now).await?;
@@ -300,30 +281,15 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
         connections: options.connections,
         duration: options.duration,
     };
-    // Windows start on a random day of the seeded year, leaving room for their length.
-    let random_start = move |rng: &mut rand::rngs::StdRng, days: i64| {
-        now - HISTORY_DAYS / 2 * DAY + rng.gen_range(0..HISTORY_DAYS - days) * DAY
-    };
-
-    let (list_url, list) = (format!("{base}/v1/appointments:list"), catalog.clone());
     let listed = drive(
         "appointments:list one business, 1-week startTime window, pageSize 100",
         load,
-        move |client, rng| {
-            let start = random_start(rng, 7);
-            list.tenant.post(
-                client,
-                &list_url,
-                json!({
-                    "businessIds": [list.tenant.business_id],
-                    "pagination": {"pageSize": 100, "pageToken": "1"},
-                    "filter": {"startTime": {
-                        "startTime": protojson_timestamp(start),
-                        "endTime": protojson_timestamp(start + 7 * DAY),
-                    }},
-                }),
-            )
-        },
+        weekly_list(
+            &catalog.tenant,
+            format!("{base}/v1/appointments:list"),
+            "startTime",
+            now,
+        ),
     )
     .await;
 
@@ -332,7 +298,7 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
         "appointments:check one pet, 1-day dateRange",
         load,
         move |client, rng| {
-            let start = random_start(rng, 1);
+            let start = random_start(now, rng, 1);
             check.tenant.post(
                 client,
                 &check_url,
@@ -377,28 +343,50 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
     )
     .await;
 
-    let (orders_url, orders) = (format!("{base}/v1/orders:list"), catalog);
     let ordered = drive(
         "orders:list one business, 7-day lastUpdatedTime window, pageSize 100",
         load,
-        move |client, rng| {
-            let start = random_start(rng, 7);
-            orders.tenant.post(
-                client,
-                &orders_url,
-                json!({
-                    "businessIds": [orders.tenant.business_id],
-                    "pagination": {"pageSize": 100, "pageToken": "1"},
-                    "filter": {"lastUpdatedTime": {
-                        "startTime": protojson_timestamp(start),
-                        "endTime": protojson_timestamp(start + 7 * DAY),
-                    }},
-                }),
-            )
-        },
+        weekly_list(
+            &catalog.tenant,
+            format!("{base}/v1/orders:list"),
+            "lastUpdatedTime",
+            now,
+        ),
     )
     .await;
     server.abort();
     remove_scratch_database(scratch);
     Ok(vec![listed, checked, created, ordered])
+}
+
+/// A window's start on a random day of the seeded year, leaving room for its `days`.
+fn random_start(now: i64, rng: &mut StdRng, days: i64) -> i64 {
+    now - HISTORY_DAYS / 2 * DAY + rng.gen_range(0..HISTORY_DAYS - days) * DAY
+}
+
+/// A list request of the tenant's business for a random week of `filter_field`, pageSize 100
+/// (appointments:list by startTime and orders:list by lastUpdatedTime share it).
+fn weekly_list(
+    tenant: &Tenant,
+    url: String,
+    filter_field: &'static str,
+    now: i64,
+) -> impl Fn(&reqwest::Client, &mut StdRng) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static
+{
+    let tenant = tenant.clone();
+    move |client, rng| {
+        let start = random_start(now, rng, 7);
+        tenant.post(
+            client,
+            &url,
+            json!({
+                "businessIds": [tenant.business_id],
+                "pagination": {"pageSize": 100, "pageToken": "1"},
+                "filter": {(filter_field): {
+                    "startTime": protojson_timestamp(start),
+                    "endTime": protojson_timestamp(start + 7 * DAY),
+                }},
+            }),
+        )
+    }
 }

@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use sqlx::Connection;
 use tokio::net::TcpListener;
 
+pub mod appointments;
 pub mod moego;
 pub mod orders;
 pub mod webhooks;

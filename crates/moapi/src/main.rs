@@ -286,6 +286,19 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Measure appointments:list, :check, creation and orders:list (docs/performance.md)
+    BenchAppointments {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 2_000_000)]
+        appointments: usize,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 /// Settings of MOGU's M2M tokens.
@@ -489,6 +502,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let results = bench::orders::run(bench::orders::OrdersBenchOptions {
                 database_url,
                 orders,
+                connections,
+                duration: Duration::from_secs(seconds),
+            })
+            .await?;
+            bench::print_results(&results);
+        }
+        Command::BenchAppointments {
+            database_url,
+            appointments,
+            connections,
+            seconds,
+        } => {
+            let results = bench::appointments::run(bench::appointments::AppointmentsBenchOptions {
+                database_url,
+                appointments,
                 connections,
                 duration: Duration::from_secs(seconds),
             })

@@ -72,23 +72,11 @@ impl Tenant {
 /// Creates the client, company, business and key the load runs under.
 pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
     let (client_id, _) = company_store::insert_client(&state.db, "Bench Pets").await?;
-    let company_id = company_store::insert(
-        &state.db,
-        &NewCompany {
-            client_id,
-            name: "Bench Grooming",
-            country: "US",
-            timezone_id: "America/Los_Angeles",
-        },
-    )
-    .await?;
-    let business_id = business_store::insert(
-        &state.db,
-        company_id,
-        &NewBusiness {
-            name: "Bench Grooming Downtown".into(),
-            ..NewBusiness::default()
-        },
+    let (company_id, business_id) = insert_company(
+        state,
+        client_id,
+        "Bench Grooming",
+        "Bench Grooming Downtown",
     )
     .await?;
     let key = auth::create_moego_key(
@@ -107,6 +95,35 @@ pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64,
         authorization: auth::moego_authorization(&key.secret),
     };
     Ok((company_id, business_id, tenant))
+}
+
+/// A company of the client in Los Angeles with one business; returns their IDs.
+pub(super) async fn insert_company(
+    state: &AppState,
+    client_id: i64,
+    name: &str,
+    business_name: &str,
+) -> anyhow::Result<(i64, i64)> {
+    let company_id = company_store::insert(
+        &state.db,
+        &NewCompany {
+            client_id,
+            name,
+            country: "US",
+            timezone_id: "America/Los_Angeles",
+        },
+    )
+    .await?;
+    let business_id = business_store::insert(
+        &state.db,
+        company_id,
+        &NewBusiness {
+            name: business_name.into(),
+            ..NewBusiness::default()
+        },
+    )
+    .await?;
+    Ok((company_id, business_id))
 }
 
 pub(super) fn progress(what: &str, done: usize, total: usize, started: Instant) {

@@ -59,7 +59,8 @@ CREATE TABLE moego_webhook_deliveries (
     request_url      TEXT NOT NULL,
     -- The address actually connected to (ip:port), '' when none was reached.
     delivered_to     TEXT NOT NULL DEFAULT '',
-    -- JSON {"Name":"value"}; bodies capped in size.
+    -- Headers as JSON {"Name":{"values":[...]}} (the wire map); bodies base64 (the wire's
+    -- bytes), capped in size.
     request_headers  TEXT NOT NULL DEFAULT '{}',
     request_body     TEXT NOT NULL DEFAULT '',
     response_status  INTEGER NOT NULL DEFAULT 0,

@@ -70,6 +70,7 @@ async fn check_company(app: &TestApp, company: &SeededCompany) {
         json!({"businessIds": businesses, "pagination": page}),
     )
     .await;
+    let mut grooming_reports = 0;
     let statuses: BTreeSet<&str> = appointments
         .iter()
         .map(|appointment| appointment["status"].as_str().unwrap())
@@ -143,6 +144,25 @@ async fn check_company(app: &TestApp, company: &SeededCompany) {
         refunded.values().any(|refund| *refund > Decimal::ZERO),
         "a payment is refunded"
     );
+
+    for business in &company.business_ids {
+        let booked: Vec<&Value> = appointments
+            .iter()
+            .filter(|appointment| appointment["businessId"] == business.as_str())
+            .map(|appointment| &appointment["id"])
+            .collect();
+        let reply = app
+            .moego_post(
+                &company.authorization,
+                "/v1/grooming_reports:list",
+                json!({"businessId": business, "appointmentIds": booked}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_moego(APPOINTMENT, "v1ListGroomingReportsResponse", &reply.body);
+        grooming_reports += reply.body["groomingReports"].as_array().map_or(0, Vec::len);
+    }
+    assert!(grooming_reports > 0, "the demo set has grooming reports");
 
     list(
         app,
@@ -219,6 +239,7 @@ async fn bad_booking_fixtures_are_refused_before_anything_is_written() {
         ("    appointments: [{business: b, customer: A B, day: 0, start: 600, pets: [{pet: P, services: [{service: Groom, staff: X Y}]}]}]\n", "X Y"),
         ("    appointments: [{business: b, customer: A B, day: 0, start: 9999, pets: [{pet: P, services: [{service: Groom}]}]}]\n", "start"),
         ("    appointments: [{business: b, customer: A B, day: 0, start: 600, pets: [{pet: P, services: [{service: Groom}]}], payments: [{amount: ten}]}]\n", "ten"),
+        ("    appointments: [{business: b, customer: A B, day: 0, start: 600, pets: [{pet: P, services: [{service: Groom}]}], groomingReports: [{pet: R}]}]\n", "\"R\""),
         ("    blocks: [{business: b, staff: X Y, day: 0, start: 600, minutes: 30}]\n", "X Y"),
     ] {
         let fixtures = Fixtures::parse(&format!("{base}{extra}")).unwrap();

@@ -11,8 +11,8 @@ use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::appointment::wire::{
-    AppointmentStatus, CreateAppointmentRequest, PetServiceInput, ServiceInput,
-    UpdateAppointmentStatusBody,
+    AppointmentStatus, CreateAppointmentRequest, GroomingReportStatus, PetServiceInput,
+    ServiceInput, UpdateAppointmentStatusBody,
 };
 use moapi_moego::block::wire::CreateBlockRequest;
 use moapi_moego::company::store::CompanyRow;
@@ -24,6 +24,7 @@ use moapi_moego::wire::Interval;
 use moapi_moego::{appointment, block};
 use serde::Deserialize;
 
+use super::appointments::NewGroomingReportRequest;
 use super::orders::{NewDiscountRequest, NewPaymentRequest, NewRefundRequest};
 use super::pets::resolve_id;
 use super::{from_status, invalid, OperatorError, Result};
@@ -53,6 +54,20 @@ pub struct FixtureAppointment {
     pub discount: Option<NewDiscountRequest>,
     #[serde(default)]
     pub payments: Vec<FixturePayment>,
+    /// Grooming reports of the appointment's pets, recorded as the operator records them.
+    #[serde(default)]
+    pub grooming_reports: Vec<FixtureGroomingReport>,
+}
+
+/// A grooming report of one of the appointment's pets (by name).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureGroomingReport {
+    pub pet: String,
+    #[serde(default)]
+    pub status: GroomingReportStatus,
+    #[serde(default)]
+    pub content_json: String,
 }
 
 fn unconfirmed() -> AppointmentStatus {
@@ -209,6 +224,14 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
                     ))
                 }
             }
+        }
+        if let Some(report) = fixture.grooming_reports.iter().find(|report| {
+            !fixture
+                .pets
+                .iter()
+                .any(|booked| booked.pet.trim() == report.pet.trim())
+        }) {
+            return unknown(&what, "pet of the appointment", &report.pet);
         }
         for (number, payment) in fixture.payments.iter().enumerate() {
             let field = format!("{what}.payments[{number}]");
@@ -430,6 +453,18 @@ async fn book(
         )
         .await
         .map_err(from_status)?;
+    }
+    for report in &booking.grooming_reports {
+        let request = NewGroomingReportRequest {
+            pet_id: names.pet(customer, &report.pet)?,
+            status: report.status,
+            template_json: String::new(),
+            content_json: report.content_json.clone(),
+            report_url: String::new(),
+            send_type: Default::default(),
+            sending_method_list: Vec::new(),
+        };
+        super::appointments::record_grooming_report(state, &created.id, &request).await?;
     }
     if let Some(discount) = &booking.discount {
         super::orders::apply_discount(state, &created.order_id, discount).await?;

@@ -258,44 +258,32 @@ struct Names {
 
 impl Names {
     async fn load(state: &AppState, company_id: i64) -> Result<Names> {
-        let pool = state.db.pool();
-        let people = |rows: Vec<(i64, String, String)>| {
-            rows.into_iter()
-                .map(|(id, first, last)| (id, full_name(&first, &last)))
-                .collect()
+        // `TRIM(first || ' ' || last)` is `full_name` in SQL both backends speak.
+        let rows = |sql: &'static str| async move {
+            sqlx::query_as(sql)
+                .bind(company_id)
+                .fetch_all(state.db.pool())
+                .await
         };
         Ok(Names {
             ids: state.ids.clone(),
-            businesses: sqlx::query_as("SELECT id, name FROM moego_businesses WHERE company_id = $1")
-                .bind(company_id)
-                .fetch_all(pool)
-                .await?,
-            staff: people(
-                sqlx::query_as(
-                    "SELECT id, first_name, last_name FROM moego_staff WHERE company_id = $1",
-                )
-                .bind(company_id)
-                .fetch_all(pool)
-                .await?,
-            ),
-            services: sqlx::query_as("SELECT id, name FROM moego_services WHERE company_id = $1")
-                .bind(company_id)
-                .fetch_all(pool)
-                .await?,
-            customers: people(
-                sqlx::query_as(
-                    "SELECT id, first_name, last_name FROM moego_customers \
-                     WHERE company_id = $1 AND deleted = 0",
-                )
-                .bind(company_id)
-                .fetch_all(pool)
-                .await?,
-            ),
+            businesses: rows("SELECT id, name FROM moego_businesses WHERE company_id = $1").await?,
+            staff: rows(
+                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_staff \
+                 WHERE company_id = $1",
+            )
+            .await?,
+            services: rows("SELECT id, name FROM moego_services WHERE company_id = $1").await?,
+            customers: rows(
+                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_customers \
+                 WHERE company_id = $1 AND deleted = 0",
+            )
+            .await?,
             pets: sqlx::query_as(
                 "SELECT id, customer_id, name FROM moego_pets WHERE company_id = $1 AND deleted = 0",
             )
             .bind(company_id)
-            .fetch_all(pool)
+            .fetch_all(state.db.pool())
             .await?,
         })
     }

@@ -82,6 +82,12 @@ pub struct MoegoCompany {
     pub pet_sizes: Vec<moapi_moego::setting::catalog::input::PetSizeInput>,
     #[serde(default)]
     pub custom_fields: Vec<moapi_moego::setting::catalog::input::CustomFieldInput>,
+    /// Appointments booked after everything above, with their status moves and payments.
+    #[serde(default)]
+    pub appointments: Vec<crate::operator::bookings::FixtureAppointment>,
+    /// Staff blocks, created before the appointments (whose conflict checks see them).
+    #[serde(default)]
+    pub blocks: Vec<crate::operator::bookings::FixtureBlock>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

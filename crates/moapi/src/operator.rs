@@ -22,6 +22,7 @@ use crate::fixtures::{
 
 pub mod appointments;
 pub mod booking_settings;
+pub mod bookings;
 pub mod catalogs;
 pub mod orders;
 pub mod pets;
@@ -633,6 +634,7 @@ fn trip_title(trip: &MoguTrip) -> Option<&String> {
 
 fn validate_company(company: &MoegoCompany) -> Result<()> {
     catalogs::validate_company(company)?;
+    bookings::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -737,6 +739,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
             }
             pets::seed_company(state, &created.company_id, fixture).await?;
             booking_settings::seed_company(state, &created.company_id, fixture).await?;
+            bookings::seed_company(state, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 &MoegoKeyRequest {

@@ -1,0 +1,496 @@
+//! Fixture appointments and blocks: booked through the API's own handlers (conflicts refused,
+//! events emitted), moved to their status as `:updateStatus` moves them, and paid, discounted
+//! and refunded through the order ledger as the operator verbs do. Days are counted from the
+//! seed day and times are minutes after midnight UTC, so the demo set always surrounds today.
+
+use std::collections::HashSet;
+
+use axum::extract::State;
+use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
+use moapi_core::time::now_micros;
+use moapi_core::wire::ProtoJson;
+use moapi_core::{AppState, IdKind};
+use moapi_moego::appointment::wire::{
+    AppointmentStatus, CreateAppointmentRequest, GroomingReportStatus, PetServiceInput,
+    ServiceInput, UpdateAppointmentStatusBody,
+};
+use moapi_moego::block::wire::CreateBlockRequest;
+use moapi_moego::company::store::CompanyRow;
+use moapi_moego::customer::input;
+use moapi_moego::money::Amount;
+use moapi_moego::order::ledger;
+use moapi_moego::order::store as orders;
+use moapi_moego::wire::Interval;
+use moapi_moego::{appointment, block};
+use serde::Deserialize;
+
+use super::appointments::NewGroomingReportRequest;
+use super::orders::{NewDiscountRequest, NewPaymentRequest, NewRefundRequest};
+use super::pets::resolve_id;
+use super::{from_status, invalid, OperatorError, Result};
+use crate::fixtures::MoegoCompany;
+
+const MICROS_PER_MINUTE: i64 = 60_000_000;
+const MICROS_PER_DAY: i64 = 24 * 60 * MICROS_PER_MINUTE;
+const MINUTES_PER_DAY: i64 = 24 * 60;
+
+/// An appointment of a company's customer, everything named by name.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureAppointment {
+    pub business: String,
+    /// The customer's "First Last".
+    pub customer: String,
+    pub pets: Vec<FixtureBookedPet>,
+    /// Days after the seed day (negative: before it).
+    pub day: i64,
+    /// Minutes after midnight UTC at which the first service starts.
+    pub start: i64,
+    /// Where the appointment ends up; booked UNCONFIRMED, then moved forward (or canceled).
+    #[serde(default = "unconfirmed")]
+    pub status: AppointmentStatus,
+    /// A discount on the whole order, applied before the payments.
+    #[serde(default)]
+    pub discount: Option<NewDiscountRequest>,
+    #[serde(default)]
+    pub payments: Vec<FixturePayment>,
+    /// Grooming reports of the appointment's pets, recorded as the operator records them.
+    #[serde(default)]
+    pub grooming_reports: Vec<FixtureGroomingReport>,
+}
+
+/// A grooming report of one of the appointment's pets (by name).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureGroomingReport {
+    pub pet: String,
+    #[serde(default)]
+    pub status: GroomingReportStatus,
+    #[serde(default)]
+    pub content_json: String,
+}
+
+fn unconfirmed() -> AppointmentStatus {
+    AppointmentStatus::Unconfirmed
+}
+
+/// A pet of the customer (by name) and its services in order, each right after the previous.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureBookedPet {
+    pub pet: String,
+    pub services: Vec<FixtureBookedService>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureBookedService {
+    /// The service's name in the company catalog.
+    pub service: String,
+    /// The staff member's "First Last"; unassigned without it.
+    #[serde(default)]
+    pub staff: Option<String>,
+}
+
+/// A payment of the appointment's order; `amount` (decimal text) defaults to what the order
+/// still owes, and `refund` (decimal text) refunds part or all of it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixturePayment {
+    #[serde(default)]
+    pub amount: Option<String>,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub refund: Option<String>,
+}
+
+/// Time a staff member ("First Last") is not bookable at a business.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixtureBlock {
+    pub business: String,
+    pub staff: String,
+    pub day: i64,
+    pub start: i64,
+    pub minutes: i64,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub color_code: String,
+}
+
+fn full_name(first: &str, last: &str) -> String {
+    format!("{first} {last}").trim().to_string()
+}
+
+fn decimal(field: &str, text: &str) -> Result<()> {
+    // Any currency reads a decimal alike; the order's own currency is applied when paying.
+    match Amount::from_stored("USD", text.trim()) {
+        Some(_) => Ok(()),
+        None => invalid(format!("{field}: {text:?} is not a decimal amount")),
+    }
+}
+
+fn check_time(what: &str, day: i64, start: i64) -> Result<()> {
+    if !(-366..=366).contains(&day) || !(0..MINUTES_PER_DAY).contains(&start) {
+        return invalid(format!(
+            "{what}: day must be within a year of the seed day and start in 0..1440 minutes"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the names and values of the company's appointments and blocks before any write.
+pub fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let businesses: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
+    let staff: HashSet<String> = company
+        .staff
+        .iter()
+        .map(|member| full_name(&member.staff.first_name, &member.staff.last_name))
+        .collect();
+    let services: HashSet<&str> = company.services.iter().map(|s| s.name.as_str()).collect();
+    let unknown = |what: &str, kind: &str, name: &str| {
+        invalid(format!(
+            "company {:?}: {what} names unknown {kind} {name:?}",
+            company.name
+        ))
+    };
+    for (index, fixture) in company.blocks.iter().enumerate() {
+        let what = format!("blocks[{index}]");
+        if !businesses.contains(fixture.business.as_str()) {
+            return unknown(&what, "business", &fixture.business);
+        }
+        if !staff.contains(fixture.staff.trim()) {
+            return unknown(&what, "staff member", &fixture.staff);
+        }
+        check_time(&what, fixture.day, fixture.start)?;
+        if !(1..=MINUTES_PER_DAY).contains(&fixture.minutes) {
+            return invalid(format!("{what}: minutes must be 1 to 1440"));
+        }
+    }
+    for (index, fixture) in company.appointments.iter().enumerate() {
+        let what = format!("appointments[{index}]");
+        if !businesses.contains(fixture.business.as_str()) {
+            return unknown(&what, "business", &fixture.business);
+        }
+        let customer = company
+            .customers
+            .iter()
+            .find(|c| full_name(&c.first_name, &c.last_name) == fixture.customer.trim());
+        let Some(customer) = customer else {
+            return unknown(&what, "customer", &fixture.customer);
+        };
+        check_time(&what, fixture.day, fixture.start)?;
+        if fixture.status.is_unspecified() || fixture.pets.is_empty() {
+            return invalid(format!("{what}: needs a status and at least one pet"));
+        }
+        // Pets name their owner by phone, in any format the customer fixture accepts.
+        let phone = |text: &str| input::phone("phone", text, &company.country).ok();
+        let owner = phone(&customer.phone);
+        for booked in &fixture.pets {
+            let owns = company.pets.iter().any(|pet| {
+                owner.is_some()
+                    && phone(&pet.owner) == owner
+                    && pet.pet.name.trim() == booked.pet.trim()
+            });
+            if !owns {
+                return unknown(&what, "pet of the customer", &booked.pet);
+            }
+            if booked.services.is_empty() {
+                return invalid(format!("{what}: pet {:?} needs a service", booked.pet));
+            }
+            for service in &booked.services {
+                if !services.contains(service.service.as_str()) {
+                    return unknown(&what, "service", &service.service);
+                }
+                if let Some(member) = &service.staff {
+                    if !staff.contains(member.trim()) {
+                        return unknown(&what, "staff member", member);
+                    }
+                }
+            }
+        }
+        if let Some(discount) = &fixture.discount {
+            match (&discount.amount, &discount.percentage) {
+                (Some(text), None) => decimal(&format!("{what}.discount.amount"), text)?,
+                (None, Some(text)) => {
+                    ledger::DiscountValue::percentage(&format!("{what}.discount.percentage"), text)
+                        .map_err(from_status)?;
+                }
+                _ => {
+                    return invalid(format!(
+                        "{what}.discount: give one of amount and percentage"
+                    ))
+                }
+            }
+        }
+        if let Some(report) = fixture.grooming_reports.iter().find(|report| {
+            !fixture
+                .pets
+                .iter()
+                .any(|booked| booked.pet.trim() == report.pet.trim())
+        }) {
+            return unknown(&what, "pet of the appointment", &report.pet);
+        }
+        for (number, payment) in fixture.payments.iter().enumerate() {
+            let field = format!("{what}.payments[{number}]");
+            if let Some(amount) = &payment.amount {
+                decimal(&format!("{field}.amount"), amount)?;
+            }
+            if let Some(refund) = &payment.refund {
+                decimal(&format!("{field}.refund"), refund)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The IDs a company's fixtures name, looked up once.
+struct Names {
+    ids: std::sync::Arc<moapi_core::IdCodec>,
+    businesses: Vec<(i64, String)>,
+    staff: Vec<(i64, String)>,
+    services: Vec<(i64, String)>,
+    customers: Vec<(i64, String)>,
+    pets: Vec<(i64, i64, String)>,
+}
+
+impl Names {
+    async fn load(state: &AppState, company_id: i64) -> Result<Names> {
+        // `TRIM(first || ' ' || last)` is `full_name` in SQL both backends speak.
+        let rows = |sql: &'static str| async move {
+            sqlx::query_as(sql)
+                .bind(company_id)
+                .fetch_all(state.db.pool())
+                .await
+        };
+        Ok(Names {
+            ids: state.ids.clone(),
+            businesses: rows("SELECT id, name FROM moego_businesses WHERE company_id = $1").await?,
+            staff: rows(
+                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_staff \
+                 WHERE company_id = $1",
+            )
+            .await?,
+            services: rows("SELECT id, name FROM moego_services WHERE company_id = $1").await?,
+            customers: rows(
+                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_customers \
+                 WHERE company_id = $1 AND deleted = 0",
+            )
+            .await?,
+            pets: sqlx::query_as(
+                "SELECT id, customer_id, name FROM moego_pets WHERE company_id = $1 AND deleted = 0",
+            )
+            .bind(company_id)
+            .fetch_all(state.db.pool())
+            .await?,
+        })
+    }
+
+    fn business(&self, name: &str) -> Result<String> {
+        Ok(self.encode(IdKind::Business, named(&self.businesses, "business", name)?))
+    }
+
+    fn staff(&self, name: &str) -> Result<String> {
+        Ok(self.encode(IdKind::Staff, named(&self.staff, "staff member", name)?))
+    }
+
+    fn service(&self, name: &str) -> Result<String> {
+        Ok(self.encode(IdKind::Service, named(&self.services, "service", name)?))
+    }
+
+    fn pet(&self, customer: i64, name: &str) -> Result<String> {
+        self.pets
+            .iter()
+            .find(|(_, owner, known)| *owner == customer && known == name.trim())
+            .map(|(id, _, _)| self.encode(IdKind::Pet, *id))
+            .ok_or_else(|| OperatorError::Invalid(format!("unknown pet {name:?}")))
+    }
+
+    fn encode(&self, kind: IdKind, id: i64) -> String {
+        self.ids.encode(kind, id)
+    }
+}
+
+/// The raw ID of the row called `name`.
+fn named(rows: &[(i64, String)], what: &str, name: &str) -> Result<i64> {
+    rows.iter()
+        .find(|(_, known)| known == name.trim())
+        .map(|(id, _)| *id)
+        .ok_or_else(|| OperatorError::Invalid(format!("unknown {what} {name:?}")))
+}
+
+/// An interval of `minutes` from `start` minutes into day `day` after the seed day.
+fn at(seed_day: i64, day: i64, start: i64, minutes: Option<i64>) -> Interval {
+    let from = seed_day + day * MICROS_PER_DAY + start * MICROS_PER_MINUTE;
+    Interval::from_micros(Some(from), minutes.map(|m| from + m * MICROS_PER_MINUTE))
+}
+
+/// Seeds the company's blocks, then its appointments, through the API handlers acting for
+/// the company (a key of its own is not needed: the principal never leaves this process).
+pub async fn seed_company(
+    state: &AppState,
+    company: &CompanyRow,
+    fixture: &MoegoCompany,
+) -> Result<()> {
+    if fixture.appointments.is_empty() && fixture.blocks.is_empty() {
+        return Ok(());
+    }
+    let names = Names::load(state, company.id).await?;
+    let principal = MoegoPrincipal {
+        key_id: "seed".into(),
+        client_id: company.client_id,
+        restriction: MoegoRestriction::Company(company.id),
+        scopes: vec![
+            appointment::WRITE_SCOPE.to_string(),
+            block::WRITE_SCOPE.to_string(),
+        ],
+    };
+    let seed_day = now_micros().div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY;
+    for fixture_block in &fixture.blocks {
+        let request = CreateBlockRequest {
+            business_id: names.business(&fixture_block.business)?,
+            staff_id: names.staff(&fixture_block.staff)?,
+            duration: Some(at(
+                seed_day,
+                fixture_block.day,
+                fixture_block.start,
+                Some(fixture_block.minutes),
+            )),
+            description: fixture_block.description.clone(),
+            color_code: fixture_block.color_code.clone(),
+        };
+        let _ = block::create_block(State(state.clone()), principal.clone(), ProtoJson(request))
+            .await
+            .map_err(from_status)?;
+    }
+    for (index, booking) in fixture.appointments.iter().enumerate() {
+        book(state, &principal, &names, seed_day, booking)
+            .await
+            .map_err(|err| match err {
+                OperatorError::Invalid(message) => OperatorError::Invalid(format!(
+                    "company {:?}: appointments[{index}]: {message}",
+                    fixture.name
+                )),
+                other => other,
+            })?;
+    }
+    Ok(())
+}
+
+async fn book(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    names: &Names,
+    seed_day: i64,
+    booking: &FixtureAppointment,
+) -> Result<()> {
+    let business_id = names.business(&booking.business)?;
+    let customer = named(&names.customers, "customer", &booking.customer)?;
+    let mut pet_services = Vec::with_capacity(booking.pets.len());
+    for (index, booked) in booking.pets.iter().enumerate() {
+        let mut services = Vec::with_capacity(booked.services.len());
+        for (number, service) in booked.services.iter().enumerate() {
+            services.push(ServiceInput {
+                id: names.service(&service.service)?,
+                // The first pet's first service starts the appointment; the rest follow.
+                duration: (index == 0 && number == 0)
+                    .then(|| at(seed_day, booking.day, booking.start, None)),
+                staff_ids: service
+                    .staff
+                    .iter()
+                    .map(|member| names.staff(member))
+                    .collect::<Result<_>>()?,
+                lodging_id: None,
+            });
+        }
+        pet_services.push(PetServiceInput {
+            pet_id: names.pet(customer, &booked.pet)?,
+            services,
+        });
+    }
+    let request = CreateAppointmentRequest {
+        business_id: business_id.clone(),
+        customer_id: names.encode(IdKind::Customer, customer),
+        pet_services,
+        ignore_conflict: Some(false),
+        appointment_notes: Vec::new(),
+        auto_message_methods: Vec::new(),
+    };
+    let created = appointment::create_appointment(
+        State(state.clone()),
+        principal.clone(),
+        ProtoJson(request),
+    )
+    .await
+    .map_err(from_status)?
+    .0;
+    if booking.status != AppointmentStatus::Unconfirmed {
+        let body = UpdateAppointmentStatusBody {
+            business_id,
+            status: booking.status,
+            message_method: Default::default(),
+            check_out: None,
+        };
+        let _ = appointment::update_appointment_status(
+            State(state.clone()),
+            principal.clone(),
+            moapi_moego::wire::PathId(created.id.clone()),
+            ProtoJson(body),
+        )
+        .await
+        .map_err(from_status)?;
+    }
+    for report in &booking.grooming_reports {
+        let request = NewGroomingReportRequest {
+            pet_id: names.pet(customer, &report.pet)?,
+            status: report.status,
+            template_json: String::new(),
+            content_json: report.content_json.clone(),
+            report_url: String::new(),
+            send_type: Default::default(),
+            sending_method_list: Vec::new(),
+        };
+        super::appointments::record_grooming_report(state, &created.id, &request).await?;
+    }
+    if let Some(discount) = &booking.discount {
+        super::orders::apply_discount(state, &created.order_id, discount).await?;
+    }
+    for payment in &booking.payments {
+        let amount = match &payment.amount {
+            Some(amount) => amount.clone(),
+            None => owed(state, &created.order_id).await?,
+        };
+        let request = NewPaymentRequest {
+            amount,
+            method: payment.method.clone(),
+            processing_fee: None,
+        };
+        let paid = super::orders::record_payment(state, &created.order_id, &request).await?;
+        if let Some(refund) = &payment.refund {
+            let request = NewRefundRequest {
+                amount: refund.clone(),
+                reason: String::new(),
+                staff_id: None,
+            };
+            super::orders::refund_payment(state, &paid, &request).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What an order still owes, as decimal text.
+async fn owed(state: &AppState, order: &str) -> Result<String> {
+    let id = resolve_id(state, IdKind::Order, order)?;
+    let row = orders::find(&mut *state.db.pool().acquire().await?, id)
+        .await?
+        .ok_or_else(|| OperatorError::Internal(format!("order {order} just opened")))?;
+    let amount = |value: &str| row.amount(value).map_err(from_status);
+    Ok(ledger::remain(
+        amount(&row.total_amount)?,
+        amount(&row.paid_amount)?,
+        amount(&row.refunded_amount)?,
+    )
+    .stored())
+}

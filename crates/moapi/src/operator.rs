@@ -701,6 +701,10 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
     for organization in &fixtures.moego {
         let (client_id, _) = company::store::insert_client(&state.db, &organization.name).await?;
         for fixture in &organization.companies {
+            // On SQLite, the webhook engine fans out the events this seed emits while it runs;
+            // holding the write gate keeps the seed's read-then-write transactions from losing
+            // their snapshot to it. Bookings go through the API handlers, which take the gate.
+            let gate = state.db.write_gate().await;
             let created = create_company(
                 state,
                 &NewCompanyRequest {
@@ -739,6 +743,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
             }
             pets::seed_company(state, &created.company_id, fixture).await?;
             booking_settings::seed_company(state, &created.company_id, fixture).await?;
+            drop(gate);
             bookings::seed_company(state, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,

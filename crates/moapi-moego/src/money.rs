@@ -26,28 +26,16 @@ pub struct Money {
     #[serde(
         default,
         with = "moapi_core::wire::int64",
-        skip_serializing_if = "is_zero_i64"
+        skip_serializing_if = "crate::wire::is_zero_i64"
     )]
     #[schema(value_type = String)]
     pub units: i64,
     #[serde(
         default,
-        deserialize_with = "int32_or_zero",
-        skip_serializing_if = "is_zero_i32"
+        deserialize_with = "crate::wire::int32_or_zero",
+        skip_serializing_if = "crate::wire::is_zero_i32"
     )]
     pub nanos: i32,
-}
-
-fn is_zero_i64(value: &i64) -> bool {
-    *value == 0
-}
-
-fn is_zero_i32(value: &i32) -> bool {
-    *value == 0
-}
-
-fn int32_or_zero<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
-    moapi_core::wire::opt_int32::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
 /// An exact amount in one currency.

@@ -121,7 +121,9 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathIdPair {
 }
 
 /// protojson int32 from a number or a numeric string; absent or null is 0.
-fn int32_or_zero<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+pub(crate) fn int32_or_zero<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<i32, D::Error> {
     moapi_core::wire::opt_int32::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
@@ -149,7 +151,11 @@ pub struct Date {
     pub day: i32,
 }
 
-fn is_zero_i32(value: &i32) -> bool {
+pub(crate) fn is_zero_i32(value: &i32) -> bool {
+    *value == 0
+}
+
+pub(crate) fn is_zero_i64(value: &i64) -> bool {
     *value == 0
 }
 

@@ -168,7 +168,7 @@ pub struct ServiceDetail {
     pub staff_ids: Vec<String>,
     #[serde(skip_serializing_if = "ServiceType::is_unspecified")]
     pub service_type: ServiceType,
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i32")]
     pub service_time: i32,
     pub pet_service_detail_id: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -177,10 +177,6 @@ pub struct ServiceDetail {
     pub lodging_unit_name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub lodging_type_name: String,
-}
-
-fn is_zero_i32(value: &i32) -> bool {
-    *value == 0
 }
 
 /// `v1CreateAppointmentRequest`.
@@ -516,16 +512,12 @@ pub struct SendLog {
     #[serde(
         default,
         with = "moapi_core::wire::int64",
-        skip_serializing_if = "is_zero_i64"
+        skip_serializing_if = "crate::wire::is_zero_i64"
     )]
     #[schema(value_type = String)]
     pub error_code: i64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub error_msg: String,
-}
-
-fn is_zero_i64(value: &i64) -> bool {
-    *value == 0
 }
 
 /// `v1ListGroomingReportsRequest`.

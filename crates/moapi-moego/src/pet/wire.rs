@@ -128,7 +128,10 @@ pub struct PetNote {
 pub struct Pet {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub id: String,
-    #[serde(with = "moapi_core::wire::int64", skip_serializing_if = "is_zero_i64")]
+    #[serde(
+        with = "moapi_core::wire::int64",
+        skip_serializing_if = "crate::wire::is_zero_i64"
+    )]
     #[schema(value_type = String, format = Int64)]
     pub raw_id: i64,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -173,10 +176,6 @@ pub struct Pet {
     pub photo: String,
     #[serde(skip_serializing_if = "is_false")]
     pub deleted: bool,
-}
-
-fn is_zero_i64(value: &i64) -> bool {
-    *value == 0
 }
 
 /// A pet's writable fields as a client sends them in `CreatePet` (and inside a lead). The

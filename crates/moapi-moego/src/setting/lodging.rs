@@ -35,14 +35,10 @@ pub struct LodgingType {
     pub description: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub photo_list: Vec<String>,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i32")]
     pub max_pet_num: i32,
     #[serde(skip_serializing_if = "LodgingUnitType::is_unspecified")]
     pub lodging_unit_type: LodgingUnitType,
-}
-
-fn is_zero(value: &i32) -> bool {
-    *value == 0
 }
 
 /// `v1LodgingUnit`.

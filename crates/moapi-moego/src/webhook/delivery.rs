@@ -45,10 +45,6 @@ const EVENT_TYPES: [EventType; 13] = [
 // ---------------------------------------------------------------------------------------------
 // Wire
 
-fn is_zero(value: &i64) -> bool {
-    *value == 0
-}
-
 /// `v1WebhookDelivery`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -69,7 +65,7 @@ pub struct WebhookDelivery {
     #[serde(skip_serializing_if = "String::is_empty")]
     #[schema(format = Byte)]
     pub request_body: String,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i64")]
     #[schema(value_type = i32)]
     pub response_status: i64,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -79,14 +75,17 @@ pub struct WebhookDelivery {
     pub response_body: String,
     #[schema(format = DateTime)]
     pub delivered_at: String,
-    #[serde(skip_serializing_if = "is_zero", with = "moapi_core::wire::int64")]
+    #[serde(
+        skip_serializing_if = "crate::wire::is_zero_i64",
+        with = "moapi_core::wire::int64"
+    )]
     #[schema(value_type = String, format = Int64)]
     pub duration_ms: i64,
     #[serde(skip_serializing_if = "crate::wire::is_false")]
     pub success: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub error: String,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i64")]
     #[schema(value_type = i32)]
     pub retry_count: i64,
     pub request_format: String,

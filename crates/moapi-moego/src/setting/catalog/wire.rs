@@ -163,18 +163,14 @@ pub struct StringList {
 #[serde(deny_unknown_fields)]
 #[schema(as = typeTimeOfDay)]
 pub struct TimeOfDay {
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero_i32")]
     pub hours: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero_i32")]
     pub minutes: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero_i32")]
     pub seconds: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::wire::is_zero_i32")]
     pub nanos: i32,
-}
-
-fn is_zero(value: &i32) -> bool {
-    *value == 0
 }
 
 /// `CustomFieldOption`: one choice of a select or multi-select field.
@@ -186,7 +182,11 @@ pub struct CustomFieldOption {
     pub value: Option<CustomFieldValue>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
-    #[serde(default, alias = "sort_order", skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        alias = "sort_order",
+        skip_serializing_if = "crate::wire::is_zero_i32"
+    )]
     pub sort_order: i32,
 }
 
@@ -209,7 +209,7 @@ pub struct CustomField {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<CustomFieldOption>,
     pub source: CustomFieldSource,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i32")]
     pub display_order: i32,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub help_text: String,

@@ -134,7 +134,7 @@ pub struct Service {
     pub price: Money,
     #[serde(skip_serializing_if = "ServiceType::is_unspecified")]
     pub service_type: ServiceType,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::wire::is_zero_i32")]
     pub service_time: i32,
     #[serde(skip_serializing_if = "is_false")]
     pub available_all_business: bool,
@@ -146,10 +146,6 @@ pub struct Service {
     pub available_staff_ids: Vec<String>,
     #[serde(flatten)]
     pub filters: ServiceFilters,
-}
-
-fn is_zero(value: &i32) -> bool {
-    *value == 0
 }
 
 /// The fields the create and update bodies share.

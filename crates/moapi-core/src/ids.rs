@@ -211,7 +211,12 @@ impl IdCodec {
         block[8..].copy_from_slice(&self.tags[kind as usize]);
         let mut block = GenericArray::from(block);
         self.cipher.encrypt_block(&mut block);
-        format!("{}_{}", kind.prefix(), bs58::encode(block).into_string())
+        let prefix = kind.prefix();
+        let mut id = String::with_capacity(prefix.len() + 1 + BASE58_DIGITS_OF_BLOCK);
+        id.push_str(prefix);
+        id.push('_');
+        push_base58_block(&mut id, block.into());
+        id
     }
 
     pub fn decode(&self, kind: IdKind, id: &str) -> Result<i64, InvalidId> {
@@ -239,9 +244,63 @@ impl IdCodec {
     }
 }
 
+const BASE58_ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+/// The most base58 digits a 16-byte block takes (58^22 > 2^128).
+const BASE58_DIGITS_OF_BLOCK: usize = 22;
+/// 58^10, the largest power of 58 whose digits a u64 holds with room to spare.
+const BASE58_CHUNK: u128 = 430_804_206_899_405_824;
+
+/// Appends a block in base58 exactly as `bs58::encode` writes it (a `1` per leading zero byte,
+/// then the number's digits), without its general quadratic loop: every ID in every response
+/// goes through here, and list pages render hundreds of them.
+fn push_base58_block(out: &mut String, block: [u8; 16]) {
+    let zero_bytes = block.iter().take_while(|byte| **byte == 0).count();
+    let mut number = u128::from_be_bytes(block);
+    let mut digits = [0u8; BASE58_DIGITS_OF_BLOCK];
+    let mut start = digits.len();
+    while number > 0 {
+        // Two u128 divisions split the number into u64 chunks of ten digits each.
+        let mut chunk = (number % BASE58_CHUNK) as u64;
+        number /= BASE58_CHUNK;
+        for _ in 0..10 {
+            if number == 0 && chunk == 0 {
+                break;
+            }
+            start -= 1;
+            digits[start] = BASE58_ALPHABET[(chunk % 58) as usize];
+            chunk /= 58;
+        }
+    }
+    out.extend(std::iter::repeat_n('1', zero_bytes));
+    out.extend(digits[start..].iter().map(|digit| char::from(*digit)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base58_blocks_are_written_as_bs58_writes_them() {
+        let mut blocks = vec![[0u8; 16], [0xff; 16], [1; 16]];
+        let mut one = [0u8; 16];
+        one[15] = 1;
+        blocks.push(one);
+        let mut leading_zeros = [7u8; 16];
+        leading_zeros[..3].fill(0);
+        blocks.push(leading_zeros);
+        let mut rng = rand::thread_rng();
+        for _ in 0..10_000 {
+            let mut block = [0u8; 16];
+            rng.fill_bytes(&mut block);
+            block[..rng.next_u32() as usize % 4].fill(0);
+            blocks.push(block);
+        }
+        for block in blocks {
+            let mut ours = String::new();
+            push_base58_block(&mut ours, block);
+            assert_eq!(ours, bs58::encode(block).into_string(), "{block:?}");
+        }
+    }
 
     #[test]
     fn every_kind_has_its_own_tag_at_its_index() {

@@ -10,6 +10,11 @@ use moapi::fixtures::Fixtures;
 use moapi::operator::{self, MoegoKeyRequest, SeedReport};
 use moapi_core::{AppState, Config};
 
+/// glibc's allocator serialises on its arenas when rows built on sqlx's SQLite threads are freed
+/// on the async workers; mimalloc frees across threads without that lock (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "moapi",
@@ -298,6 +303,14 @@ enum Command {
         /// Seconds per scenario
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Scenarios to run, in this order (default: all four)
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "list,check,create,orders"
+        )]
+        scenarios: Vec<bench::appointments::Scenario>,
     },
 }
 
@@ -513,12 +526,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             appointments,
             connections,
             seconds,
+            scenarios,
         } => {
             let results = bench::appointments::run(bench::appointments::AppointmentsBenchOptions {
                 database_url,
                 appointments,
                 connections,
                 duration: Duration::from_secs(seconds),
+                scenarios,
             })
             .await?;
             bench::print_results(&results);

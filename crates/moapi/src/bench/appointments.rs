@@ -24,6 +24,20 @@ pub struct AppointmentsBenchOptions {
     pub appointments: usize,
     pub connections: usize,
     pub duration: Duration,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// What the bench can measure, once the data is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// `appointments:list`, one business, a one-week `startTime` window
+    List,
+    /// `appointments:check`, one pet, a one-day `dateRange`
+    Check,
+    /// `POST /v1/appointments` with its order
+    Create,
+    /// `orders:list`, one business, a seven-day `lastUpdatedTime` window
+    Orders,
 }
 
 const COMPANIES: usize = 100;
@@ -281,20 +295,49 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
         connections: options.connections,
         duration: options.duration,
     };
-    let listed = drive(
-        "appointments:list one business, 1-week startTime window, pageSize 100",
-        load,
-        weekly_list(
-            &catalog.tenant,
-            format!("{base}/v1/appointments:list"),
-            "startTime",
-            now,
-        ),
-    )
-    .await;
+    let mut results = Vec::new();
+    for scenario in &options.scenarios {
+        let result = match scenario {
+            Scenario::List => {
+                drive(
+                    "appointments:list one business, 1-week startTime window, pageSize 100",
+                    load,
+                    weekly_list(
+                        &catalog.tenant,
+                        format!("{base}/v1/appointments:list"),
+                        "startTime",
+                        now,
+                    ),
+                )
+                .await
+            }
+            Scenario::Check => drive_checks(&catalog, &base, load, now).await,
+            Scenario::Create => drive_creates(&catalog, &base, load, now).await,
+            Scenario::Orders => {
+                drive(
+                    "orders:list one business, 7-day lastUpdatedTime window, pageSize 100",
+                    load,
+                    weekly_list(
+                        &catalog.tenant,
+                        format!("{base}/v1/orders:list"),
+                        "lastUpdatedTime",
+                        now,
+                    ),
+                )
+                .await
+            }
+        };
+        results.push(result);
+    }
+    server.abort();
+    remove_scratch_database(scratch);
+    Ok(results)
+}
 
+/// `appointments:check` of a random pet over a random day.
+async fn drive_checks(catalog: &WireCatalog, base: &str, load: Load, now: i64) -> ScenarioResult {
     let (check_url, check) = (format!("{base}/v1/appointments:check"), catalog.clone());
-    let checked = drive(
+    drive(
         "appointments:check one pet, 1-day dateRange",
         load,
         move |client, rng| {
@@ -314,10 +357,13 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
             )
         },
     )
-    .await;
+    .await
+}
 
+/// Bookings of a random pet with a random staff member at a random future hour.
+async fn drive_creates(catalog: &WireCatalog, base: &str, load: Load, now: i64) -> ScenarioResult {
     let (create_url, create) = (format!("{base}/v1/appointments"), catalog.clone());
-    let created = drive(
+    drive(
         "POST /v1/appointments (with its order), ignoreConflict",
         load,
         move |client, rng| {
@@ -341,22 +387,7 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
             )
         },
     )
-    .await;
-
-    let ordered = drive(
-        "orders:list one business, 7-day lastUpdatedTime window, pageSize 100",
-        load,
-        weekly_list(
-            &catalog.tenant,
-            format!("{base}/v1/orders:list"),
-            "lastUpdatedTime",
-            now,
-        ),
-    )
-    .await;
-    server.abort();
-    remove_scratch_database(scratch);
-    Ok(vec![listed, checked, created, ordered])
+    .await
 }
 
 /// A window's start on a random day of the seeded year, leaving room for its `days`.

@@ -173,21 +173,24 @@ pub async fn staff_of_business(
     Ok(id)
 }
 
-/// A lodging unit of the business.
+/// A lodging unit of the business: its ID, and its and its type's names.
 pub async fn lodging_unit_of_business(
     state: &AppState,
     conn: &mut AnyConnection,
     scope: BusinessScope,
     field: &str,
     unit_id: &str,
-) -> Result<i64, Status> {
+) -> Result<(i64, (String, String)), Status> {
     let id = decode(state, IdKind::LodgingUnit, unit_id)?;
-    let (company_id, business_id): (i64, i64) =
-        sqlx::query_as("SELECT company_id, business_id FROM moego_lodging_units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| Status::not_found(format!("{field}: lodging unit not found")))?;
+    let (company_id, business_id, unit_name, type_name): (i64, i64, String, Option<String>) =
+        sqlx::query_as(
+            "SELECT u.company_id, u.business_id, u.name, t.name FROM moego_lodging_units u \
+             LEFT JOIN moego_lodging_types t ON t.id = u.lodging_type_id WHERE u.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Status::not_found(format!("{field}: lodging unit not found")))?;
     if company_id != scope.company_id {
         return Err(Status::no_permission());
     }
@@ -196,7 +199,7 @@ pub async fn lodging_unit_of_business(
             "{field}: the lodging unit belongs to another business"
         )));
     }
-    Ok(id)
+    Ok((id, (unit_name, type_name.unwrap_or_default())))
 }
 
 /// A note's text: required, at most [`MAX_NOTE_CHARS`].
@@ -294,13 +297,14 @@ async fn checked_service(
             Some(id)
         }
     };
-    let lodging_unit_id = match input.lodging_id.as_deref().filter(|id| !id.is_empty()) {
+    let lodging = match input.lodging_id.as_deref().filter(|id| !id.is_empty()) {
         None => None,
         Some(unit) => Some(
             lodging_unit_of_business(state, conn, scope, &format!("{field}.lodgingId"), unit)
                 .await?,
         ),
     };
+    let (lodging_unit_id, lodging_names) = lodging.unzip();
     let (start, end) = match &input.duration {
         Some(duration) => interval(&format!("{field}.duration"), duration)?,
         None => (None, None),
@@ -326,6 +330,7 @@ async fn checked_service(
         service_id,
         staff_id,
         lodging_unit_id,
+        lodging_names,
         name: service.name,
         category: service.category,
         service_item_type: service.service_item_type,
@@ -423,6 +428,9 @@ pub async fn check_create(
         .collect::<Result<Vec<_>, Status>>()?;
     let start_at = details.iter().map(|d| d.start_at).min().unwrap_or_default();
     let end_at = details.iter().map(|d| d.end_at).max().unwrap_or_default();
+    let pet_ids: Vec<i64> = seen_pets.into_iter().collect();
+    let pets = super::store::rendered_pets(&mut conn, &state.ids, &pet_ids).await?;
+    let tax = crate::order::ledger::business_tax(&mut conn, scope.business_id).await?;
     Ok(NewAppointment {
         company_id: scope.company_id,
         business_id: scope.business_id,
@@ -432,5 +440,7 @@ pub async fn check_create(
         details,
         notes,
         check_conflicts: request.ignore_conflict == Some(false),
+        pets,
+        tax,
     })
 }

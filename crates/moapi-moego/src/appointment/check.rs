@@ -80,7 +80,11 @@ pub async fn check_availability(
     let mut units = Vec::new();
     for (index, unit) in request.lodging_unit_ids.iter().enumerate() {
         let field = format!("lodgingUnitIds[{index}]");
-        units.push(lodging_unit_of_business(&state, &mut conn, scope, &field, unit).await?);
+        units.push(
+            lodging_unit_of_business(&state, &mut conn, scope, &field, unit)
+                .await?
+                .0,
+        );
     }
     let conflicts = pet_conflicts(&state, &mut conn, &pets, range, except).await?;
     let closed_dates = closed_days(&mut conn, scope, range).await?;
@@ -106,14 +110,12 @@ async fn pet_conflicts(
             continue;
         }
         let rows = store::find_many(conn, &ids).await?;
-        let appointments = store::render(conn, &state.ids, &rows).await?;
-        let record = crate::pet::store::load(conn, *pet)
-            .await?
+        // The pet's appointments book it, so rendering them renders it too.
+        let (appointments, mut pets) = store::render_with_pets(conn, &state.ids, &rows).await?;
+        let pet = pets
+            .remove(pet)
             .ok_or_else(|| Status::internal(format!("pet {pet} vanished")))?;
-        conflicts.push(PetAppointmentsOverview {
-            pet: record.to_wire(&state.ids),
-            appointments,
-        });
+        conflicts.push(PetAppointmentsOverview { pet, appointments });
     }
     Ok(conflicts)
 }

@@ -20,6 +20,7 @@ use crate::event::{self, EventType};
 use crate::money::Amount;
 use crate::order::ledger;
 use crate::pet::store as pets;
+use crate::pet::wire::Pet;
 use crate::wire::Interval;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -45,10 +46,16 @@ pub struct AppointmentRow {
     pub deleted: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    // The order's columns come from a join; a booking fills them from the order it opened.
+    #[sqlx(default)]
     pub order_id: Option<i64>,
+    #[sqlx(default)]
     pub currency_code: Option<String>,
+    #[sqlx(default)]
     pub total_amount: Option<String>,
+    #[sqlx(default)]
     pub paid_amount: Option<String>,
+    #[sqlx(default)]
     pub refunded_amount: Option<String>,
 }
 
@@ -229,36 +236,36 @@ pub fn join(
     );
 }
 
+/// The columns of `moego_appointments` an [`AppointmentRow`] reads.
+const APPOINTMENT_COLUMNS: [&str; 21] = [
+    "id",
+    "company_id",
+    "business_id",
+    "customer_id",
+    "status",
+    "start_at",
+    "end_at",
+    "color_code",
+    "ticket_comment",
+    "booking_request_id",
+    "created_by",
+    "updated_by",
+    "confirmed_at",
+    "check_in_at",
+    "ready_at",
+    "check_out_at",
+    "canceled_at",
+    "no_show",
+    "deleted",
+    "created_at",
+    "updated_at",
+];
+
 /// The appointment select with its order joined, as sea-query sees it.
 fn base_select() -> SelectStatement {
     let mut select = Query::select();
     select
-        .columns(columns_of(
-            "a",
-            &[
-                "id",
-                "company_id",
-                "business_id",
-                "customer_id",
-                "status",
-                "start_at",
-                "end_at",
-                "color_code",
-                "ticket_comment",
-                "booking_request_id",
-                "created_by",
-                "updated_by",
-                "confirmed_at",
-                "check_in_at",
-                "ready_at",
-                "check_out_at",
-                "canceled_at",
-                "no_show",
-                "deleted",
-                "created_at",
-                "updated_at",
-            ],
-        ))
+        .columns(columns_of("a", &APPOINTMENT_COLUMNS))
         .expr_as(
             Expr::col((Alias::new("o"), Alias::new("id"))),
             Alias::new("order_id"),
@@ -351,13 +358,23 @@ pub async fn render(
     ids: &IdCodec,
     rows: &[AppointmentRow],
 ) -> Result<Vec<Appointment>, sqlx::Error> {
+    Ok(render_with_pets(conn, ids, rows).await?.0)
+}
+
+/// [`render`], also answering the wire form of the pets the appointments book.
+pub async fn render_with_pets(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    rows: &[AppointmentRow],
+) -> Result<(Vec<Appointment>, HashMap<i64, Pet>), sqlx::Error> {
     let live: Vec<i64> = rows
         .iter()
         .filter(|row| !row.is_deleted())
         .map(|row| row.id)
         .collect();
     if live.is_empty() {
-        return Ok(rows.iter().map(|row| deleted_wire(ids, row.id)).collect());
+        let deleted = rows.iter().map(|row| deleted_wire(ids, row.id)).collect();
+        return Ok((deleted, HashMap::new()));
     }
     let details = details_of(conn, &live).await?;
     let pet_ids: Vec<i64> = details
@@ -366,14 +383,32 @@ pub async fn render(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let pet_rows = pets::find_many(conn, &pet_ids).await?;
-    let pets: HashMap<i64, crate::pet::wire::Pet> = pets::with_details(conn, pet_rows)
+    let pets = rendered_pets(conn, ids, &pet_ids).await?;
+    Ok((assemble(ids, rows, &details, &pets), pets))
+}
+
+/// Pets by ID in their wire form, as PetService renders them.
+pub async fn rendered_pets(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    pet_ids: &[i64],
+) -> Result<HashMap<i64, Pet>, sqlx::Error> {
+    let pet_rows = pets::find_many(conn, pet_ids).await?;
+    Ok(pets::with_details(conn, pet_rows)
         .await?
         .iter()
         .map(|record| (record.row.id, record.to_wire(ids)))
-        .collect();
-    Ok(rows
-        .iter()
+        .collect())
+}
+
+/// Appointments in their wire form from their rows, their details and their pets.
+fn assemble(
+    ids: &IdCodec,
+    rows: &[AppointmentRow],
+    details: &[DetailRow],
+    pets: &HashMap<i64, Pet>,
+) -> Vec<Appointment> {
+    rows.iter()
         .map(|row| {
             if row.is_deleted() {
                 return deleted_wire(ids, row.id);
@@ -398,7 +433,7 @@ pub async fn render(
                 .collect();
             appointment
         })
-        .collect())
+        .collect()
 }
 
 /// One appointment rendered, and the event payload it makes.
@@ -425,9 +460,21 @@ pub async fn announce(
     event_type: EventType,
 ) -> Result<Appointment, Status> {
     let appointment = render_one(conn, ids, id).await?;
-    let payload: Value = serde_json::to_value(&appointment).map_err(Status::internal)?;
-    event::emit(conn, ids, company_id, event_type, "appointment", payload).await?;
+    emit(conn, ids, company_id, &appointment, event_type).await?;
     Ok(appointment)
+}
+
+/// Appends an appointment's event in the caller's transaction.
+async fn emit(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    company_id: i64,
+    appointment: &Appointment,
+    event_type: EventType,
+) -> Result<(), Status> {
+    let payload: Value = serde_json::to_value(appointment).map_err(Status::internal)?;
+    event::emit(conn, ids, company_id, event_type, "appointment", payload).await?;
+    Ok(())
 }
 
 /// A service of a pet, checked and timed, ready to store.
@@ -437,6 +484,8 @@ pub struct NewDetail {
     pub service_id: i64,
     pub staff_id: Option<i64>,
     pub lodging_unit_id: Option<i64>,
+    /// The lodging unit's and its type's names, for the answer.
+    pub lodging_names: Option<(String, String)>,
     pub name: String,
     pub category: String,
     pub service_item_type: String,
@@ -463,6 +512,10 @@ pub struct NewAppointment {
     pub details: Vec<NewDetail>,
     pub notes: Vec<NewNote>,
     pub check_conflicts: bool,
+    /// The booked pets as the answer and the event show them, read while checking.
+    pub pets: HashMap<i64, Pet>,
+    /// The business's currency and tax, read while checking.
+    pub tax: ledger::BusinessTax,
 }
 
 /// Takes the booking locks of some staff members (ascending, so two bookings never wait on
@@ -588,13 +641,15 @@ pub async fn insert(
     appointment: &NewAppointment,
     now: i64,
 ) -> Result<Appointment, Status> {
-    let staff: BTreeSet<i64> = appointment
-        .details
-        .iter()
-        .filter_map(|d| d.staff_id)
-        .collect();
-    lock_staff(conn, &staff).await?;
+    // The staff locks make concurrent checks see each other; a booking that ignores conflicts
+    // checks nothing, so it takes none.
     if appointment.check_conflicts {
+        let staff: BTreeSet<i64> = appointment
+            .details
+            .iter()
+            .filter_map(|d| d.staff_id)
+            .collect();
+        lock_staff(conn, &staff).await?;
         let wanted: Vec<(String, i64, i64, i64)> = appointment
             .details
             .iter()
@@ -605,10 +660,11 @@ pub async fn insert(
             .collect();
         refuse_conflicts(conn, ids, &wanted, None).await?;
     }
-    let (id,): (i64,) = sqlx::query_as(
+    let mut row: AppointmentRow = sqlx::query_as(&format!(
         "INSERT INTO moego_appointments (company_id, business_id, customer_id, start_at, end_at, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {}",
+        APPOINTMENT_COLUMNS.join(", ")
+    ))
     .bind(appointment.company_id)
     .bind(appointment.business_id)
     .bind(appointment.customer_id)
@@ -617,7 +673,9 @@ pub async fn insert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
+    let id = row.id;
     let mut lines = Vec::with_capacity(appointment.details.len());
+    let mut details = Vec::with_capacity(appointment.details.len());
     for detail in &appointment.details {
         let (detail_id,): (i64,) = sqlx::query_as(
             "INSERT INTO moego_pet_service_details (appointment_id, pet_id, service_id, \
@@ -652,11 +710,12 @@ pub async fn insert(
             unit_price: detail.price,
             quantity: 1,
         });
+        details.push(detail.stored_as(id, detail_id));
     }
     for note in &appointment.notes {
         super::notes::insert(conn, id, note.note_type, &note.note, now).await?;
     }
-    ledger::open_order(
+    let order = ledger::open_order(
         conn,
         &ledger::NewOrder {
             company_id: appointment.company_id,
@@ -667,16 +726,56 @@ pub async fn insert(
             created_by: "",
             lines,
         },
+        &appointment.tax,
     )
     .await?;
-    announce(
+    let zero = Amount::zero(order.total.currency).stored();
+    row.order_id = Some(order.id);
+    row.currency_code = Some(order.total.currency.as_str().to_string());
+    row.total_amount = Some(order.total.stored());
+    row.paid_amount = Some(zero.clone());
+    row.refunded_amount = Some(zero);
+    // Everything the answer shows was just written or read by the check, so it is assembled
+    // here rather than read back: a booking holds SQLite's single writer, and each statement
+    // it saves is time every other writer waits.
+    let created = assemble(ids, &[row], &details, &appointment.pets)
+        .pop()
+        .expect("one row assembles one appointment");
+    emit(
         conn,
         ids,
         appointment.company_id,
-        id,
+        &created,
         EventType::AppointmentCreated,
     )
-    .await
+    .await?;
+    Ok(created)
+}
+
+impl NewDetail {
+    /// The row this detail became.
+    fn stored_as(&self, appointment_id: i64, id: i64) -> DetailRow {
+        let (lodging_unit_name, lodging_type_name) = self.lodging_names.clone().unzip();
+        DetailRow {
+            id,
+            appointment_id,
+            pet_id: self.pet_id,
+            service_id: self.service_id,
+            staff_id: self.staff_id,
+            lodging_unit_id: self.lodging_unit_id,
+            name: self.name.clone(),
+            category: self.category.clone(),
+            service_item_type: self.service_item_type.clone(),
+            service_type: self.service_type.clone(),
+            price: self.price.stored(),
+            currency_code: self.price.currency.as_str().to_string(),
+            duration_minutes: self.duration_minutes,
+            start_at: self.start_at,
+            end_at: self.end_at,
+            lodging_unit_name,
+            lodging_type_name,
+        }
+    }
 }
 
 /// The status columns a move writes: the new status and the instants of the stages it

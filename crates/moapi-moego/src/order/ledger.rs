@@ -52,7 +52,20 @@ pub struct SaleLine {
 /// total_amount) computed exactly with each line's tax rounded to the currency's minor units.
 /// A line in another currency than the business's is INVALID_ARGUMENT. Returns the order's
 /// raw ID.
-pub async fn open_order(conn: &mut AnyConnection, order: &NewOrder<'_>) -> Result<i64, Status> {
+/// An order just opened: its ID and total (nothing is paid or refunded yet).
+#[derive(Debug, Clone, Copy)]
+pub struct OpenedOrder {
+    pub id: i64,
+    pub total: Amount,
+}
+
+/// Opens an appointment's order at the business's tax, which the booking read before it took
+/// the write lock.
+pub async fn open_order(
+    conn: &mut AnyConnection,
+    order: &NewOrder<'_>,
+    tax: &BusinessTax,
+) -> Result<OpenedOrder, Status> {
     let lines: Vec<SaleLine> = order
         .lines
         .iter()
@@ -65,7 +78,7 @@ pub async fn open_order(conn: &mut AnyConnection, order: &NewOrder<'_>) -> Resul
             quantity: line.quantity,
         })
         .collect();
-    open_sale(conn, order, &lines).await
+    open_taxed(conn, order, tax, &lines).await
 }
 
 /// [`open_order`] for lines of any kind (retail products, services without an appointment);
@@ -74,8 +87,17 @@ pub async fn open_sale(
     conn: &mut AnyConnection,
     order: &NewOrder<'_>,
     lines: &[SaleLine],
-) -> Result<i64, Status> {
+) -> Result<OpenedOrder, Status> {
     let tax = business_tax(conn, order.business_id).await?;
+    open_taxed(conn, order, &tax, lines).await
+}
+
+async fn open_taxed(
+    conn: &mut AnyConnection,
+    order: &NewOrder<'_>,
+    tax: &BusinessTax,
+    lines: &[SaleLine],
+) -> Result<OpenedOrder, Status> {
     let mut sub_total = Amount::zero(tax.currency);
     let mut tax_total = Amount::zero(tax.currency);
     let mut priced = Vec::with_capacity(lines.len());
@@ -158,17 +180,23 @@ pub async fn open_sale(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(order_id)
+    Ok(OpenedOrder {
+        id: order_id,
+        total,
+    })
 }
 
 /// A business's currency and tax (percent).
-struct BusinessTax {
+pub struct BusinessTax {
     currency: Currency,
     rate: Decimal,
     name: String,
 }
 
-async fn business_tax(conn: &mut AnyConnection, business_id: i64) -> Result<BusinessTax, Status> {
+pub async fn business_tax(
+    conn: &mut AnyConnection,
+    business_id: i64,
+) -> Result<BusinessTax, Status> {
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT currency_code, tax_rate, tax_name FROM moego_business_settings \
          WHERE business_id = $1",

@@ -136,7 +136,7 @@ pub async fn create_sale(
         created_by: "",
         lines: Vec::new(),
     };
-    let id = in_transaction!(state, |tx| ledger::open_sale(&mut tx, &order, &lines));
+    let id = in_transaction!(state, |tx| ledger::open_sale(&mut tx, &order, &lines)).id;
     Ok(state.ids.encode(IdKind::Order, id))
 }
 

@@ -628,6 +628,9 @@ async fn check_reports_pet_conflicts_closed_days_and_full_lodgings() {
         booked.body["petServiceDetails"][0]["serviceDetails"][0]["lodgingUnitName"],
         "Suite 1"
     );
+    // The booking assembles its answer from what it wrote; a read finds the same.
+    let got = s.get(booked.body["id"].as_str().unwrap()).await;
+    assert_eq!(got.body, booked.body);
     s.app
         .insert_closed_dates(0, 0, "2030-04-02", "2030-04-10")
         .await;

@@ -27,6 +27,30 @@ pub enum EventType {
 }
 
 impl EventType {
+    /// Every `v1EventType` but TYPE_UNSPECIFIED, in the vendor's order.
+    pub const ALL: [EventType; 13] = [
+        EventType::HealthCheck,
+        EventType::AppointmentCreated,
+        EventType::AppointmentUpdated,
+        EventType::AppointmentFinished,
+        EventType::AppointmentCanceled,
+        EventType::AppointmentDeleted,
+        EventType::CustomerCreated,
+        EventType::CustomerUpdated,
+        EventType::CustomerDeleted,
+        EventType::CustomerComplianceChanged,
+        EventType::PetCreated,
+        EventType::PetUpdated,
+        EventType::PetDeleted,
+    ];
+
+    /// The event type a `v1EventType` name names (TYPE_UNSPECIFIED names none).
+    pub fn from_name(name: &str) -> Option<EventType> {
+        EventType::ALL
+            .into_iter()
+            .find(|event_type| event_type.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             EventType::HealthCheck => "HEALTH_CHECK",

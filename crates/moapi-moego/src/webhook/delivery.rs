@@ -25,23 +25,6 @@ use super::{READ_SCOPE, WRITE_SCOPE};
 use crate::event::EventType;
 use crate::wire::{check_max_items, interval, Interval, PathId};
 
-/// Every `v1EventType` a delivery may carry.
-const EVENT_TYPES: [EventType; 13] = [
-    EventType::HealthCheck,
-    EventType::AppointmentCreated,
-    EventType::AppointmentUpdated,
-    EventType::AppointmentFinished,
-    EventType::AppointmentCanceled,
-    EventType::AppointmentDeleted,
-    EventType::CustomerCreated,
-    EventType::CustomerUpdated,
-    EventType::CustomerDeleted,
-    EventType::CustomerComplianceChanged,
-    EventType::PetCreated,
-    EventType::PetUpdated,
-    EventType::PetDeleted,
-];
-
 // ---------------------------------------------------------------------------------------------
 // Wire
 
@@ -377,12 +360,9 @@ async fn authorized_delivery(
 }
 
 fn event_type(field: &str, name: &str) -> Result<EventType, Status> {
-    EVENT_TYPES
-        .into_iter()
-        .find(|event_type| event_type.name() == name.trim())
-        .ok_or_else(|| {
-            Status::invalid_argument(format!("{field}: {name:?} is not a known event type"))
-        })
+    EventType::from_name(name.trim()).ok_or_else(|| {
+        Status::invalid_argument(format!("{field}: {name:?} is not a known event type"))
+    })
 }
 
 /// Sends a new job for `target` at once and answers with its log record.

@@ -23,23 +23,6 @@ const MAX_HEADERS: usize = 32;
 /// delivery stays well under the request header limits of common servers.
 const MAX_HEADER_BYTES: usize = 8 * 1024;
 
-/// Every `v1EventType` a webhook may subscribe to (TYPE_UNSPECIFIED is none).
-const EVENT_TYPES: [EventType; 13] = [
-    EventType::HealthCheck,
-    EventType::AppointmentCreated,
-    EventType::AppointmentUpdated,
-    EventType::AppointmentFinished,
-    EventType::AppointmentCanceled,
-    EventType::AppointmentDeleted,
-    EventType::CustomerCreated,
-    EventType::CustomerUpdated,
-    EventType::CustomerDeleted,
-    EventType::CustomerComplianceChanged,
-    EventType::PetCreated,
-    EventType::PetUpdated,
-    EventType::PetDeleted,
-];
-
 pub const COMPANY: &str = "COMPANY";
 pub const BUSINESS: &str = "BUSINESS";
 
@@ -88,14 +71,11 @@ pub fn event_types(field: &str, names: &[String]) -> Result<Vec<String>, Status>
     check_max_items(field, names.len())?;
     let mut kept: Vec<String> = Vec::new();
     for (index, name) in names.iter().enumerate() {
-        let known = EVENT_TYPES
-            .iter()
-            .find(|event| event.name() == name)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "{field}[{index}]: {name:?} is not an event type (TYPE_UNSPECIFIED included)"
-                ))
-            })?;
+        let known = EventType::from_name(name).ok_or_else(|| {
+            invalid(format!(
+                "{field}[{index}]: {name:?} is not an event type (TYPE_UNSPECIFIED included)"
+            ))
+        })?;
         if !kept.iter().any(|seen| seen == known.name()) {
             kept.push(known.name().to_string());
         }

@@ -4,8 +4,6 @@
 //! conflict check that must see concurrent bookings runs in the write's transaction
 //! (`store::insert`).
 
-use std::collections::BTreeSet;
-
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
@@ -13,6 +11,7 @@ use sqlx::AnyConnection;
 use super::store::{NewAppointment, NewDetail, NewNote};
 use super::wire::{CreateAppointmentRequest, NoteType, ServiceInput};
 use crate::money::Amount;
+use crate::pet::store::PetRow;
 use crate::wire::{check_max_items, interval};
 
 /// Longest note text accepted.
@@ -101,7 +100,7 @@ pub async fn customers_pet(
     (company_id, customer_id): (i64, Option<i64>),
     field: &str,
     pet_id: &str,
-) -> Result<i64, Status> {
+) -> Result<PetRow, Status> {
     let id = decode(state, IdKind::Pet, pet_id)?;
     let pet = crate::pet::store::find(conn, id)
         .await?
@@ -120,7 +119,7 @@ pub async fn customers_pet(
             format!("{field}: the pet has been deleted"),
         ));
     }
-    Ok(id)
+    Ok(pet)
 }
 
 #[derive(sqlx::FromRow)]
@@ -358,7 +357,7 @@ pub async fn check_create(
     }
     check_max_items("petServices", request.pet_services.len())?;
     let mut details = Vec::new();
-    let mut seen_pets = BTreeSet::new();
+    let mut pet_rows: Vec<PetRow> = Vec::new();
     // Every pet starts when the first service does, unless its services say otherwise.
     let mut anchor = None;
     for (pet_index, pet_service) in request.pet_services.iter().enumerate() {
@@ -369,7 +368,7 @@ pub async fn check_create(
                 "{pet_field}: value is required"
             )));
         }
-        let pet_id = customers_pet(
+        let pet = customers_pet(
             state,
             &mut conn,
             (scope.company_id, Some(customer_id)),
@@ -377,11 +376,13 @@ pub async fn check_create(
             &pet_service.pet_id,
         )
         .await?;
-        if !seen_pets.insert(pet_id) {
+        let pet_id = pet.id;
+        if pet_rows.iter().any(|seen| seen.id == pet_id) {
             return Err(Status::invalid_argument(format!(
                 "{pet_field}: the pet is named twice; list all its services once"
             )));
         }
+        pet_rows.push(pet);
         if pet_service.services.is_empty() {
             return Err(Status::invalid_argument(format!(
                 "{field}.services: value is required"
@@ -428,8 +429,7 @@ pub async fn check_create(
         .collect::<Result<Vec<_>, Status>>()?;
     let start_at = details.iter().map(|d| d.start_at).min().unwrap_or_default();
     let end_at = details.iter().map(|d| d.end_at).max().unwrap_or_default();
-    let pet_ids: Vec<i64> = seen_pets.into_iter().collect();
-    let pets = super::store::rendered_pets(&mut conn, &state.ids, &pet_ids).await?;
+    let pets = super::store::wire_pets(&mut conn, &state.ids, pet_rows).await?;
     let tax = crate::order::ledger::business_tax(&mut conn, scope.business_id).await?;
     Ok(NewAppointment {
         company_id: scope.company_id,

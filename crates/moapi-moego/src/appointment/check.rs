@@ -74,7 +74,9 @@ pub async fn check_availability(
     for (index, pet) in request.pet_ids.iter().enumerate() {
         let field = format!("petIds[{index}]");
         pets.insert(
-            customers_pet(&state, &mut conn, (scope.company_id, customer), &field, pet).await?,
+            customers_pet(&state, &mut conn, (scope.company_id, customer), &field, pet)
+                .await?
+                .id,
         );
     }
     let mut units = Vec::new();

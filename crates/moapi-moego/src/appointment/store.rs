@@ -388,12 +388,21 @@ pub async fn render_with_pets(
 }
 
 /// Pets by ID in their wire form, as PetService renders them.
-pub async fn rendered_pets(
+async fn rendered_pets(
     conn: &mut AnyConnection,
     ids: &IdCodec,
     pet_ids: &[i64],
 ) -> Result<HashMap<i64, Pet>, sqlx::Error> {
     let pet_rows = pets::find_many(conn, pet_ids).await?;
+    wire_pets(conn, ids, pet_rows).await
+}
+
+/// Pets already read, by ID in their wire form (with their codes and notes).
+pub async fn wire_pets(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    pet_rows: Vec<pets::PetRow>,
+) -> Result<HashMap<i64, Pet>, sqlx::Error> {
     Ok(pets::with_details(conn, pet_rows)
         .await?
         .iter()

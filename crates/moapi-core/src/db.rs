@@ -51,8 +51,12 @@ impl Db {
         let pool_options = match backend {
             // sqlx gives each SQLite connection its own thread and SQLite has one writer, so
             // connections beyond two per core only add context switches (docs/performance.md).
+            // A pooled SQLite connection is a file handle that cannot drop like a socket, so
+            // it is not pinged before each use: on SQLite the ping is a round trip to the
+            // connection's thread, as costly as a query (docs/performance.md).
             Backend::Sqlite => AnyPoolOptions::new()
                 .max_connections(2 * cores())
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets readers run beside the writer; a busy timeout queues writers

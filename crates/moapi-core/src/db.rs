@@ -6,10 +6,13 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_query::{PostgresQueryBuilder, QueryStatementWriter, Value, Values};
+use sea_query::{Alias, PostgresQueryBuilder, Query as SeaQuery, QueryStatementWriter, SimpleExpr};
+use sea_query::{Value, Values};
 use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::query::{Query, QueryAs};
-use sqlx::{Any, AnyPool, ConnectOptions, Executor, FromRow};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, FromRow};
+
+use crate::group_commit::{GroupCommit, GroupCommits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -23,6 +26,7 @@ pub struct Db {
     backend: Backend,
     /// SQLite only: see [`Db::write_gate`].
     sqlite_writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    group_commits: std::sync::Arc<GroupCommits>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -83,6 +87,7 @@ impl Db {
             pool,
             backend,
             sqlite_writers,
+            group_commits: Default::default(),
         })
     }
 
@@ -98,6 +103,15 @@ impl Db {
             Some(writers) => Some(writers.clone().lock_owned().await),
             None => None,
         }
+    }
+
+    /// This node's group commit for writes of one kind (see [`GroupCommit`]), made on first use.
+    pub fn group_commit<J, R>(&self) -> std::sync::Arc<GroupCommit<J, R>>
+    where
+        J: Send + 'static,
+        R: Send + 'static,
+    {
+        self.group_commits.of::<J, R>()
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -173,4 +187,73 @@ where
         .fold(sqlx::query_as(sql), |query, value| {
             bind_value!(query, value)
         })
+}
+
+/// Both engines cap the parameters of one statement (SQLite at 32,766); a multi-row insert is
+/// cut into statements that stay well under it.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Inserts `rows` (values in `columns` order) with as few multi-row statements as the
+/// parameter cap allows.
+pub async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<SimpleExpr>>,
+) -> Result<(), sqlx::Error> {
+    for (sql, values) in multi_row_inserts(table, columns, rows, &[]) {
+        query_with(&sql, values).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// [`insert_rows`], answering the `returning` columns of the new rows. Both engines number
+/// new rows in the order of the VALUES list, so callers that sort the answer by ID get it in
+/// the order they wrote; they check that each answered row is theirs all the same.
+pub async fn insert_rows_returning<T>(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<SimpleExpr>>,
+    returning: &[&str],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let mut answered = Vec::with_capacity(rows.len());
+    for (sql, values) in multi_row_inserts(table, columns, rows, returning) {
+        answered.extend(
+            query_as_with::<T>(&sql, values)
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(answered)
+}
+
+fn multi_row_inserts(
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<SimpleExpr>>,
+    returning: &[&str],
+) -> Vec<(String, Values)> {
+    let rows_per_statement = (MAX_PARAMETERS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    let mut statements = Vec::new();
+    while rows.peek().is_some() {
+        let mut insert = SeaQuery::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(columns.iter().map(|column| Alias::new(*column)));
+        for row in rows.by_ref().take(rows_per_statement) {
+            insert.values_panic(row);
+        }
+        if !returning.is_empty() {
+            insert.returning(
+                SeaQuery::returning().columns(returning.iter().map(|column| Alias::new(*column))),
+            );
+        }
+        statements.push(build(&insert));
+    }
+    statements
 }

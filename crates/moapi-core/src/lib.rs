@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod group_commit;
 pub mod ids;
 pub mod m2m;
 pub mod outbound;

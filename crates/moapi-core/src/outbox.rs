@@ -4,6 +4,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::db;
 use crate::time::now_micros;
 
 pub struct NewEvent<'a> {
@@ -17,25 +18,56 @@ pub struct NewEvent<'a> {
 
 /// Appends an event inside the caller's transaction and returns its ID.
 pub async fn append(conn: &mut AnyConnection, event: NewEvent<'_>) -> Result<String, sqlx::Error> {
-    let event_id = event
-        .payload
-        .get("id")
-        .and_then(|id| id.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    sqlx::query(
-        "INSERT INTO outbox_events (event_id, product, tenant_id, event_type, payload, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    Ok(append_all(conn, &[event]).await?.remove(0))
+}
+
+/// Appends events (one multi-row statement) inside the caller's transaction and returns their
+/// IDs: the payload's `id` where it has one, a new UUID otherwise.
+pub async fn append_all(
+    conn: &mut AnyConnection,
+    events: &[NewEvent<'_>],
+) -> Result<Vec<String>, sqlx::Error> {
+    let now = now_micros();
+    let event_ids: Vec<String> = events
+        .iter()
+        .map(|event| {
+            event
+                .payload
+                .get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        })
+        .collect();
+    let rows = events
+        .iter()
+        .zip(&event_ids)
+        .map(|(event, event_id)| {
+            vec![
+                event_id.as_str().into(),
+                event.product.into(),
+                event.tenant_id.into(),
+                event.event_type.into(),
+                event.payload.to_string().into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    db::insert_rows(
+        conn,
+        "outbox_events",
+        &[
+            "event_id",
+            "product",
+            "tenant_id",
+            "event_type",
+            "payload",
+            "created_at",
+        ],
+        rows,
     )
-    .bind(&event_id)
-    .bind(event.product)
-    .bind(event.tenant_id)
-    .bind(event.event_type)
-    .bind(event.payload.to_string())
-    .bind(now_micros())
-    .execute(conn)
     .await?;
-    Ok(event_id)
+    Ok(event_ids)
 }
 
 /// Number of events waiting in the outbox for a tenant (used by tests and diagnostics).

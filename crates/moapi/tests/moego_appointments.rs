@@ -71,6 +71,33 @@ impl Scene {
             .to_string()
     }
 
+    /// Sends the create bodies all at once, answering the replies in the same order.
+    async fn book_concurrently(&self, bodies: Vec<Value>) -> Vec<common::Reply> {
+        let mut attempts = tokio::task::JoinSet::new();
+        for (index, body) in bodies.into_iter().enumerate() {
+            let request = self
+                .app
+                .client
+                .post(self.app.url("/v1/appointments"))
+                .header("authorization", &self.auth)
+                .json(&body);
+            attempts.spawn(async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let text = response.text().await.unwrap();
+                let reply = common::Reply {
+                    status,
+                    body: serde_json::from_str(&text).unwrap_or(Value::Null),
+                    text,
+                };
+                (index, reply)
+            });
+        }
+        let mut replies = attempts.join_all().await;
+        replies.sort_by_key(|(index, _)| *index);
+        replies.into_iter().map(|(_, reply)| reply).collect()
+    }
+
     async fn post(&self, path: &str, body: Value) -> common::Reply {
         self.app.moego_post(&self.auth, path, body).await
     }
@@ -243,33 +270,20 @@ async fn concurrent_bookings_of_one_staff_slot_let_exactly_one_win() {
                 .await,
         );
     }
-    let mut attempts = tokio::task::JoinSet::new();
-    for pet in &pets {
-        let request = s
-            .app
-            .client
-            .post(s.app.url("/v1/appointments"))
-            .header("authorization", &s.auth)
-            .json(&booking(
+    let bodies = pets
+        .iter()
+        .map(|pet| {
+            booking(
                 &s.business,
                 &s.customer,
                 pet,
                 &s.service,
                 &s.ann,
                 "2030-02-01T10:00:00Z",
-            ));
-        attempts.spawn(async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            let text = response.text().await.unwrap();
-            common::Reply {
-                status,
-                body: serde_json::from_str(&text).unwrap_or(Value::Null),
-                text,
-            }
-        });
-    }
-    let replies = attempts.join_all().await;
+            )
+        })
+        .collect();
+    let replies = s.book_concurrently(bodies).await;
     let won = replies.iter().filter(|reply| reply.status == 200).count();
     let lost = replies
         .iter()
@@ -283,6 +297,89 @@ async fn concurrent_bookings_of_one_staff_slot_let_exactly_one_win() {
     );
     assert_eq!(s.app.count_rows("moego_appointments").await, 1);
     assert_eq!(s.app.appointment_events().await.len(), 1);
+}
+
+/// Bookings that arrive together are committed together (group commit): each still gets its
+/// own appointment, details, order and APPOINTMENT_CREATED, exactly as a GET shows it, and
+/// conflict checks still see the bookings of their own batch.
+#[tokio::test]
+async fn bookings_committed_together_each_get_their_own_rows_order_and_event() {
+    let s = scene().await;
+    s.app.set_tax_rate(0, 0, "8.25").await;
+    let mut pets = Vec::new();
+    for index in 0..26 {
+        pets.push(
+            s.app
+                .create_pet(&s.auth, &s.customer, &format!("Pet{index}"))
+                .await,
+        );
+    }
+    // 12 that ignore conflicts, all at one hour; 12 that check them, each on its own day;
+    // and 2 that check them and want the same hour, of which exactly one can win.
+    let bodies: Vec<Value> = pets
+        .iter()
+        .enumerate()
+        .map(|(index, pet)| {
+            let start = match index {
+                0..=11 => "2030-03-01T10:00:00Z".to_string(),
+                12..=23 => format!("2030-04-{:02}T10:00:00Z", index - 11),
+                _ => "2030-05-01T10:00:00Z".to_string(),
+            };
+            let mut body = booking(&s.business, &s.customer, pet, &s.service, &s.ann, &start);
+            body["ignoreConflict"] = json!(index < 12);
+            body
+        })
+        .collect();
+    let replies = s.book_concurrently(bodies).await;
+    for reply in &replies[..24] {
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let pair: Vec<u16> = replies[24..].iter().map(|reply| reply.status).collect();
+    assert!(pair.contains(&200) && pair.contains(&400), "{pair:?}");
+    let created: Vec<&Value> = replies
+        .iter()
+        .filter(|reply| reply.status == 200)
+        .map(|reply| &reply.body)
+        .collect();
+    assert_eq!(created.len(), 25);
+    for (reply, pet) in replies.iter().zip(&pets) {
+        if reply.status != 200 {
+            continue;
+        }
+        let appointment = &reply.body;
+        assert_moego(APPOINTMENT, "v1Appointment", appointment);
+        assert_eq!(appointment["petServiceDetails"][0]["pet"]["id"], *pet);
+        // $40 and 8.25 % tax.
+        assert_eq!(appointment["totalAmount"], usd(43, 300_000_000));
+        let got = s.get(appointment["id"].as_str().unwrap()).await;
+        assert_eq!(got.body, *appointment);
+    }
+    let distinct = |field: &str| {
+        created
+            .iter()
+            .map(|appointment| appointment[field].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert_eq!((distinct("id"), distinct("orderId")), (25, 25));
+    assert_eq!(s.app.count_rows("moego_orders").await, 25);
+    assert_eq!(s.app.count_rows("moego_order_line_items").await, 25);
+    assert_eq!(s.app.count_rows("moego_staff_slots").await, 25);
+    let events = s.app.appointment_events().await;
+    assert_eq!(events.len(), 25);
+    let event_ids: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|(_, body)| body["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(event_ids.len(), 25);
+    for (kind, body) in &events {
+        assert_eq!(kind, "APPOINTMENT_CREATED");
+        let answered = created
+            .iter()
+            .find(|appointment| appointment["id"] == body["appointment"]["id"])
+            .expect("each event is of a created appointment");
+        assert_eq!(body["appointment"], **answered);
+    }
 }
 
 #[tokio::test]

@@ -1,15 +1,19 @@
 //! Booking rules: what a create request names (business, customer, its pets, services of the
 //! catalog, staff, lodging units) checked against the key's tenancy and the catalog's
-//! availability, and each service's time window worked out. Everything here reads; the
-//! conflict check that must see concurrent bookings runs in the write's transaction
-//! (`store::insert`).
+//! availability, and each service's time window worked out; then the checked booking is
+//! committed together with the others waiting at the same time ([`commit`]). The conflict
+//! check that must see concurrent bookings runs in the write's transaction
+//! (`store::insert_all`).
+
+use std::collections::VecDeque;
 
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::time::now_micros;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
-use super::store::{NewAppointment, NewDetail, NewNote};
-use super::wire::{CreateAppointmentRequest, NoteType, ServiceInput};
+use super::store::{self, Booked, BookingNote, NewAppointment, NewDetail};
+use super::wire::{Appointment, CreateAppointmentRequest, NoteType, ServiceInput};
 use crate::money::Amount;
 use crate::pet::store::PetRow;
 use crate::wire::{check_max_items, interval};
@@ -413,7 +417,7 @@ pub async fn check_create(
         .enumerate()
         .map(|(index, note)| {
             let field = format!("appointmentNotes[{index}]");
-            Ok(NewNote {
+            Ok(BookingNote {
                 note_type: note_type(
                     &format!("{field}.type"),
                     note.note_type,
@@ -443,4 +447,64 @@ pub async fn check_create(
         pets,
         tax,
     })
+}
+
+/// Books a checked appointment together with the bookings waiting beside it: one transaction
+/// for the lot (see `moapi_core::group_commit`), each answered on its own.
+pub async fn commit(state: &AppState, appointment: NewAppointment) -> Result<Appointment, Status> {
+    let writer = state.clone();
+    state
+        .db
+        .group_commit::<NewAppointment, Result<Appointment, Status>>()
+        .run(appointment, move |bookings| async move {
+            book_all(&writer, bookings).await
+        })
+        .await?
+}
+
+/// Writes bookings under the write gate: all in one transaction; those deferred by an
+/// earlier booking of the batch in the next; and, when a transaction fails, each of its
+/// bookings alone, so that one booking's failure is only its own.
+async fn book_all(
+    state: &AppState,
+    bookings: Vec<NewAppointment>,
+) -> Vec<Result<Appointment, Status>> {
+    let _gate = state.db.write_gate().await;
+    let mut results: Vec<Option<Result<Appointment, Status>>> =
+        bookings.iter().map(|_| None).collect();
+    let mut rounds: VecDeque<Vec<usize>> = VecDeque::from([(0..bookings.len()).collect()]);
+    while let Some(round) = rounds.pop_front() {
+        let batch: Vec<&NewAppointment> = round.iter().map(|&index| &bookings[index]).collect();
+        match book_in_one_transaction(state, &batch).await {
+            Ok(outcomes) => {
+                let mut deferred = Vec::new();
+                for (index, outcome) in round.into_iter().zip(outcomes) {
+                    match outcome {
+                        Booked::Created(appointment) => results[index] = Some(Ok(*appointment)),
+                        Booked::Refused(refusal) => results[index] = Some(Err(refusal)),
+                        Booked::Deferred => deferred.push(index),
+                    }
+                }
+                if !deferred.is_empty() {
+                    rounds.push_back(deferred);
+                }
+            }
+            Err(error) if round.len() == 1 => results[round[0]] = Some(Err(error)),
+            Err(_) => rounds.extend(round.into_iter().map(|index| vec![index])),
+        }
+    }
+    results
+        .into_iter()
+        .map(|result| result.expect("every booking is answered"))
+        .collect()
+}
+
+async fn book_in_one_transaction(
+    state: &AppState,
+    bookings: &[&NewAppointment],
+) -> Result<Vec<Booked>, Status> {
+    let mut tx = state.db.pool().begin().await?;
+    let outcomes = store::insert_all(&mut tx, &state.ids, bookings, now_micros()).await?;
+    tx.commit().await?;
+    Ok(outcomes)
 }

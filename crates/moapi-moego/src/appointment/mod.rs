@@ -94,9 +94,10 @@ fn moved_meanwhile() -> Status {
     )
 }
 
-/// Books an appointment: checks the request, then in one transaction takes the staff's
-/// booking locks, refuses conflicts when `ignoreConflict` is `false`, writes the appointment,
-/// its pet service details, staff slots, notes and order, and emits APPOINTMENT_CREATED.
+/// Books an appointment: checks the request, then in one transaction (shared with the
+/// bookings committed beside it) takes the staff's booking locks, refuses conflicts when
+/// `ignoreConflict` is `false`, writes the appointment, its pet service details, staff slots,
+/// notes and order, and emits APPOINTMENT_CREATED.
 #[utoipa::path(post, path = "/v1/appointments", operation_id = "AppointmentService_CreateAppointment",
     request_body = CreateAppointmentRequest,
     responses((status = 200, body = Appointment), (status = "default", body = moapi_core::error::StatusBody)))]
@@ -107,11 +108,7 @@ pub async fn create_appointment(
 ) -> Result<Json<Appointment>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     let appointment = booking::check_create(&state, &principal, &request).await?;
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
-    let created = store::insert(&mut tx, &state.ids, &appointment, now_micros()).await?;
-    tx.commit().await?;
-    Ok(Json(created))
+    Ok(Json(booking::commit(&state, appointment).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
@@ -52,25 +53,47 @@ impl NoteRow {
 const COLUMNS: &str =
     "id, appointment_id, note_type, note, created_by, updated_by, created_at, updated_at";
 
-/// Stores a note of an appointment in the caller's transaction; returns its raw ID.
-pub async fn insert(
+/// A note to add to an appointment.
+pub struct NewNote<'a> {
+    pub appointment_id: i64,
+    pub note_type: &'a str,
+    pub note: &'a str,
+}
+
+/// Adds notes (one statement) and answers their IDs in the order given.
+pub async fn insert_all(
     conn: &mut AnyConnection,
-    appointment_id: i64,
-    note_type: &str,
-    note: &str,
+    notes: &[NewNote<'_>],
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO moego_appointment_notes (appointment_id, note_type, note, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = notes
+        .iter()
+        .map(|note| {
+            vec![
+                note.appointment_id.into(),
+                note.note_type.into(),
+                note.note.into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let mut ids: Vec<(i64,)> = db::insert_rows_returning(
+        conn,
+        "moego_appointment_notes",
+        &[
+            "appointment_id",
+            "note_type",
+            "note",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+        &["id"],
     )
-    .bind(appointment_id)
-    .bind(note_type)
-    .bind(note)
-    .bind(now)
-    .fetch_one(conn)
     .await?;
-    Ok(id)
+    ids.sort_unstable();
+    Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
 async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<NoteRow>, sqlx::Error> {
@@ -131,7 +154,12 @@ pub async fn create_appointment_note(
     };
     let _gate = state.db.write_gate().await;
     let mut tx = state.db.pool().begin().await?;
-    let id = insert(&mut tx, appointment.id, note_type, &note, now_micros()).await?;
+    let added = NewNote {
+        appointment_id: appointment.id,
+        note_type,
+        note: &note,
+    };
+    let id = insert_all(&mut tx, &[added], now_micros()).await?.remove(0);
     let row = find(&mut tx, id)
         .await?
         .ok_or_else(|| Status::internal("a note vanished in its transaction"))?;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use moapi_core::db::{build, query_as_with};
+use moapi_core::db::{self, build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::protojson_timestamp;
 use moapi_core::{IdCodec, IdKind, Status};
@@ -507,7 +507,7 @@ pub struct NewDetail {
     pub field: String,
 }
 
-pub struct NewNote {
+pub struct BookingNote {
     pub note_type: &'static str,
     pub note: String,
 }
@@ -519,7 +519,7 @@ pub struct NewAppointment {
     pub start_at: i64,
     pub end_at: i64,
     pub details: Vec<NewDetail>,
-    pub notes: Vec<NewNote>,
+    pub notes: Vec<BookingNote>,
     pub check_conflicts: bool,
     /// The booked pets as the answer and the event show them, read while checking.
     pub pets: HashMap<i64, Pet>,
@@ -586,6 +586,19 @@ pub async fn refuse_conflicts(
     details: &[(String, i64, i64, i64)],
     except: Option<i64>,
 ) -> Result<(), Status> {
+    match first_conflict(conn, ids, details, except).await? {
+        Some(refusal) => Err(refusal),
+        None => Ok(()),
+    }
+}
+
+/// The refusal (FAILED_PRECONDITION) of the first detail whose staff member is taken.
+async fn first_conflict(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    details: &[(String, i64, i64, i64)],
+    except: Option<i64>,
+) -> Result<Option<Status>, sqlx::Error> {
     for (field, staff_id, start, end) in details {
         if let Some(holder) = staff_conflict(conn, *staff_id, (*start, *end), except).await? {
             let by = match holder {
@@ -594,7 +607,7 @@ pub async fn refuse_conflicts(
                 }
                 Holder::Block(id) => format!("block {}", ids.encode(IdKind::Block, id)),
             };
-            return Err(Status::new(
+            return Ok(Some(Status::new(
                 moapi_core::Code::FailedPrecondition,
                 format!(
                     "{field}: staff {} is not free from {} to {}: held by {by}",
@@ -602,34 +615,46 @@ pub async fn refuse_conflicts(
                     protojson_timestamp(*start),
                     protojson_timestamp(*end)
                 ),
-            ));
+            )));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
-async fn insert_slot(
+/// Holds staff time: `(staff, window, holder)` each.
+async fn insert_slots(
     conn: &mut AnyConnection,
-    staff_id: i64,
-    (start, end): (i64, i64),
-    holder: Holder,
+    slots: &[(i64, (i64, i64), Holder)],
 ) -> Result<(), sqlx::Error> {
-    let (appointment, block) = match holder {
-        Holder::Appointment(id) => (Some(id), None),
-        Holder::Block(id) => (None, Some(id)),
-    };
-    sqlx::query(
-        "INSERT INTO moego_staff_slots (staff_id, start_at, end_at, appointment_id, block_id) \
-         VALUES ($1, $2, $3, $4, $5)",
+    let rows = slots
+        .iter()
+        .map(|(staff_id, (start, end), holder)| {
+            let (appointment, block) = match holder {
+                Holder::Appointment(id) => (Some(*id), None),
+                Holder::Block(id) => (None, Some(*id)),
+            };
+            vec![
+                (*staff_id).into(),
+                (*start).into(),
+                (*end).into(),
+                appointment.into(),
+                block.into(),
+            ]
+        })
+        .collect();
+    db::insert_rows(
+        conn,
+        "moego_staff_slots",
+        &[
+            "staff_id",
+            "start_at",
+            "end_at",
+            "appointment_id",
+            "block_id",
+        ],
+        rows,
     )
-    .bind(staff_id)
-    .bind(start)
-    .bind(end)
-    .bind(appointment)
-    .bind(block)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Holds a block's staff time.
@@ -639,27 +664,43 @@ pub async fn hold_for_block(
     window: (i64, i64),
     block_id: i64,
 ) -> Result<(), sqlx::Error> {
-    insert_slot(conn, staff_id, window, Holder::Block(block_id)).await
+    insert_slots(conn, &[(staff_id, window, Holder::Block(block_id))]).await
 }
 
-/// Books an appointment in the caller's transaction: staff locks, the conflict check when
-/// asked, the rows, the staff slots, the initial notes, its order and APPOINTMENT_CREATED.
-pub async fn insert(
+/// What became of one booking of a batch ([`insert_all`]).
+pub enum Booked {
+    /// Written; its answer, which is also its APPOINTMENT_CREATED payload.
+    Created(Box<Appointment>),
+    /// Refused by its conflict check; nothing of it was written.
+    Refused(Status),
+    /// It checks conflicts and wants staff time an earlier booking of the batch takes, which
+    /// the database cannot show it before the batch commits: it must be booked after.
+    Deferred,
+}
+
+/// Books appointments in the caller's transaction, answering what became of each in the
+/// order given. The staff locks and conflict checks of those that ask for them come first;
+/// then the rows of all that pass are written with one multi-row statement per table (the
+/// appointments, their pet service details, staff slots, initial notes, orders and their
+/// lines, and one APPOINTMENT_CREATED each), so a batch costs about what one booking does.
+pub async fn insert_all(
     conn: &mut AnyConnection,
     ids: &IdCodec,
-    appointment: &NewAppointment,
+    bookings: &[&NewAppointment],
     now: i64,
-) -> Result<Appointment, Status> {
-    // The staff locks make concurrent checks see each other; a booking that ignores conflicts
-    // checks nothing, so it takes none.
-    if appointment.check_conflicts {
-        let staff: BTreeSet<i64> = appointment
-            .details
-            .iter()
-            .filter_map(|d| d.staff_id)
-            .collect();
-        lock_staff(conn, &staff).await?;
-        let wanted: Vec<(String, i64, i64, i64)> = appointment
+) -> Result<Vec<Booked>, Status> {
+    // The staff locks make concurrent checks (other nodes' too) see each other; a booking
+    // that ignores conflicts checks nothing, so it takes none.
+    let checked_staff: BTreeSet<i64> = bookings
+        .iter()
+        .filter(|booking| booking.check_conflicts)
+        .flat_map(|booking| booking.details.iter().filter_map(|d| d.staff_id))
+        .collect();
+    lock_staff(conn, &checked_staff).await?;
+    let mut outcomes: Vec<Option<Booked>> = Vec::with_capacity(bookings.len());
+    let mut taken: Vec<(i64, i64, i64)> = Vec::new();
+    for booking in bookings {
+        let wanted: Vec<(String, i64, i64, i64)> = booking
             .details
             .iter()
             .filter_map(|d| {
@@ -667,97 +708,242 @@ pub async fn insert(
                     .map(|s| (d.field.clone(), s, d.start_at, d.end_at))
             })
             .collect();
-        refuse_conflicts(conn, ids, &wanted, None).await?;
-    }
-    let mut row: AppointmentRow = sqlx::query_as(&format!(
-        "INSERT INTO moego_appointments (company_id, business_id, customer_id, start_at, end_at, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {}",
-        APPOINTMENT_COLUMNS.join(", ")
-    ))
-    .bind(appointment.company_id)
-    .bind(appointment.business_id)
-    .bind(appointment.customer_id)
-    .bind(appointment.start_at)
-    .bind(appointment.end_at)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    let id = row.id;
-    let mut lines = Vec::with_capacity(appointment.details.len());
-    let mut details = Vec::with_capacity(appointment.details.len());
-    for detail in &appointment.details {
-        let (detail_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO moego_pet_service_details (appointment_id, pet_id, service_id, \
-             staff_id, lodging_unit_id, name, category, service_item_type, service_type, price, \
-             currency_code, duration_minutes, start_at, end_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(id)
-        .bind(detail.pet_id)
-        .bind(detail.service_id)
-        .bind(detail.staff_id)
-        .bind(detail.lodging_unit_id)
-        .bind(&detail.name)
-        .bind(&detail.category)
-        .bind(&detail.service_item_type)
-        .bind(&detail.service_type)
-        .bind(detail.price.stored())
-        .bind(detail.price.currency.as_str())
-        .bind(detail.duration_minutes)
-        .bind(detail.start_at)
-        .bind(detail.end_at)
-        .fetch_one(&mut *conn)
-        .await?;
-        if let Some(staff_id) = detail.staff_id {
-            let window = (detail.start_at, detail.end_at);
-            insert_slot(conn, staff_id, window, Holder::Appointment(id)).await?;
+        if booking.check_conflicts {
+            let overlaps_batch = wanted.iter().any(|(_, staff, start, end)| {
+                taken
+                    .iter()
+                    .any(|(other, from, to)| staff == other && start < to && from < end)
+            });
+            if overlaps_batch {
+                outcomes.push(Some(Booked::Deferred));
+                continue;
+            }
+            if let Some(refusal) = first_conflict(conn, ids, &wanted, None).await? {
+                outcomes.push(Some(Booked::Refused(refusal)));
+                continue;
+            }
         }
-        lines.push(ledger::OrderLine {
-            service_id: detail.service_id,
-            pet_detail_id: detail_id,
-            name: detail.name.clone(),
-            unit_price: detail.price,
-            quantity: 1,
-        });
-        details.push(detail.stored_as(id, detail_id));
+        taken.extend(
+            wanted
+                .iter()
+                .map(|(_, staff, start, end)| (*staff, *start, *end)),
+        );
+        outcomes.push(None);
     }
-    for note in &appointment.notes {
-        super::notes::insert(conn, id, note.note_type, &note.note, now).await?;
+    let accepted: Vec<&NewAppointment> = bookings
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, outcome)| outcome.is_none())
+        .map(|(booking, _)| *booking)
+        .collect();
+    let mut created = write_all(conn, ids, &accepted, now).await?.into_iter();
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| {
+            outcome.unwrap_or_else(|| {
+                let appointment = created
+                    .next()
+                    .expect("one appointment per accepted booking");
+                Booked::Created(Box::new(appointment))
+            })
+        })
+        .collect())
+}
+
+/// Writes checked bookings (see [`insert_all`]) and answers them. Everything the answers
+/// show was just written or read by the checks, so they are assembled here rather than read
+/// back: a booking holds SQLite's single writer, and each statement saved is time every other
+/// writer waits.
+async fn write_all(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    bookings: &[&NewAppointment],
+    now: i64,
+) -> Result<Vec<Appointment>, Status> {
+    if bookings.is_empty() {
+        return Ok(Vec::new());
     }
-    let order = ledger::open_order(
+    let out_of_order = |what: &str| Status::internal(format!("{what} came back out of order"));
+    let appointment_rows = bookings
+        .iter()
+        .map(|booking| {
+            vec![
+                booking.company_id.into(),
+                booking.business_id.into(),
+                booking.customer_id.into(),
+                booking.start_at.into(),
+                booking.end_at.into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let mut rows: Vec<AppointmentRow> = db::insert_rows_returning(
         conn,
-        &ledger::NewOrder {
-            company_id: appointment.company_id,
-            business_id: appointment.business_id,
-            customer_id: appointment.customer_id,
-            appointment_id: Some(id),
-            title: format!("Appointment {}", ids.encode(IdKind::Appointment, id)),
+        "moego_appointments",
+        &[
+            "company_id",
+            "business_id",
+            "customer_id",
+            "start_at",
+            "end_at",
+            "created_at",
+            "updated_at",
+        ],
+        appointment_rows,
+        &APPOINTMENT_COLUMNS,
+    )
+    .await?;
+    rows.sort_unstable_by_key(|row| row.id);
+    let written = bookings
+        .iter()
+        .map(|b| (b.company_id, b.customer_id, b.start_at, b.end_at));
+    if rows.len() != bookings.len()
+        || !rows
+            .iter()
+            .map(|r| (r.company_id, r.customer_id, r.start_at, r.end_at))
+            .eq(written)
+    {
+        return Err(out_of_order("booked appointments"));
+    }
+    let details: Vec<(i64, &NewDetail)> = rows
+        .iter()
+        .zip(bookings)
+        .flat_map(|(row, booking)| booking.details.iter().map(move |d| (row.id, d)))
+        .collect();
+    let detail_rows = details
+        .iter()
+        .map(|(appointment_id, detail)| {
+            vec![
+                (*appointment_id).into(),
+                detail.pet_id.into(),
+                detail.service_id.into(),
+                detail.staff_id.into(),
+                detail.lodging_unit_id.into(),
+                detail.name.as_str().into(),
+                detail.category.as_str().into(),
+                detail.service_item_type.as_str().into(),
+                detail.service_type.as_str().into(),
+                detail.price.stored().into(),
+                detail.price.currency.as_str().into(),
+                detail.duration_minutes.into(),
+                detail.start_at.into(),
+                detail.end_at.into(),
+            ]
+        })
+        .collect();
+    let mut detail_ids: Vec<(i64, i64)> = db::insert_rows_returning(
+        conn,
+        "moego_pet_service_details",
+        &[
+            "appointment_id",
+            "pet_id",
+            "service_id",
+            "staff_id",
+            "lodging_unit_id",
+            "name",
+            "category",
+            "service_item_type",
+            "service_type",
+            "price",
+            "currency_code",
+            "duration_minutes",
+            "start_at",
+            "end_at",
+        ],
+        detail_rows,
+        &["id", "appointment_id"],
+    )
+    .await?;
+    detail_ids.sort_unstable();
+    if detail_ids.len() != details.len()
+        || !detail_ids
+            .iter()
+            .map(|(_, appointment_id)| *appointment_id)
+            .eq(details.iter().map(|(appointment_id, _)| *appointment_id))
+    {
+        return Err(out_of_order("pet service details"));
+    }
+    let slots: Vec<(i64, (i64, i64), Holder)> = details
+        .iter()
+        .filter_map(|(appointment_id, d)| {
+            d.staff_id.map(|staff_id| {
+                let window = (d.start_at, d.end_at);
+                (staff_id, window, Holder::Appointment(*appointment_id))
+            })
+        })
+        .collect();
+    insert_slots(conn, &slots).await?;
+    let notes: Vec<super::notes::NewNote> = rows
+        .iter()
+        .zip(bookings)
+        .flat_map(|(row, booking)| {
+            booking.notes.iter().map(|note| super::notes::NewNote {
+                appointment_id: row.id,
+                note_type: note.note_type,
+                note: &note.note,
+            })
+        })
+        .collect();
+    super::notes::insert_all(conn, &notes, now).await?;
+    let stored: Vec<DetailRow> = details
+        .iter()
+        .zip(&detail_ids)
+        .map(|((appointment_id, detail), (id, _))| detail.stored_as(*appointment_id, *id))
+        .collect();
+    let orders: Vec<ledger::NewOrder> = rows
+        .iter()
+        .zip(bookings)
+        .map(|(row, booking)| ledger::NewOrder {
+            company_id: booking.company_id,
+            business_id: booking.business_id,
+            customer_id: booking.customer_id,
+            appointment_id: Some(row.id),
+            title: format!("Appointment {}", ids.encode(IdKind::Appointment, row.id)),
             created_by: "",
-            lines,
-        },
-        &appointment.tax,
-    )
-    .await?;
-    let zero = Amount::zero(order.total.currency).stored();
-    row.order_id = Some(order.id);
-    row.currency_code = Some(order.total.currency.as_str().to_string());
-    row.total_amount = Some(order.total.stored());
-    row.paid_amount = Some(zero.clone());
-    row.refunded_amount = Some(zero);
-    // Everything the answer shows was just written or read by the check, so it is assembled
-    // here rather than read back: a booking holds SQLite's single writer, and each statement
-    // it saves is time every other writer waits.
-    let created = assemble(ids, &[row], &details, &appointment.pets)
-        .pop()
-        .expect("one row assembles one appointment");
-    emit(
-        conn,
-        ids,
-        appointment.company_id,
-        &created,
-        EventType::AppointmentCreated,
-    )
-    .await?;
+            lines: details
+                .iter()
+                .zip(&detail_ids)
+                .filter(|((appointment_id, _), _)| *appointment_id == row.id)
+                .map(|((_, detail), (id, _))| ledger::OrderLine {
+                    service_id: detail.service_id,
+                    pet_detail_id: *id,
+                    name: detail.name.clone(),
+                    unit_price: detail.price,
+                    quantity: 1,
+                })
+                .collect(),
+        })
+        .collect();
+    let taxed: Vec<(&ledger::NewOrder, &ledger::BusinessTax)> = orders
+        .iter()
+        .zip(bookings)
+        .map(|(order, booking)| (order, &booking.tax))
+        .collect();
+    let opened = ledger::open_orders(conn, &taxed).await?;
+    let mut created = Vec::with_capacity(rows.len());
+    for ((mut row, booking), order) in rows.into_iter().zip(bookings).zip(opened) {
+        let zero = Amount::zero(order.total.currency).stored();
+        row.order_id = Some(order.id);
+        row.currency_code = Some(order.total.currency.as_str().to_string());
+        row.total_amount = Some(order.total.stored());
+        row.paid_amount = Some(zero.clone());
+        row.refunded_amount = Some(zero);
+        created.extend(assemble(ids, &[row], &stored, &booking.pets));
+    }
+    let events = created
+        .iter()
+        .zip(bookings)
+        .map(|(appointment, booking)| {
+            Ok(event::NewMoegoEvent {
+                company_id: booking.company_id,
+                event_type: EventType::AppointmentCreated,
+                payload_key: "appointment",
+                payload: serde_json::to_value(appointment).map_err(Status::internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Status>>()?;
+    event::emit_all(conn, ids, events).await?;
     Ok(created)
 }
 

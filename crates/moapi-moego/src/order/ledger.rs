@@ -6,6 +6,7 @@
 
 use std::str::FromStr;
 
+use moapi_core::db;
 use moapi_core::time::now_micros;
 use moapi_core::{Code, Status};
 use rust_decimal::Decimal;
@@ -46,12 +47,6 @@ pub struct SaleLine {
     pub quantity: i64,
 }
 
-/// Opens an order in the caller's transaction: one moego_order_line_items row per line, one
-/// moego_order_line_taxes row per line at the business's tax rate (moego_business_settings;
-/// 0 and currency USD when the business has none), totals (sub_total, tax_amount,
-/// total_amount) computed exactly with each line's tax rounded to the currency's minor units.
-/// A line in another currency than the business's is INVALID_ARGUMENT. Returns the order's
-/// raw ID.
 /// An order just opened: its ID and total (nothing is paid or refunded yet).
 #[derive(Debug, Clone, Copy)]
 pub struct OpenedOrder {
@@ -59,29 +54,38 @@ pub struct OpenedOrder {
     pub total: Amount,
 }
 
-/// Opens an appointment's order at the business's tax, which the booking read before it took
-/// the write lock.
-pub async fn open_order(
+/// Opens appointments' orders, each at its business's tax, which the bookings read before
+/// they took the write lock. Answers them in the order given.
+pub async fn open_orders(
     conn: &mut AnyConnection,
-    order: &NewOrder<'_>,
-    tax: &BusinessTax,
-) -> Result<OpenedOrder, Status> {
-    let lines: Vec<SaleLine> = order
-        .lines
+    orders: &[(&NewOrder<'_>, &BusinessTax)],
+) -> Result<Vec<OpenedOrder>, Status> {
+    let lines: Vec<Vec<SaleLine>> = orders
         .iter()
-        .map(|line| SaleLine {
-            object_type: "SERVICE",
-            object_id: Some(line.service_id),
-            pet_detail_id: Some(line.pet_detail_id),
-            name: line.name.clone(),
-            unit_price: line.unit_price,
-            quantity: line.quantity,
+        .map(|(order, _)| {
+            order
+                .lines
+                .iter()
+                .map(|line| SaleLine {
+                    object_type: "SERVICE",
+                    object_id: Some(line.service_id),
+                    pet_detail_id: Some(line.pet_detail_id),
+                    name: line.name.clone(),
+                    unit_price: line.unit_price,
+                    quantity: line.quantity,
+                })
+                .collect()
         })
         .collect();
-    open_taxed(conn, order, tax, &lines).await
+    let sales: Vec<Sale> = orders
+        .iter()
+        .zip(&lines)
+        .map(|((order, tax), lines)| Sale { order, tax, lines })
+        .collect();
+    open_taxed(conn, &sales).await
 }
 
-/// [`open_order`] for lines of any kind (retail products, services without an appointment);
+/// [`open_orders`] for lines of any kind (retail products, services without an appointment);
 /// `order.lines` is not read.
 pub async fn open_sale(
     conn: &mut AnyConnection,
@@ -89,101 +93,238 @@ pub async fn open_sale(
     lines: &[SaleLine],
 ) -> Result<OpenedOrder, Status> {
     let tax = business_tax(conn, order.business_id).await?;
-    open_taxed(conn, order, &tax, lines).await
+    let sale = Sale {
+        order,
+        tax: &tax,
+        lines,
+    };
+    Ok(open_taxed(conn, &[sale]).await?.remove(0))
 }
 
+/// An order to open with its tax and lines.
+struct Sale<'a> {
+    order: &'a NewOrder<'a>,
+    tax: &'a BusinessTax,
+    lines: &'a [SaleLine],
+}
+
+/// A sale's amounts: each line's tax rounded to the currency's minor units, then the totals.
+struct Priced {
+    sub_total: Amount,
+    tax_total: Amount,
+    total: Amount,
+    line_taxes: Vec<Amount>,
+}
+
+impl Sale<'_> {
+    /// Prices the lines; a line in another currency than the business's, a negative price or
+    /// a quantity outside 1..=1,000,000 is INVALID_ARGUMENT.
+    fn priced(&self) -> Result<Priced, Status> {
+        let tax = self.tax;
+        let mut sub_total = Amount::zero(tax.currency);
+        let mut tax_total = Amount::zero(tax.currency);
+        let mut line_taxes = Vec::with_capacity(self.lines.len());
+        for (index, line) in self.lines.iter().enumerate() {
+            let field = format!("lines[{index}]");
+            if line.unit_price.currency != tax.currency {
+                return Err(Status::invalid_argument(format!(
+                    "{field}.unitPrice: the business charges in {}, not {}",
+                    tax.currency.as_str(),
+                    line.unit_price.currency.as_str()
+                )));
+            }
+            if line.unit_price.value.is_sign_negative() {
+                return Err(Status::invalid_argument(format!(
+                    "{field}.unitPrice: must not be negative"
+                )));
+            }
+            if !(1..=1_000_000).contains(&line.quantity) {
+                return Err(Status::invalid_argument(format!(
+                    "{field}.quantity: must be between 1 and 1000000"
+                )));
+            }
+            let amount = line.unit_price.times(Decimal::from(line.quantity));
+            let line_tax = amount.times(tax.rate / Decimal::ONE_HUNDRED).rounded();
+            sub_total = sub_total.plus(amount);
+            tax_total = tax_total.plus(line_tax);
+            line_taxes.push(line_tax);
+        }
+        Ok(Priced {
+            sub_total,
+            tax_total,
+            total: sub_total.plus(tax_total),
+            line_taxes,
+        })
+    }
+}
+
+/// Opens orders in the caller's transaction with three multi-row statements: the orders, one
+/// moego_order_line_items row per line, and one moego_order_line_taxes row per line at the
+/// business's tax rate (moego_business_settings; 0 and currency USD when the business has
+/// none). Totals (sub_total, tax_amount, total_amount) are exact decimals.
 async fn open_taxed(
     conn: &mut AnyConnection,
-    order: &NewOrder<'_>,
-    tax: &BusinessTax,
-    lines: &[SaleLine],
-) -> Result<OpenedOrder, Status> {
-    let mut sub_total = Amount::zero(tax.currency);
-    let mut tax_total = Amount::zero(tax.currency);
-    let mut priced = Vec::with_capacity(lines.len());
-    for (index, line) in lines.iter().enumerate() {
-        let field = format!("lines[{index}]");
-        if line.unit_price.currency != tax.currency {
-            return Err(Status::invalid_argument(format!(
-                "{field}.unitPrice: the business charges in {}, not {}",
-                tax.currency.as_str(),
-                line.unit_price.currency.as_str()
-            )));
-        }
-        if line.unit_price.value.is_sign_negative() {
-            return Err(Status::invalid_argument(format!(
-                "{field}.unitPrice: must not be negative"
-            )));
-        }
-        if !(1..=1_000_000).contains(&line.quantity) {
-            return Err(Status::invalid_argument(format!(
-                "{field}.quantity: must be between 1 and 1000000"
-            )));
-        }
-        let amount = line.unit_price.times(Decimal::from(line.quantity));
-        let line_tax = amount.times(tax.rate / Decimal::ONE_HUNDRED).rounded();
-        sub_total = sub_total.plus(amount);
-        tax_total = tax_total.plus(line_tax);
-        priced.push(line_tax);
-    }
+    sales: &[Sale<'_>],
+) -> Result<Vec<OpenedOrder>, Status> {
+    let priced: Vec<Priced> = sales.iter().map(Sale::priced).collect::<Result<_, _>>()?;
     let now = now_micros();
-    let total = sub_total.plus(tax_total);
-    let (order_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO moego_orders (company_id, business_id, customer_id, appointment_id, status, \
-         title, currency_code, sub_total, tax_amount, tips_based_amount, total_amount, \
-         created_by, updated_by, sales_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'CREATED', $5, $6, $7, $8, $7, $9, $10, $10, $11, $11, $11) \
-         RETURNING id",
+    let order_rows = sales
+        .iter()
+        .zip(&priced)
+        .map(|(sale, priced)| {
+            let order = sale.order;
+            vec![
+                order.company_id.into(),
+                order.business_id.into(),
+                order.customer_id.into(),
+                order.appointment_id.into(),
+                "CREATED".into(),
+                order.title.as_str().into(),
+                sale.tax.currency.as_str().into(),
+                priced.sub_total.stored().into(),
+                priced.tax_total.stored().into(),
+                priced.sub_total.stored().into(),
+                priced.total.stored().into(),
+                order.created_by.into(),
+                order.created_by.into(),
+                now.into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let mut opened: Vec<(i64, i64, Option<i64>)> = db::insert_rows_returning(
+        conn,
+        "moego_orders",
+        &[
+            "company_id",
+            "business_id",
+            "customer_id",
+            "appointment_id",
+            "status",
+            "title",
+            "currency_code",
+            "sub_total",
+            "tax_amount",
+            "tips_based_amount",
+            "total_amount",
+            "created_by",
+            "updated_by",
+            "sales_at",
+            "created_at",
+            "updated_at",
+        ],
+        order_rows,
+        &["id", "customer_id", "appointment_id"],
     )
-    .bind(order.company_id)
-    .bind(order.business_id)
-    .bind(order.customer_id)
-    .bind(order.appointment_id)
-    .bind(&order.title)
-    .bind(tax.currency.as_str())
-    .bind(sub_total.stored())
-    .bind(tax_total.stored())
-    .bind(total.stored())
-    .bind(order.created_by)
-    .bind(now)
-    .fetch_one(&mut *conn)
     .await?;
-    for (line, line_tax) in lines.iter().zip(priced) {
-        let (item_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO moego_order_line_items (order_id, company_id, object_type, object_id, \
-             pet_detail_id, name, unit_price, quantity, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-        )
-        .bind(order_id)
-        .bind(order.company_id)
-        .bind(line.object_type)
-        .bind(line.object_id)
-        .bind(line.pet_detail_id)
-        .bind(&line.name)
-        .bind(line.unit_price.stored())
-        .bind(line.quantity)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-        sqlx::query(
-            "INSERT INTO moego_order_line_taxes (order_id, order_item_id, business_id, \
-             apply_type, tax_name, tax_rate, tax_amount, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'ITEM', $4, $5, $6, $7, $7)",
-        )
-        .bind(order_id)
-        .bind(item_id)
-        .bind(order.business_id)
-        .bind(&tax.name)
-        .bind(tax.rate.normalize().to_string())
-        .bind(line_tax.stored())
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    opened.sort_unstable();
+    let order_ids: Vec<i64> = opened.iter().map(|(id, ..)| *id).collect();
+    let written = sales
+        .iter()
+        .map(|sale| (sale.order.customer_id, sale.order.appointment_id));
+    if opened.len() != sales.len()
+        || !opened
+            .iter()
+            .map(|(_, customer, appointment)| (*customer, *appointment))
+            .eq(written)
+    {
+        return Err(Status::internal("opened orders came back out of order"));
     }
-    Ok(OpenedOrder {
-        id: order_id,
-        total,
-    })
+    let lines: Vec<(i64, &Sale, &SaleLine)> = sales
+        .iter()
+        .zip(&order_ids)
+        .flat_map(|(sale, order_id)| sale.lines.iter().map(move |line| (*order_id, sale, line)))
+        .collect();
+    let item_rows = lines
+        .iter()
+        .map(|(order_id, sale, line)| {
+            vec![
+                (*order_id).into(),
+                sale.order.company_id.into(),
+                line.object_type.into(),
+                line.object_id.into(),
+                line.pet_detail_id.into(),
+                line.name.as_str().into(),
+                line.unit_price.stored().into(),
+                line.quantity.into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let mut items: Vec<(i64, i64)> = db::insert_rows_returning(
+        conn,
+        "moego_order_line_items",
+        &[
+            "order_id",
+            "company_id",
+            "object_type",
+            "object_id",
+            "pet_detail_id",
+            "name",
+            "unit_price",
+            "quantity",
+            "created_at",
+            "updated_at",
+        ],
+        item_rows,
+        &["id", "order_id"],
+    )
+    .await?;
+    items.sort_unstable();
+    if items.len() != lines.len()
+        || !items
+            .iter()
+            .map(|(_, order_id)| *order_id)
+            .eq(lines.iter().map(|(order_id, ..)| *order_id))
+    {
+        return Err(Status::internal("order line items came back out of order"));
+    }
+    let line_taxes = priced.iter().flat_map(|priced| &priced.line_taxes);
+    let tax_rows = lines
+        .iter()
+        .zip(&items)
+        .zip(line_taxes)
+        .map(|(((order_id, sale, _), (item_id, _)), line_tax)| {
+            vec![
+                (*order_id).into(),
+                (*item_id).into(),
+                sale.order.business_id.into(),
+                "ITEM".into(),
+                sale.tax.name.as_str().into(),
+                sale.tax.rate.normalize().to_string().into(),
+                line_tax.stored().into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    db::insert_rows(
+        conn,
+        "moego_order_line_taxes",
+        &[
+            "order_id",
+            "order_item_id",
+            "business_id",
+            "apply_type",
+            "tax_name",
+            "tax_rate",
+            "tax_amount",
+            "created_at",
+            "updated_at",
+        ],
+        tax_rows,
+    )
+    .await?;
+    Ok(order_ids
+        .into_iter()
+        .zip(priced)
+        .map(|(id, priced)| OpenedOrder {
+            id,
+            total: priced.total,
+        })
+        .collect())
 }
 
 /// A business's currency and tax (percent).

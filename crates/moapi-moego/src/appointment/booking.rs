@@ -50,15 +50,14 @@ pub async fn authorize_business(
         )));
     }
     let id = decode(state, IdKind::Business, business_id)?;
-    let business = crate::business::store::find(&state.db, id)
+    let owner = crate::business::store::owner(&state.db, id)
         .await?
         .ok_or_else(|| Status::not_found(format!("{field}: business not found")))?;
-    let owner = crate::company::owner_of(state, business.company_id).await?;
     if !principal.allows_company(owner) {
         return Err(Status::no_permission());
     }
     Ok(BusinessScope {
-        company_id: business.company_id,
+        company_id: owner.company_id,
         business_id: id,
     })
 }

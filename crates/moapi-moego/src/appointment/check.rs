@@ -107,11 +107,10 @@ async fn pet_conflicts(
 ) -> Result<Vec<PetAppointmentsOverview>, Status> {
     let mut conflicts = Vec::new();
     for pet in pets {
-        let ids = store::pet_overlaps(conn, *pet, range, except).await?;
-        if ids.is_empty() {
+        let rows = store::pet_overlaps(conn, *pet, range, except).await?;
+        if rows.is_empty() {
             continue;
         }
-        let rows = store::find_many(conn, &ids).await?;
         // The pet's appointments book it, so rendering them renders it too.
         let (appointments, mut pets) = store::render_with_pets(conn, &state.ids, &rows).await?;
         let pet = pets

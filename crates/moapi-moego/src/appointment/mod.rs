@@ -152,8 +152,10 @@ pub async fn list_appointments(
 ) -> Result<Json<ListAppointmentsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let query = list_query(&state, owner.company_id, &request).await?;
+    let (owner, of_company) =
+        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
+            .await?;
+    let query = list_query(&state, owner.company_id, &of_company, &request)?;
     let mut conn = state.db.pool().acquire().await?;
     let mut rows = store::list(&mut conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
@@ -175,9 +177,11 @@ fn decode_all(
     ids.iter().map(|id| decode(state, kind, id)).collect()
 }
 
-async fn list_query(
+/// The list's query; `of_company` are the IDs of the company's businesses.
+fn list_query(
     state: &AppState,
     company_id: i64,
+    of_company: &[i64],
     request: &ListAppointmentsRequest,
 ) -> Result<store::ListQuery, Status> {
     if request.business_ids.is_empty() {
@@ -189,7 +193,6 @@ async fn list_query(
         "businessIds",
         &request.business_ids,
     )?;
-    let of_company = crate::business::store::ids_of_company(&state.db, company_id).await?;
     if business_ids.iter().any(|id| !of_company.contains(id)) {
         return Err(Status::no_permission());
     }

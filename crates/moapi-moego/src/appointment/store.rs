@@ -194,22 +194,6 @@ pub async fn find(
     query_as_with(&sql, values).fetch_optional(conn).await
 }
 
-/// Appointments by ID, in the order asked.
-pub async fn find_many(
-    conn: &mut AnyConnection,
-    ids: &[i64],
-) -> Result<Vec<AppointmentRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut select = base_select();
-    select.and_where(Expr::col((Alias::new("a"), Alias::new("id"))).is_in(ids.iter().copied()));
-    let (sql, values) = build(&select);
-    let rows: Vec<AppointmentRow> = query_as_with(&sql, values).fetch_all(conn).await?;
-    let mut by_id: HashMap<i64, AppointmentRow> = rows.into_iter().map(|r| (r.id, r)).collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
-}
-
 /// `alias.column` for sea-query.
 fn col(alias: &str, column: &str) -> (Alias, Alias) {
     (Alias::new(alias), Alias::new(column))
@@ -1178,27 +1162,32 @@ pub async fn list(
     query_as_with(&sql, values).fetch_all(conn).await
 }
 
-/// IDs of the live appointments (other than `except`) in which a pet has a service
-/// overlapping `[start, end)`.
+/// The live appointments (other than `except`) in which a pet has a service overlapping
+/// `[start, end)`, by start time, read in one statement.
 pub async fn pet_overlaps(
     conn: &mut AnyConnection,
     pet_id: i64,
     (start, end): (i64, i64),
     except: Option<i64>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT DISTINCT a.id, a.start_at FROM moego_pet_service_details d \
-         JOIN moego_appointments a ON a.id = d.appointment_id \
-         WHERE d.pet_id = $1 AND d.end_at > $2 AND d.start_at < $3 AND a.deleted = 0 \
-         AND a.status <> 'CANCELED' AND a.id <> $4 ORDER BY a.start_at, a.id",
-    )
-    .bind(pet_id)
-    .bind(start)
-    .bind(end)
-    .bind(except.unwrap_or(0))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id, _)| id).collect())
+) -> Result<Vec<AppointmentRow>, sqlx::Error> {
+    let detail = |column: &str| col("d", column);
+    let mut booked = Query::select();
+    booked
+        .column(detail("appointment_id"))
+        .from_as(Alias::new("moego_pet_service_details"), Alias::new("d"))
+        .and_where(Expr::col(detail("pet_id")).eq(pet_id))
+        .and_where(Expr::col(detail("end_at")).gt(start))
+        .and_where(Expr::col(detail("start_at")).lt(end));
+    let mut select = base_select();
+    select
+        .and_where(Expr::col(col("a", "id")).in_subquery(booked))
+        .and_where(Expr::col(col("a", "deleted")).eq(0))
+        .and_where(Expr::col(col("a", "status")).ne("CANCELED"))
+        .and_where(Expr::col(col("a", "id")).ne(except.unwrap_or(0)))
+        .order_by(col("a", "start_at"), Order::Asc)
+        .order_by(col("a", "id"), Order::Asc);
+    let (sql, values) = build(&select);
+    query_as_with(&sql, values).fetch_all(conn).await
 }
 
 /// The pets already lodged in a unit during `[start, end)` by live appointments other than

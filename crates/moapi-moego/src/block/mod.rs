@@ -236,7 +236,9 @@ pub async fn list_blocks(
 ) -> Result<Json<ListBlocksResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
+    let (_, of_company) =
+        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
+            .await?;
     if request.business_ids.is_empty() {
         return Err(Status::invalid_argument("businessIds: value is required"));
     }
@@ -246,7 +248,6 @@ pub async fn list_blocks(
         .iter()
         .map(|id| decode(&state, IdKind::Business, id))
         .collect::<Result<_, _>>()?;
-    let of_company = crate::business::store::ids_of_company(&state.db, owner.company_id).await?;
     if business_ids.iter().any(|id| !of_company.contains(id)) {
         return Err(Status::no_permission());
     }

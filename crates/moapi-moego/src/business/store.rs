@@ -1,5 +1,6 @@
 //! Storage of businesses. The address is a value object kept as JSON text.
 
+use moapi_core::auth::CompanyOwner;
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
@@ -84,6 +85,21 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<BusinessRow>, sqlx::Error> 
     select.and_where(Expr::col(Alias::new("id")).eq(id));
     let (sql, values) = build(&select);
     query_as_with(&sql, values).fetch_optional(db.pool()).await
+}
+
+/// The owner chain of a business's company, in one statement.
+pub async fn owner(db: &Db, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.client_id FROM moego_businesses b \
+         JOIN moego_companies c ON c.id = b.company_id WHERE b.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(company_id, client_id)| CompanyOwner {
+        company_id,
+        client_id,
+    }))
 }
 
 /// A company's businesses by ID, limited to `subset` when the key is, one row beyond the page.

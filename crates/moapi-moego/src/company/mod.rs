@@ -76,12 +76,34 @@ pub async fn authorize(
     principal: &MoegoPrincipal,
     company_id: Option<&str>,
 ) -> Result<CompanyOwner, Status> {
+    let owner = store::owner(&state.db, requested_company(state, company_id)?)
+        .await?
+        .ok_or_else(|| Status::not_found("company not found"))?;
+    allowed(principal, owner)
+}
+
+/// [`authorize`], also answering the IDs of the company's businesses (one statement for both),
+/// for the lists that take `businessIds`.
+pub async fn authorize_with_businesses(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+) -> Result<(CompanyOwner, Vec<i64>), Status> {
+    let (owner, business_ids) =
+        store::owner_with_businesses(&state.db, requested_company(state, company_id)?)
+            .await?
+            .ok_or_else(|| Status::not_found("company not found"))?;
+    Ok((allowed(principal, owner)?, business_ids))
+}
+
+fn requested_company(state: &AppState, company_id: Option<&str>) -> Result<i64, Status> {
     let company_id = company_id
         .filter(|id| !id.is_empty())
         .ok_or_else(|| Status::invalid_argument("companyId: value is required"))?;
-    let owner = store::owner(&state.db, decode_id(state, company_id)?)
-        .await?
-        .ok_or_else(|| Status::not_found("company not found"))?;
+    decode_id(state, company_id)
+}
+
+fn allowed(principal: &MoegoPrincipal, owner: CompanyOwner) -> Result<CompanyOwner, Status> {
     if principal.allows_company(owner) {
         Ok(owner)
     } else {

@@ -56,6 +56,27 @@ pub async fn owner(db: &Db, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error
     Ok(find(db, id).await?.map(|row| row.owner()))
 }
 
+/// A company's owner chain and its businesses' IDs (ascending), in one statement.
+pub async fn owner_with_businesses(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(CompanyOwner, Vec<i64>)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT c.id, c.client_id, b.id FROM moego_companies c \
+         LEFT JOIN moego_businesses b ON b.company_id = c.id WHERE c.id = $1 ORDER BY b.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.first().map(|&(company_id, client_id, _)| {
+        let owner = CompanyOwner {
+            company_id,
+            client_id,
+        };
+        (owner, rows.iter().filter_map(|row| row.2).collect())
+    }))
+}
+
 /// The companies a key reaches, by name then ID, one row beyond the page.
 pub async fn list(
     db: &Db,

@@ -55,7 +55,7 @@ pub fn statuses(field: &str, names: &[String]) -> Result<Vec<String>, Status> {
 pub async fn business_ids(
     state: &AppState,
     principal: &MoegoPrincipal,
-    owner: CompanyOwner,
+    (owner, of_company): (CompanyOwner, &[i64]),
     references: &[String],
 ) -> Result<Vec<i64>, Status> {
     if references.is_empty() {
@@ -65,10 +65,14 @@ pub async fn business_ids(
     }
     let ids = decode_ids(state, IdKind::Business, "businessIds", references)?;
     for id in &ids {
-        let business = crate::business::store::find(&state.db, *id)
-            .await?
-            .ok_or_else(|| Status::not_found("business not found"))?;
-        if business.company_id != owner.company_id || !principal.allows_business(owner, *id) {
+        if !of_company.contains(id) {
+            // Not the company's: an unknown business is NOT_FOUND, another's is code 7.
+            return Err(match crate::business::store::find(&state.db, *id).await? {
+                None => Status::not_found("business not found"),
+                Some(_) => Status::no_permission(),
+            });
+        }
+        if !principal.allows_business(owner, *id) {
             return Err(Status::no_permission());
         }
     }

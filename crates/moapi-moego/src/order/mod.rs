@@ -75,9 +75,16 @@ pub async fn list_orders(
 ) -> Result<Json<ListOrdersResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let business_ids =
-        input::business_ids(&state, &principal, owner, &request.business_ids).await?;
+    let (owner, of_company) =
+        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
+            .await?;
+    let business_ids = input::business_ids(
+        &state,
+        &principal,
+        (owner, &of_company),
+        &request.business_ids,
+    )
+    .await?;
     let filter = request.filter.unwrap_or_default();
     let (updated_from, updated_before) = match &filter.last_updated_time {
         Some(window) => crate::wire::interval("filter.lastUpdatedTime", window)?,

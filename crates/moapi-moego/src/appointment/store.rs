@@ -275,6 +275,25 @@ fn base_select() -> SelectStatement {
     select
 }
 
+/// The columns of `moego_pet_service_details` a booking writes, which a [`DetailRow`] reads
+/// after its ID.
+const DETAIL_COLUMNS: [&str; 14] = [
+    "appointment_id",
+    "pet_id",
+    "service_id",
+    "staff_id",
+    "lodging_unit_id",
+    "name",
+    "category",
+    "service_item_type",
+    "service_type",
+    "price",
+    "currency_code",
+    "duration_minutes",
+    "start_at",
+    "end_at",
+];
+
 /// The details of some appointments, with their lodging names.
 pub async fn details_of(
     conn: &mut AnyConnection,
@@ -282,26 +301,8 @@ pub async fn details_of(
 ) -> Result<Vec<DetailRow>, sqlx::Error> {
     let mut select = Query::select();
     select
-        .columns(columns_of(
-            "d",
-            &[
-                "id",
-                "appointment_id",
-                "pet_id",
-                "service_id",
-                "staff_id",
-                "lodging_unit_id",
-                "name",
-                "category",
-                "service_item_type",
-                "service_type",
-                "price",
-                "currency_code",
-                "duration_minutes",
-                "start_at",
-                "end_at",
-            ],
-        ))
+        .columns(columns_of("d", &["id"]))
+        .columns(columns_of("d", &DETAIL_COLUMNS))
         .expr_as(
             Expr::col((Alias::new("u"), Alias::new("name"))),
             Alias::new("lodging_unit_name"),
@@ -819,22 +820,7 @@ async fn write_all(
     let mut detail_ids: Vec<(i64, i64)> = db::insert_rows_returning(
         conn,
         "moego_pet_service_details",
-        &[
-            "appointment_id",
-            "pet_id",
-            "service_id",
-            "staff_id",
-            "lodging_unit_id",
-            "name",
-            "category",
-            "service_item_type",
-            "service_type",
-            "price",
-            "currency_code",
-            "duration_minutes",
-            "start_at",
-            "end_at",
-        ],
+        &DETAIL_COLUMNS,
         detail_rows,
         &["id", "appointment_id"],
     )

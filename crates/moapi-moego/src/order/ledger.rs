@@ -302,18 +302,9 @@ async fn open_taxed(
         .collect();
     db::insert_rows(
         conn,
-        "moego_order_line_taxes",
-        &[
-            "order_id",
-            "order_item_id",
-            "business_id",
-            "apply_type",
-            "tax_name",
-            "tax_rate",
-            "tax_amount",
-            "created_at",
-            "updated_at",
-        ],
+        store::LINE_TAXES.name,
+        // Every column the order lists read but the ID.
+        &store::LINE_TAXES.columns[1..],
         tax_rows,
     )
     .await?;

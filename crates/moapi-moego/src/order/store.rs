@@ -224,8 +224,9 @@ fn scoped(select: &mut SelectStatement, scope: &ChildScope) {
 
 /// A table of rows that belong to orders, and the columns its row type reads.
 pub struct ChildTable {
-    name: &'static str,
-    columns: &'static [&'static str],
+    pub name: &'static str,
+    /// The ID first.
+    pub columns: &'static [&'static str],
 }
 
 /// The rows of `table` in the scope's orders, by ID, with their order's currency.

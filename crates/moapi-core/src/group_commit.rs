@@ -4,8 +4,9 @@
 //! what bounds writes under SQLite's single writer (docs/performance.md).
 //!
 //! The queue lives in this node's memory only while its requests wait: each request that
-//! queues a job also waits for the turn, so a job never outlives the request that will run it
-//! if nobody else does, and nothing here is needed by another node.
+//! queues a job also waits for the turn (or its answer), and a job whose request has gone
+//! (its client hung up) is dropped unwritten when a turn finds it. Nothing here is needed by
+//! another node.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -52,6 +53,7 @@ impl<J: Send + 'static, R: Send + 'static> GroupCommit<J, R> {
         };
         let batch: Vec<(J, oneshot::Sender<R>)> = {
             let mut waiting = self.lock_waiting();
+            waiting.retain(|(_, reply)| !reply.is_closed());
             let taken = waiting.len().min(MAX_JOBS_PER_BATCH);
             waiting.drain(..taken).collect()
         };
@@ -136,6 +138,41 @@ mod tests {
         let batches = batches.lock().unwrap();
         assert_eq!(batches.iter().sum::<usize>(), 200);
         assert!(batches.iter().all(|&size| size <= MAX_JOBS_PER_BATCH));
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_request_has_gone_is_not_written() {
+        let group = GroupCommits::default().of::<u32, u32>();
+        let written = Arc::new(Mutex::new(Vec::new()));
+        // The turn is held, so the first request queues its job and waits; then it goes away.
+        let turn = group.turn.clone().lock_owned().await;
+        let gone = {
+            let group = group.clone();
+            let written = written.clone();
+            tokio::spawn(async move {
+                group
+                    .run(1, move |jobs: Vec<u32>| async move {
+                        written.lock().unwrap().extend(jobs.iter().copied());
+                        jobs
+                    })
+                    .await
+            })
+        };
+        while group.lock_waiting().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        gone.abort();
+        let _ = gone.await;
+        drop(turn);
+        let recorded = written.clone();
+        let answer = group
+            .run(2, move |jobs: Vec<u32>| async move {
+                recorded.lock().unwrap().extend(jobs.iter().copied());
+                jobs
+            })
+            .await;
+        assert_eq!(answer.unwrap(), 2);
+        assert_eq!(*written.lock().unwrap(), vec![2]);
     }
 
     #[tokio::test]

@@ -207,9 +207,8 @@ pub async fn insert_rows(
     Ok(())
 }
 
-/// [`insert_rows`], answering the `returning` columns of the new rows. Both engines number
-/// new rows in the order of the VALUES list, so callers that sort the answer by ID get it in
-/// the order they wrote; they check that each answered row is theirs all the same.
+/// [`insert_rows`], answering the `returning` columns of the new rows in no promised order:
+/// [`in_written_order`] puts them back in the order written.
 pub async fn insert_rows_returning<T>(
     conn: &mut AnyConnection,
     table: &str,
@@ -229,6 +228,20 @@ where
         );
     }
     Ok(answered)
+}
+
+/// Rows a multi-row insert answered, in the order they were written: both engines number new
+/// rows in the order of the VALUES list, so sorting by `id` restores it. Each row's `key` must
+/// then equal what was written at its place (`None` otherwise), so a mismatch is never
+/// taken for an answer.
+pub fn in_written_order<T, K: PartialEq>(
+    mut answered: Vec<T>,
+    id: impl Fn(&T) -> i64,
+    key: impl Fn(&T) -> K,
+    written: impl IntoIterator<Item = K>,
+) -> Option<Vec<T>> {
+    answered.sort_unstable_by_key(id);
+    answered.iter().map(key).eq(written).then_some(answered)
 }
 
 fn multi_row_inserts(

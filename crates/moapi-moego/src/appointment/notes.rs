@@ -65,7 +65,7 @@ pub async fn insert_all(
     conn: &mut AnyConnection,
     notes: &[NewNote<'_>],
     now: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<i64>, Status> {
     let rows = notes
         .iter()
         .map(|note| {
@@ -78,7 +78,7 @@ pub async fn insert_all(
             ]
         })
         .collect();
-    let mut ids: Vec<(i64,)> = db::insert_rows_returning(
+    let ids: Vec<(i64, i64)> = db::insert_rows_returning(
         conn,
         "moego_appointment_notes",
         &[
@@ -89,11 +89,17 @@ pub async fn insert_all(
             "updated_at",
         ],
         rows,
-        &["id"],
+        &["id", "appointment_id"],
     )
     .await?;
-    ids.sort_unstable();
-    Ok(ids.into_iter().map(|(id,)| id).collect())
+    let ids = db::in_written_order(
+        ids,
+        |(id, _)| *id,
+        |(_, appointment_id)| *appointment_id,
+        notes.iter().map(|note| note.appointment_id),
+    )
+    .ok_or_else(|| Status::internal("added notes came back out of order"))?;
+    Ok(ids.into_iter().map(|(id, _)| id).collect())
 }
 
 async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<NoteRow>, sqlx::Error> {

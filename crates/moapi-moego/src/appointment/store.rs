@@ -763,7 +763,7 @@ async fn write_all(
             ]
         })
         .collect();
-    let mut rows: Vec<AppointmentRow> = db::insert_rows_returning(
+    let rows: Vec<AppointmentRow> = db::insert_rows_returning(
         conn,
         "moego_appointments",
         &[
@@ -779,18 +779,15 @@ async fn write_all(
         &APPOINTMENT_COLUMNS,
     )
     .await?;
-    rows.sort_unstable_by_key(|row| row.id);
-    let written = bookings
-        .iter()
-        .map(|b| (b.company_id, b.customer_id, b.start_at, b.end_at));
-    if rows.len() != bookings.len()
-        || !rows
+    let rows = db::in_written_order(
+        rows,
+        |row| row.id,
+        |row| (row.company_id, row.customer_id, row.start_at, row.end_at),
+        bookings
             .iter()
-            .map(|r| (r.company_id, r.customer_id, r.start_at, r.end_at))
-            .eq(written)
-    {
-        return Err(out_of_order("booked appointments"));
-    }
+            .map(|b| (b.company_id, b.customer_id, b.start_at, b.end_at)),
+    )
+    .ok_or_else(|| out_of_order("booked appointments"))?;
     let details: Vec<(i64, &NewDetail)> = rows
         .iter()
         .zip(bookings)
@@ -817,7 +814,7 @@ async fn write_all(
             ]
         })
         .collect();
-    let mut detail_ids: Vec<(i64, i64)> = db::insert_rows_returning(
+    let detail_ids: Vec<(i64, i64)> = db::insert_rows_returning(
         conn,
         "moego_pet_service_details",
         &DETAIL_COLUMNS,
@@ -825,15 +822,13 @@ async fn write_all(
         &["id", "appointment_id"],
     )
     .await?;
-    detail_ids.sort_unstable();
-    if detail_ids.len() != details.len()
-        || !detail_ids
-            .iter()
-            .map(|(_, appointment_id)| *appointment_id)
-            .eq(details.iter().map(|(appointment_id, _)| *appointment_id))
-    {
-        return Err(out_of_order("pet service details"));
-    }
+    let detail_ids = db::in_written_order(
+        detail_ids,
+        |(id, _)| *id,
+        |(_, appointment_id)| *appointment_id,
+        details.iter().map(|(appointment_id, _)| *appointment_id),
+    )
+    .ok_or_else(|| out_of_order("pet service details"))?;
     let slots: Vec<(i64, (i64, i64), Holder)> = details
         .iter()
         .filter_map(|(appointment_id, d)| {

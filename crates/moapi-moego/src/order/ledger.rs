@@ -193,7 +193,7 @@ async fn open_taxed(
             ]
         })
         .collect();
-    let mut opened: Vec<(i64, i64, Option<i64>)> = db::insert_rows_returning(
+    let opened: Vec<(i64, i64, Option<i64>)> = db::insert_rows_returning(
         conn,
         "moego_orders",
         &[
@@ -218,19 +218,16 @@ async fn open_taxed(
         &["id", "customer_id", "appointment_id"],
     )
     .await?;
-    opened.sort_unstable();
-    let order_ids: Vec<i64> = opened.iter().map(|(id, ..)| *id).collect();
-    let written = sales
-        .iter()
-        .map(|sale| (sale.order.customer_id, sale.order.appointment_id));
-    if opened.len() != sales.len()
-        || !opened
+    let opened = db::in_written_order(
+        opened,
+        |(id, ..)| *id,
+        |(_, customer, appointment)| (*customer, *appointment),
+        sales
             .iter()
-            .map(|(_, customer, appointment)| (*customer, *appointment))
-            .eq(written)
-    {
-        return Err(Status::internal("opened orders came back out of order"));
-    }
+            .map(|sale| (sale.order.customer_id, sale.order.appointment_id)),
+    )
+    .ok_or_else(|| Status::internal("opened orders came back out of order"))?;
+    let order_ids: Vec<i64> = opened.iter().map(|(id, ..)| *id).collect();
     let lines: Vec<(i64, &Sale, &SaleLine)> = sales
         .iter()
         .zip(&order_ids)
@@ -253,7 +250,7 @@ async fn open_taxed(
             ]
         })
         .collect();
-    let mut items: Vec<(i64, i64)> = db::insert_rows_returning(
+    let items: Vec<(i64, i64)> = db::insert_rows_returning(
         conn,
         "moego_order_line_items",
         &[
@@ -272,15 +269,13 @@ async fn open_taxed(
         &["id", "order_id"],
     )
     .await?;
-    items.sort_unstable();
-    if items.len() != lines.len()
-        || !items
-            .iter()
-            .map(|(_, order_id)| *order_id)
-            .eq(lines.iter().map(|(order_id, ..)| *order_id))
-    {
-        return Err(Status::internal("order line items came back out of order"));
-    }
+    let items = db::in_written_order(
+        items,
+        |(id, _)| *id,
+        |(_, order_id)| *order_id,
+        lines.iter().map(|(order_id, ..)| *order_id),
+    )
+    .ok_or_else(|| Status::internal("order line items came back out of order"))?;
     let line_taxes = priced.iter().flat_map(|priced| &priced.line_taxes);
     let tax_rows = lines
         .iter()

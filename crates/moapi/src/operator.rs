@@ -212,6 +212,9 @@ pub async fn create_company(
     if request.name.trim().is_empty() {
         return invalid("name: a company needs a name");
     }
+    if let Err(message) = company::check_time_zone(&request.timezone) {
+        return invalid(message);
+    }
     let client_id = match request.client_id {
         Some(id) => id,
         None => {
@@ -633,6 +636,9 @@ fn trip_title(trip: &MoguTrip) -> Option<&String> {
 }
 
 fn validate_company(company: &MoegoCompany) -> Result<()> {
+    if let Err(message) = company::check_time_zone(&company.timezone) {
+        return invalid(format!("company {:?}: {message}", company.name));
+    }
     catalogs::validate_company(company)?;
     bookings::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();

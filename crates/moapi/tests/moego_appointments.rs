@@ -778,6 +778,25 @@ async fn check_reports_pet_conflicts_closed_days_and_full_lodgings() {
         excluded.body,
         json!({"appointmentConflictCheck": {}, "businessClosedDateCheck": {}, "lodgingOverCapacityCheck": {}})
     );
+    // Closed days are the company's calendar days (America/New_York, EDT in April): 02:00 UTC
+    // on April 2 is still April 1 there, and 02:00 UTC on April 11 is April 10, still closed.
+    for (start, end, closed) in [
+        ("2030-04-02T02:00:00Z", "2030-04-02T03:00:00Z", json!({})),
+        (
+            "2030-04-11T02:00:00Z",
+            "2030-04-11T03:00:00Z",
+            json!({"closedDates": [{"year": 2030, "month": 4, "day": 10}]}),
+        ),
+    ] {
+        let local = s
+            .post(
+                "/v1/appointments:check",
+                json!({"businessId": s.business, "dateRange": {"startTime": start, "endTime": end}}),
+            )
+            .await;
+        assert_eq!(local.status, 200, "{}", local.text);
+        assert_eq!(local.body["businessClosedDateCheck"], closed, "{start}");
+    }
     let bad = s
         .post(
             "/v1/appointments:check",
@@ -961,7 +980,12 @@ async fn the_customer_link_and_the_client_lookup_show_booked_appointments() {
         future["id"]
     );
     assert_eq!(lookup.body["lastAppointment"]["appointmentId"], past["id"]);
-    assert_eq!(lookup.body["nextAppointment"]["startTime"], 840);
+    // Days and times of day are the company's (America/New_York): 14:00 UTC is 09:00 EST.
+    assert_eq!(lookup.body["nextAppointment"]["startTime"], 540);
+    assert_eq!(
+        lookup.body["nextAppointment"]["startDate"],
+        json!({"year": 2099, "month": 1, "day": 7})
+    );
     assert_eq!(
         lookup.body["nextAppointment"]["petServiceDetails"][0]["services"][0]["servicePrice"],
         40.0

@@ -72,6 +72,15 @@ async fn the_operator_api_needs_its_token_and_shares_the_cli_implementation() {
         .await;
     assert_eq!(company.status, 201, "{}", company.text);
     let company_id = company.body["companyId"].as_str().unwrap().to_string();
+    let unknown_zone = app
+        .send(admin("/moego/companies").json(&json!({"name": "Delta", "timezone": "Mars/Olympus"})))
+        .await;
+    assert_eq!(unknown_zone.status, 400, "{}", unknown_zone.text);
+    assert!(
+        unknown_zone.text.contains("timezone"),
+        "{}",
+        unknown_zone.text
+    );
     let business = app
         .send(
             admin(&format!("/moego/companies/{company_id}/businesses"))

@@ -97,7 +97,7 @@ pub async fn lookup_client_pet_profile(
     let rows = pets::list_of_customer(&mut conn, customer.id, false).await?;
     let records = pets::with_details(&mut conn, rows).await?;
     let (last_appointment, next_appointment) =
-        recent_appointments(&mut conn, business.id, customer.id, &state.ids).await?;
+        recent_appointments(&mut conn, &state.ids, &company, (business.id, customer.id)).await?;
     Ok(Json(LookupClientPetProfileResponse {
         customer: Some(CustomerSummary {
             id: state.ids.encode(IdKind::Customer, customer.id),
@@ -119,10 +119,11 @@ pub async fn lookup_client_pet_profile(
 /// `LookupClientPetProfileResponseAppointmentView`s.
 async fn recent_appointments(
     conn: &mut AnyConnection,
-    business_id: i64,
-    customer_id: i64,
     ids: &moapi_core::IdCodec,
+    company: &company::store::CompanyRow,
+    (business_id, customer_id): (i64, i64),
 ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), sqlx::Error> {
+    let zone = company::time_zone(&company.timezone_id);
     let (last, next) = appointments::last_and_next(
         conn,
         business_id,
@@ -135,7 +136,7 @@ async fn recent_appointments(
         views.push(match row {
             Some(row) => {
                 let details = appointments::details_of(conn, &[row.id]).await?;
-                Some(appointment_view(ids, &row, &details))
+                Some(appointment_view(ids, zone, &row, &details))
             }
             None => None,
         });
@@ -144,11 +145,13 @@ async fn recent_appointments(
     Ok((views.pop().flatten(), next))
 }
 
-/// A UTC calendar day and minutes from midnight, as the view writes times (moapi keeps no
-/// time-zone database, so days are UTC days).
-fn day_and_minutes(micros: i64) -> (serde_json::Value, i64) {
+/// A calendar day and minutes from midnight in the company's time zone, as the view writes
+/// times.
+fn day_and_minutes(micros: i64, zone: chrono_tz::Tz) -> (serde_json::Value, i64) {
     use chrono::{Datelike, Timelike};
-    let at = chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default();
+    let at = chrono::DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .with_timezone(&zone);
     (
         serde_json::json!({"year": at.year(), "month": at.month(), "day": at.day()}),
         i64::from(at.hour() * 60 + at.minute()),
@@ -157,11 +160,12 @@ fn day_and_minutes(micros: i64) -> (serde_json::Value, i64) {
 
 fn appointment_view(
     ids: &moapi_core::IdCodec,
+    zone: chrono_tz::Tz,
     row: &appointments::AppointmentRow,
     details: &[appointments::DetailRow],
 ) -> serde_json::Value {
-    let (start_date, start_time) = day_and_minutes(row.start_at);
-    let (end_date, end_time) = day_and_minutes(row.end_at);
+    let (start_date, start_time) = day_and_minutes(row.start_at, zone);
+    let (end_date, end_time) = day_and_minutes(row.end_at, zone);
     let mut pets: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
     for detail in details {
         let mut service = serde_json::json!({

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Days, NaiveDate};
+use chrono_tz::Tz;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
@@ -20,6 +21,7 @@ use super::wire::{
     LodgingCapacityCheck, PetAppointmentsOverview,
 };
 use super::{appointment_of, store, READ_SCOPE};
+use crate::company;
 use crate::setting::lodging::{Lodging, LodgingType, LodgingUnit, LodgingUnitType};
 use crate::wire::{check_max_items, interval, Date};
 
@@ -121,33 +123,43 @@ async fn pet_conflicts(
     Ok(conflicts)
 }
 
-/// The UTC calendar day of an instant.
-fn day_of(micros: i64) -> NaiveDate {
+/// The calendar day of an instant in a time zone.
+fn day_of(micros: i64, zone: Tz) -> NaiveDate {
     DateTime::from_timestamp_micros(micros)
         .unwrap_or_default()
+        .with_timezone(&zone)
         .date_naive()
 }
 
-/// The business's closed days within the range (end exclusive), in UTC calendar days.
+/// The business's closed days within the range (end exclusive), as calendar days of its
+/// company's time zone.
 async fn closed_days(
     conn: &mut AnyConnection,
     scope: BusinessScope,
     (start, end): (i64, i64),
 ) -> Result<Vec<Date>, Status> {
-    let first = day_of(start);
-    let last = day_of(end - 1);
-    let ranges: Vec<(String, String)> = sqlx::query_as(
-        "SELECT start_date, end_date FROM moego_closed_dates WHERE business_id = $1 \
-         AND start_date <= $2 AND end_date >= $3 ORDER BY start_date",
+    // A zone's day is at most one day off the UTC day, so UTC days one wider find every range.
+    let text = |day: NaiveDate| day.format("%Y-%m-%d").to_string();
+    let utc_day = |micros: i64| day_of(micros, chrono_tz::UTC);
+    let ranges: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT d.start_date, d.end_date, c.timezone_id FROM moego_closed_dates d \
+         JOIN moego_companies c ON c.id = $2 \
+         WHERE d.business_id = $1 AND d.start_date <= $3 AND d.end_date >= $4 \
+         ORDER BY d.start_date",
     )
     .bind(scope.business_id)
-    .bind(last.format("%Y-%m-%d").to_string())
-    .bind(first.format("%Y-%m-%d").to_string())
+    .bind(scope.company_id)
+    .bind(text(utc_day(end - 1) + Days::new(1)))
+    .bind(text(utc_day(start) - Days::new(1)))
     .fetch_all(conn)
     .await?;
+    let Some(zone) = ranges.first().map(|(_, _, zone)| company::time_zone(zone)) else {
+        return Ok(Vec::new());
+    };
+    let (first, last) = (day_of(start, zone), day_of(end - 1, zone));
     let parse = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
     let mut days = BTreeSet::new();
-    for (from, to) in ranges {
+    for (from, to, _) in ranges {
         let (Some(from), Some(to)) = (parse(&from), parse(&to)) else {
             continue;
         };

@@ -16,6 +16,22 @@ use wire::{Company, ListCompaniesRequest, ListCompaniesResponse};
 
 pub const READ_SCOPE: &str = "companies:read";
 
+/// A company's IANA time zone, in which its calendar days and times of day are read; UTC when
+/// it names none.
+pub fn time_zone(timezone_id: &str) -> chrono_tz::Tz {
+    timezone_id.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// Refuses a time zone that is not an IANA name; empty means UTC.
+pub fn check_time_zone(timezone_id: &str) -> Result<(), String> {
+    match timezone_id.is_empty() || timezone_id.parse::<chrono_tz::Tz>().is_ok() {
+        true => Ok(()),
+        false => Err(format!(
+            "timezone: {timezone_id:?} is not an IANA time zone name (such as America/Los_Angeles)"
+        )),
+    }
+}
+
 /// Lists the companies the key reaches, alphabetically by name.
 #[utoipa::path(post, path = "/v1/companies:list", operation_id = "CompanyService_ListCompanies",
     request_body = ListCompaniesRequest,

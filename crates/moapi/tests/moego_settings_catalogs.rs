@@ -9,6 +9,7 @@ use common::fidelity::assert_moego;
 use common::{Reply, TestApp};
 use moapi::fixtures::Fixtures;
 use moapi::operator::{self, MoegoKeyRequest};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The `field` of every entry of the response's `array`.
@@ -502,4 +503,112 @@ async fn the_openapi_document_describes_the_catalog_lists() {
         "the pet swagger's v1PetType enum keeps its name"
     );
     assert!(schemas["v1CustomFieldValue"]["properties"]["timeOfDay"].is_object());
+}
+
+#[tokio::test]
+async fn the_operator_renames_entries_and_replaces_pet_sizes_and_the_lists_follow() {
+    let app = common::spawn().await;
+    let (auth, company) = (app.moego_auth(0), app.seed.moego[0].company_id.clone());
+    let edit = |method: Method, path: String, body: Value| {
+        app.send(
+            app.admin(method, &format!("/moego/companies/{company}/{path}"))
+                .json(&body),
+        )
+    };
+    let tag = created(&app, "customer-tags", json!({"name": "VIP"})).await["tagId"].clone();
+    created(&app, "customer-tags", json!({"name": "Nervous"})).await;
+    let source = created(&app, "referral-sources", json!({"name": "Yelp"})).await;
+    let source = source["referralSourceId"].as_str().unwrap().to_string();
+    let size = created(
+        &app,
+        "pet-sizes",
+        json!({"name": "Small", "weightLow": {"value": 1, "unit": "POUND"}, "weightHigh": {"value": 10, "unit": "POUND"}}),
+    )
+    .await["petSizeId"]
+        .clone();
+    let tag = tag.as_str().unwrap();
+
+    let renamed = edit(
+        Method::PATCH,
+        format!("customer-tags/{tag}"),
+        json!({"name": " VVIP "}),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.body, json!({"tagId": tag, "name": "VVIP"}));
+    let renamed = edit(
+        Method::PATCH,
+        format!("referral-sources/{source}"),
+        json!({"name": "Google"}),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let replaced = edit(
+        Method::PUT,
+        format!("pet-sizes/{}", size.as_str().unwrap()),
+        json!({"name": "Toy", "weightLow": {"value": 2, "unit": "KILOGRAM"}, "weightHigh": {"value": 4, "unit": "KILOGRAM"}}),
+    )
+    .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text);
+
+    let list = |path: &'static str| app.list_catalog(&auth, &company, path, json!({}));
+    let tags = list("/customer/tags:list").await;
+    assert_eq!(column(&tags, "tags", "name"), ["VVIP", "Nervous"]);
+    let sources = list("/customer/referral_sources:list").await;
+    assert_eq!(column(&sources, "referralSources", "name"), ["Google"]);
+    let sizes = list("/pet/sizes:list").await;
+    assert_moego(SETTING, "v1ListPetSizesResponse", &sizes.body);
+    assert_eq!(column(&sizes, "petSizes", "name"), ["Toy"]);
+    assert_eq!(
+        sizes.body["petSizes"][0]["weightHigh"]["unit"], "KILOGRAM",
+        "{}",
+        sizes.text
+    );
+
+    // A name the company has is a conflict, a bad one invalid; nothing changes either way.
+    let taken = edit(
+        Method::PATCH,
+        format!("customer-tags/{tag}"),
+        json!({"name": "Nervous"}),
+    )
+    .await;
+    assert_eq!(taken.status, 409, "{}", taken.text);
+    let blank = edit(
+        Method::PATCH,
+        format!("customer-tags/{tag}"),
+        json!({"name": " "}),
+    )
+    .await;
+    assert_eq!(blank.status, 400, "{}", blank.text);
+    let inverted = edit(
+        Method::PUT,
+        format!("pet-sizes/{}", size.as_str().unwrap()),
+        json!({"name": "Toy", "weightLow": {"value": 9, "unit": "POUND"}, "weightHigh": {"value": 5, "unit": "POUND"}}),
+    )
+    .await;
+    assert_eq!(inverted.status, 400, "{}", inverted.text);
+    let tags = list("/customer/tags:list").await;
+    assert_eq!(column(&tags, "tags", "name"), ["VVIP", "Nervous"]);
+
+    // Another company's entry, an unknown one and a malformed ID are refused.
+    let other = app
+        .create_catalog_entry(1, "customer-tags", json!({"name": "Theirs"}))
+        .await;
+    let theirs = other.body["tagId"].as_str().unwrap();
+    for (entry, status) in [(theirs, 404), ("ctag_unknown", 400), ("999999", 404)] {
+        let refused = edit(
+            Method::PATCH,
+            format!("customer-tags/{entry}"),
+            json!({"name": "Mine"}),
+        )
+        .await;
+        assert_eq!(refused.status, status, "{entry}: {}", refused.text);
+    }
+    let missing_size = edit(
+        Method::PUT,
+        "pet-sizes/999999".to_string(),
+        json!({"name": "Toy"}),
+    )
+    .await;
+    assert_eq!(missing_size.status, 404, "{}", missing_size.text);
 }

@@ -2,7 +2,8 @@
 //! sources, pet types, sizes and coat types, and custom fields.
 
 use axum::extract::{Path, State};
-use axum::routing::post;
+use axum::http::StatusCode;
+use axum::routing::{patch, post, put};
 use axum::{Json, Router};
 use moapi_core::AppState;
 use moapi_moego::setting::catalog::input::{CustomFieldInput, PetSizeInput};
@@ -27,6 +28,92 @@ pub fn router() -> Router<AppState> {
         )
         .route(&format!("{base}/pet-sizes"), post(create_pet_size))
         .route(&format!("{base}/custom-fields"), post(create_custom_field))
+        .route(
+            &format!("{base}/customer-tags/{{entry}}"),
+            patch(rename_customer_tag),
+        )
+        .route(
+            &format!("{base}/referral-sources/{{entry}}"),
+            patch(rename_referral_source),
+        )
+        .route(
+            &format!("{base}/pet-types/{{entry}}"),
+            patch(rename_pet_type),
+        )
+        .route(
+            &format!("{base}/pet-coat-types/{{entry}}"),
+            patch(rename_pet_coat_type),
+        )
+        .route(&format!("{base}/pet-sizes/{{entry}}"), put(update_pet_size))
+}
+
+/// An edited entry's answer: 200 and `{<id_field>: entry, "name"}`.
+fn renamed(id_field: &str, entry: String, name: &str) -> Answer<serde_json::Value> {
+    Ok((
+        StatusCode::OK,
+        Json(json!({ id_field: entry, "name": name.trim() })),
+    ))
+}
+
+async fn rename_customer_tag(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    catalogs::rename_customer_tag(&state, &company, &entry, &request.name).await?;
+    renamed("tagId", entry, &request.name)
+}
+
+/// Renames an entry of a name-only catalog, answering `{<id_field>: entry, name}`.
+async fn rename_named(
+    state: &AppState,
+    (company, entry): (String, String),
+    catalog: NamedCatalog,
+    request: &NewNamedEntryRequest,
+    id_field: &str,
+) -> Answer<serde_json::Value> {
+    catalogs::rename_named_entry(state, &company, catalog, &entry, &request.name).await?;
+    renamed(id_field, entry, &request.name)
+}
+
+async fn rename_referral_source(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(path): Path<(String, String)>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let catalog = NamedCatalog::ReferralSources;
+    rename_named(&state, path, catalog, &request, "referralSourceId").await
+}
+
+async fn rename_pet_type(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(path): Path<(String, String)>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    rename_named(&state, path, NamedCatalog::PetTypes, &request, "petTypeId").await
+}
+
+async fn rename_pet_coat_type(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path(path): Path<(String, String)>,
+    Json(request): Json<NewNamedEntryRequest>,
+) -> Answer<serde_json::Value> {
+    let catalog = NamedCatalog::PetCoatTypes;
+    rename_named(&state, path, catalog, &request, "petCoatTypeId").await
+}
+
+async fn update_pet_size(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<PetSizeInput>,
+) -> Answer<serde_json::Value> {
+    catalogs::update_pet_size(&state, &company, &entry, &request).await?;
+    renamed("petSizeId", entry, &request.name)
 }
 
 async fn create_customer_tag(

@@ -1,13 +1,15 @@
 //! Operator verbs for the company catalogs SettingService lists (the vendor edits them in its
 //! settings app): customer tags, referral sources, pet types, sizes and coat types, and custom
-//! fields. Entries are checked with the API's rules; a duplicate name is a conflict. Pet codes
-//! and lead settings have their verbs in `operator::pets`.
+//! fields. Entries are checked with the API's rules; a duplicate name is a conflict. Named
+//! entries can be renamed and pet sizes replaced. Pet codes and lead settings have their verbs
+//! in `operator::pets`.
 
 use moapi_core::{AppState, IdKind};
 use moapi_moego::setting::catalog::input::{entry_name, CustomFieldInput, PetSizeInput};
 use moapi_moego::setting::catalog::store::{self, NamedCatalog};
 use serde::Deserialize;
 
+use super::pets::resolve_id;
 use super::{from_status, resolve_company, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
@@ -65,6 +67,65 @@ pub async fn create_custom_field(
     let mut conn = state.db.pool().acquire().await?;
     let id = store::insert_custom_field(&mut conn, company.id, &field).await?;
     Ok(state.ids.encode(IdKind::CustomField, id))
+}
+
+/// Renames a company customer tag; its customers show the new name.
+pub async fn rename_customer_tag(
+    state: &AppState,
+    company: &str,
+    tag: &str,
+    name: &str,
+) -> Result<()> {
+    let name = entry_name("name", name).map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::CustomerTag, tag)?;
+    let mut conn = state.db.pool().acquire().await?;
+    found(
+        store::rename_tag(&mut conn, company.id, id, &name).await?,
+        "customer tag",
+        tag,
+    )
+}
+
+/// Renames a referral source, pet type or pet coat type.
+pub async fn rename_named_entry(
+    state: &AppState,
+    company: &str,
+    catalog: NamedCatalog,
+    entry: &str,
+    name: &str,
+) -> Result<()> {
+    let name = entry_name("name", name).map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, catalog.kind(), entry)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let renamed = store::rename_named(&mut conn, catalog, company.id, id, &name).await?;
+    found(renamed, "entry", entry)
+}
+
+/// Replaces a pet size's name and weight range, checked as a new size is.
+pub async fn update_pet_size(
+    state: &AppState,
+    company: &str,
+    pet_size: &str,
+    request: &PetSizeInput,
+) -> Result<()> {
+    let size = request.check().map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::PetSize, pet_size)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let updated = store::update_pet_size(&mut conn, company.id, id, &size).await?;
+    found(updated, "pet size", pet_size)
+}
+
+/// NOT_FOUND unless the company's entry was changed.
+fn found(changed: bool, what: &str, reference: &str) -> Result<()> {
+    match changed {
+        true => Ok(()),
+        false => Err(OperatorError::NotFound(format!(
+            "the company has no {what} {reference}"
+        ))),
+    }
 }
 
 /// Seeds a company's catalogs from its fixture, before its customers (whose tags then name

@@ -100,6 +100,47 @@ async fn insert_entry(
     Ok(id)
 }
 
+/// Renames a company's entry of `table`, stamping `touched` (a column) now when given; false
+/// when the company has no such entry. A name the company already has is a unique violation.
+async fn rename_entry(
+    conn: &mut AnyConnection,
+    table: &str,
+    touched: Option<&str>,
+    (company_id, id): (i64, i64),
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let stamp = touched.map_or(String::new(), |column| format!(", {column} = $4"));
+    let sql = format!("UPDATE {table} SET name = $1{stamp} WHERE id = $2 AND company_id = $3");
+    let mut update = sqlx::query(&sql).bind(name).bind(id).bind(company_id);
+    if touched.is_some() {
+        update = update.bind(now_micros());
+    }
+    Ok(update.execute(conn).await?.rows_affected() == 1)
+}
+
+/// Renames a referral source, pet type or coat type; false when the company has no such entry.
+pub async fn rename_named(
+    conn: &mut AnyConnection,
+    catalog: NamedCatalog,
+    company_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    rename_entry(conn, catalog.table(), None, (company_id, id), name).await
+}
+
+/// Renames a customer tag (its customers show the new name); false when the company has no
+/// such tag.
+pub async fn rename_tag(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let table = "moego_customer_tags";
+    rename_entry(conn, table, Some("updated_at"), (company_id, id), name).await
+}
+
 pub async fn list_tags(
     conn: &mut AnyConnection,
     company_id: i64,
@@ -202,9 +243,7 @@ pub async fn insert_pet_size(
     company_id: i64,
     size: &NewPetSize,
 ) -> Result<i64, sqlx::Error> {
-    let (low, high, unit) = size
-        .range
-        .map_or((0, 0, ""), |(low, high, unit)| (low, high, unit.name()));
+    let (low, high, unit) = weight_range(size);
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_pet_sizes \
          (company_id, name, weight_low, weight_high, weight_unit, created_at) \
@@ -212,13 +251,43 @@ pub async fn insert_pet_size(
     )
     .bind(company_id)
     .bind(&size.name)
-    .bind(i64::from(low))
-    .bind(i64::from(high))
+    .bind(low)
+    .bind(high)
     .bind(unit)
     .bind(now_micros())
     .fetch_one(conn)
     .await?;
     Ok(id)
+}
+
+/// Replaces a pet size's name and weight range; false when the company has no such size.
+pub async fn update_pet_size(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    size: &NewPetSize,
+) -> Result<bool, sqlx::Error> {
+    let (low, high, unit) = weight_range(size);
+    let updated = sqlx::query(
+        "UPDATE moego_pet_sizes SET name = $1, weight_low = $2, weight_high = $3, \
+         weight_unit = $4 WHERE id = $5 AND company_id = $6",
+    )
+    .bind(&size.name)
+    .bind(low)
+    .bind(high)
+    .bind(unit)
+    .bind(id)
+    .bind(company_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// A size's weight columns: low, high and unit (zeros and no unit for a size without range).
+fn weight_range(size: &NewPetSize) -> (i64, i64, &'static str) {
+    size.range.map_or((0, 0, ""), |(low, high, unit)| {
+        (i64::from(low), i64::from(high), unit.name())
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -122,6 +122,11 @@ fn created<T>(value: T) -> Answer<T> {
     Ok((StatusCode::CREATED, Json(value)))
 }
 
+/// The answer of an edit: 200 and what the edit returns.
+fn edited<T>(value: T) -> Answer<T> {
+    Ok((StatusCode::OK, Json(value)))
+}
+
 async fn seed(
     _: OperatorToken,
     State(state): State<AppState>,

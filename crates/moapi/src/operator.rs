@@ -65,6 +65,16 @@ fn invalid<T>(message: impl Into<String>) -> Result<T> {
     Err(OperatorError::Invalid(message.into()))
 }
 
+/// NOT_FOUND unless the company's entry was changed.
+fn found(changed: bool, what: &str, reference: &str) -> Result<()> {
+    match changed {
+        true => Ok(()),
+        false => Err(OperatorError::NotFound(format!(
+            "the company has no {what} {reference}"
+        ))),
+    }
+}
+
 /// Reads a company reference: its public `cmp_` ID or its raw number.
 async fn resolve_company(state: &AppState, reference: &str) -> Result<company::store::CompanyRow> {
     let raw = match reference.parse::<i64>() {

@@ -612,3 +612,88 @@ async fn the_operator_renames_entries_and_replaces_pet_sizes_and_the_lists_follo
     .await;
     assert_eq!(missing_size.status, 404, "{}", missing_size.text);
 }
+
+#[tokio::test]
+async fn the_operator_replaces_pet_codes_and_lead_settings_and_the_lists_follow() {
+    let app = common::spawn().await;
+    let (auth, company) = (app.moego_auth(0), app.seed.moego[0].company_id.clone());
+    let replace = |path: String, body: Value| {
+        app.send(
+            app.admin(Method::PUT, &format!("/moego/companies/{company}/{path}"))
+                .json(&body),
+        )
+    };
+    let code = created(
+        &app,
+        "pet-codes",
+        json!({"abbreviation": "SR", "color": "#FF0000"}),
+    )
+    .await;
+    let code = code["petCodeId"].as_str().unwrap().to_string();
+    let cycle = created(&app, "lead-life-cycles", json!({"name": "New"})).await;
+    let cycle = cycle["lifeCycleId"].as_str().unwrap().to_string();
+    let status = created(&app, "lead-action-statuses", json!({"name": "Call back"})).await;
+    let status = status["actionStatusId"].as_str().unwrap().to_string();
+
+    let answers = [
+        (
+            format!("pet-codes/{code}"),
+            json!({"abbreviation": "AG", "description": "Aggressive", "color": "#00FF00"}),
+            json!({"petCodeId": code}),
+        ),
+        (
+            format!("lead-life-cycles/{cycle}"),
+            json!({"name": "Qualified", "isDefault": true}),
+            json!({"lifeCycleId": cycle}),
+        ),
+        (
+            format!("lead-action-statuses/{status}"),
+            json!({"name": "Email", "color": "#0000FF"}),
+            json!({"actionStatusId": status}),
+        ),
+    ];
+    for (path, body, answer) in answers {
+        let reply = replace(path.clone(), body).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+        assert_eq!(reply.body, answer);
+    }
+    let list = |path: &'static str| app.list_catalog(&auth, &company, path, json!({}));
+    let codes = list("/pet/codes:list").await;
+    assert_eq!(column(&codes, "codes", "abbreviation"), ["AG"]);
+    assert_eq!(codes.body["codes"][0]["description"], "Aggressive");
+    assert_eq!(codes.body["codes"][0]["color"], "#00FF00");
+    let cycles = list("/leads/life_cycles").await;
+    assert_eq!(column(&cycles, "lifeCycles", "name"), ["Qualified"]);
+    assert_eq!(cycles.body["lifeCycles"][0]["isDefault"], true);
+    let statuses = list("/leads/action_status").await;
+    assert_eq!(
+        statuses.body["actionStatuses"],
+        json!([{"id": status, "name": "Email", "color": "#0000FF"}])
+    );
+
+    // Bad input changes nothing; another company's or an unknown entry is not found.
+    let bad_color = replace(
+        format!("pet-codes/{code}"),
+        json!({"abbreviation": "XX", "color": "green"}),
+    )
+    .await;
+    assert_eq!(bad_color.status, 400, "{}", bad_color.text);
+    let no_name = replace(format!("lead-life-cycles/{cycle}"), json!({"name": ""})).await;
+    assert_eq!(no_name.status, 400, "{}", no_name.text);
+    assert_eq!(
+        column(&list("/pet/codes:list").await, "codes", "abbreviation"),
+        ["AG"]
+    );
+    let theirs = app
+        .create_catalog_entry(1, "pet-codes", json!({"abbreviation": "TH"}))
+        .await;
+    let theirs = theirs.body["petCodeId"].as_str().unwrap().to_string();
+    let unknown = replace(
+        "lead-action-statuses/999999".to_string(),
+        json!({"name": "X"}),
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    let other = replace(format!("pet-codes/{theirs}"), json!({"abbreviation": "X"})).await;
+    assert_eq!(other.status, 404, "{}", other.text);
+}

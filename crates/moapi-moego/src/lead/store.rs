@@ -417,6 +417,49 @@ pub async fn insert_life_cycle(
     Ok(id)
 }
 
+/// Replaces a life cycle stage's name and default flag (its leads show them); false when the
+/// company has no such stage.
+pub async fn update_life_cycle(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    name: &str,
+    is_default: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE moego_lead_life_cycles SET name = $1, is_default = $2 \
+         WHERE id = $3 AND company_id = $4",
+    )
+    .bind(name)
+    .bind(i64::from(is_default))
+    .bind(id)
+    .bind(company_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Replaces an action status's name and colour; false when the company has no such status.
+pub async fn update_action_status(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    name: &str,
+    color: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE moego_lead_action_statuses SET name = $1, color = $2 \
+         WHERE id = $3 AND company_id = $4",
+    )
+    .bind(name)
+    .bind(color)
+    .bind(id)
+    .bind(company_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 pub async fn insert_action_status(
     conn: &mut AnyConnection,
     company_id: i64,

@@ -654,6 +654,28 @@ pub async fn insert_code(
     Ok(id)
 }
 
+/// Replaces a company pet code's fields (its pets show them); false when the company has no
+/// such code.
+pub async fn update_code(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    code: &NewPetCode<'_>,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE moego_pet_codes SET abbreviation = $1, description = $2, color = $3 \
+         WHERE id = $4 AND company_id = $5",
+    )
+    .bind(code.abbreviation)
+    .bind(code.description)
+    .bind(code.color)
+    .bind(id)
+    .bind(company_id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 /// Adds notes to a pet and returns them in the order given.
 pub async fn insert_notes(
     conn: &mut AnyConnection,

@@ -2,7 +2,6 @@
 //! sources, pet types, sizes and coat types, and custom fields.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};
 use moapi_core::AppState;
@@ -10,7 +9,7 @@ use moapi_moego::setting::catalog::input::{CustomFieldInput, PetSizeInput};
 use moapi_moego::setting::catalog::store::NamedCatalog;
 use serde_json::json;
 
-use super::{created, Answer, OperatorToken};
+use super::{created, edited, Answer, OperatorToken};
 use crate::operator::catalogs::{self, NewNamedEntryRequest};
 
 pub fn router() -> Router<AppState> {
@@ -47,14 +46,6 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{base}/pet-sizes/{{entry}}"), put(update_pet_size))
 }
 
-/// An edited entry's answer: 200 and `{<id_field>: entry, "name"}`.
-fn renamed(id_field: &str, entry: String, name: &str) -> Answer<serde_json::Value> {
-    Ok((
-        StatusCode::OK,
-        Json(json!({ id_field: entry, "name": name.trim() })),
-    ))
-}
-
 async fn rename_customer_tag(
     _: OperatorToken,
     State(state): State<AppState>,
@@ -62,7 +53,7 @@ async fn rename_customer_tag(
     Json(request): Json<NewNamedEntryRequest>,
 ) -> Answer<serde_json::Value> {
     catalogs::rename_customer_tag(&state, &company, &entry, &request.name).await?;
-    renamed("tagId", entry, &request.name)
+    edited(json!({ "tagId": entry, "name": request.name.trim() }))
 }
 
 /// Renames an entry of a name-only catalog, answering `{<id_field>: entry, name}`.
@@ -74,7 +65,7 @@ async fn rename_named(
     id_field: &str,
 ) -> Answer<serde_json::Value> {
     catalogs::rename_named_entry(state, &company, catalog, &entry, &request.name).await?;
-    renamed(id_field, entry, &request.name)
+    edited(json!({ id_field: entry, "name": request.name.trim() }))
 }
 
 async fn rename_referral_source(
@@ -113,7 +104,7 @@ async fn update_pet_size(
     Json(request): Json<PetSizeInput>,
 ) -> Answer<serde_json::Value> {
     catalogs::update_pet_size(&state, &company, &entry, &request).await?;
-    renamed("petSizeId", entry, &request.name)
+    edited(json!({ "petSizeId": entry }))
 }
 
 async fn create_customer_tag(

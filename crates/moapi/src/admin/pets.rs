@@ -2,12 +2,12 @@
 //! delete of a pet.
 
 use axum::extract::{Path, State};
-use axum::routing::{delete, post};
+use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use moapi_core::AppState;
 use serde_json::json;
 
-use super::{created, Answer, OperatorToken};
+use super::{created, edited, Answer, OperatorToken};
 use crate::operator::pets::{self, NewLeadSettingRequest, NewPetCodeRequest};
 use crate::operator::OperatorError;
 
@@ -25,7 +25,49 @@ pub fn router() -> Router<AppState> {
             "/moego/companies/{company}/lead-action-statuses",
             post(create_lead_action_status),
         )
+        .route(
+            "/moego/companies/{company}/pet-codes/{entry}",
+            put(replace_pet_code),
+        )
+        .route(
+            "/moego/companies/{company}/lead-life-cycles/{entry}",
+            put(replace_lead_life_cycle),
+        )
+        .route(
+            "/moego/companies/{company}/lead-action-statuses/{entry}",
+            put(replace_lead_action_status),
+        )
         .route("/moego/customers/{id}/pets/{pet}", delete(delete_pet))
+}
+
+async fn replace_pet_code(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<NewPetCodeRequest>,
+) -> Answer<serde_json::Value> {
+    pets::replace_pet_code(&state, &company, &entry, &request).await?;
+    edited(json!({ "petCodeId": entry }))
+}
+
+async fn replace_lead_life_cycle(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<NewLeadSettingRequest>,
+) -> Answer<serde_json::Value> {
+    pets::replace_lead_life_cycle(&state, &company, &entry, &request).await?;
+    edited(json!({ "lifeCycleId": entry }))
+}
+
+async fn replace_lead_action_status(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<NewLeadSettingRequest>,
+) -> Answer<serde_json::Value> {
+    pets::replace_lead_action_status(&state, &company, &entry, &request).await?;
+    edited(json!({ "actionStatusId": entry }))
 }
 
 async fn create_pet_code(

@@ -10,7 +10,7 @@ use moapi_moego::setting::catalog::store::{self, NamedCatalog};
 use serde::Deserialize;
 
 use super::pets::resolve_id;
-use super::{from_status, resolve_company, OperatorError, Result};
+use super::{found, from_status, resolve_company, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 /// A catalog entry that is only a name (tag, referral source, pet type or coat type).
@@ -116,16 +116,6 @@ pub async fn update_pet_size(
     let mut conn = state.db.pool().acquire().await?;
     let updated = store::update_pet_size(&mut conn, company.id, id, &size).await?;
     found(updated, "pet size", pet_size)
-}
-
-/// NOT_FOUND unless the company's entry was changed.
-fn found(changed: bool, what: &str, reference: &str) -> Result<()> {
-    match changed {
-        true => Ok(()),
-        false => Err(OperatorError::NotFound(format!(
-            "the company has no {what} {reference}"
-        ))),
-    }
 }
 
 /// Seeds a company's catalogs from its fixture, before its customers (whose tags then name

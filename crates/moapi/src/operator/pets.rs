@@ -12,7 +12,7 @@ use moapi_moego::pet::wire::{PetCodeRef, PetInput};
 use moapi_moego::{aggregation, lead, pet};
 use serde::Deserialize;
 
-use super::{from_status, invalid, resolve_company, OperatorError, Result};
+use super::{found, from_status, invalid, resolve_company, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -35,30 +35,45 @@ fn check_color(color: &str) -> Result<()> {
     }
 }
 
+fn checked_code(request: &NewPetCodeRequest) -> Result<NewPetCode<'_>> {
+    let abbreviation = request.abbreviation.trim();
+    if abbreviation.is_empty() || abbreviation.chars().count() > 50 {
+        return invalid("abbreviation: 1 to 50 characters");
+    }
+    check_color(&request.color)?;
+    Ok(NewPetCode {
+        abbreviation,
+        description: request.description.trim(),
+        color: &request.color,
+    })
+}
+
 /// Creates a company pet code; returns its `pcd_` ID.
 pub async fn create_pet_code(
     state: &AppState,
     company: &str,
     request: &NewPetCodeRequest,
 ) -> Result<String> {
-    let abbreviation = request.abbreviation.trim();
-    if abbreviation.is_empty() || abbreviation.chars().count() > 50 {
-        return invalid("abbreviation: 1 to 50 characters");
-    }
-    check_color(&request.color)?;
+    let code = checked_code(request)?;
     let company = resolve_company(state, company).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let id = pets::insert_code(
-        &mut conn,
-        company.id,
-        &NewPetCode {
-            abbreviation,
-            description: request.description.trim(),
-            color: &request.color,
-        },
-    )
-    .await?;
+    let id = pets::insert_code(&mut conn, company.id, &code).await?;
     Ok(state.ids.encode(IdKind::PetCode, id))
+}
+
+/// Replaces a company pet code, checked as a new one is; the pets it marks show the change.
+pub async fn replace_pet_code(
+    state: &AppState,
+    company: &str,
+    pet_code: &str,
+    request: &NewPetCodeRequest,
+) -> Result<()> {
+    let code = checked_code(request)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::PetCode, pet_code)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let replaced = pets::update_code(&mut conn, company.id, id, &code).await?;
+    found(replaced, "pet code", pet_code)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -106,6 +121,39 @@ pub async fn create_lead_action_status(
     let mut conn = state.db.pool().acquire().await?;
     let id = leads::insert_action_status(&mut conn, company.id, name, &request.color).await?;
     Ok(state.ids.encode(IdKind::LeadActionStatus, id))
+}
+
+/// Replaces a lead life cycle stage's name and default flag; its leads show the change.
+pub async fn replace_lead_life_cycle(
+    state: &AppState,
+    company: &str,
+    life_cycle: &str,
+    request: &NewLeadSettingRequest,
+) -> Result<()> {
+    let name = setting_name(request)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::LeadLifeCycle, life_cycle)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let replaced =
+        leads::update_life_cycle(&mut conn, company.id, id, name, request.is_default).await?;
+    found(replaced, "lead life cycle", life_cycle)
+}
+
+/// Replaces a lead action status's name and colour.
+pub async fn replace_lead_action_status(
+    state: &AppState,
+    company: &str,
+    action_status: &str,
+    request: &NewLeadSettingRequest,
+) -> Result<()> {
+    let name = setting_name(request)?;
+    check_color(&request.color)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::LeadActionStatus, action_status)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let replaced =
+        leads::update_action_status(&mut conn, company.id, id, name, &request.color).await?;
+    found(replaced, "lead action status", action_status)
 }
 
 /// Reads a public ID of `kind` or a raw row number.

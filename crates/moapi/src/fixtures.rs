@@ -123,8 +123,8 @@ pub struct FixturePet {
     pub pet: moapi_moego::pet::wire::PetInput,
 }
 
-/// A lead: the fields of `v1Lead` (its pets included), with its life cycle and action status
-/// named by name.
+/// A lead: the fields of `v1Lead` (its pets included), with its life cycle, action status and
+/// referral source named by name.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FixtureLead {
@@ -137,6 +137,7 @@ pub struct FixtureLead {
     pub email: String,
     pub life_cycle: Option<String>,
     pub action_status: Option<String>,
+    pub referral_source: Option<String>,
     #[serde(default)]
     pub pets: Vec<moapi_moego::pet::wire::PetInput>,
 }

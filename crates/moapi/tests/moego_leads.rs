@@ -26,6 +26,15 @@ async fn lead_setting(app: &TestApp, index: usize, kind: &str, body: Value) -> S
     reply.body[key].as_str().unwrap().to_string()
 }
 
+/// Creates a referral source in the company's catalog; returns its `rfs_` ID.
+async fn referral_source(app: &TestApp, index: usize, name: &str) -> String {
+    let reply = app
+        .create_catalog_entry(index, "referral-sources", json!({ "name": name }))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["referralSourceId"].as_str().unwrap().to_string()
+}
+
 async fn create_lead(app: &TestApp, auth: &str, lead: Value) -> common::Reply {
     app.moego_post(auth, "/v1/leads", json!({ "lead": lead }))
         .await
@@ -68,6 +77,7 @@ async fn create_get_update_and_list_leads_in_vendor_shape() {
         )
         .await;
     let staff_id = staff.body["staffs"][0]["id"].as_str().unwrap().to_string();
+    let website = referral_source(&app, 0, "Website").await;
 
     let created = create_lead(
         &app,
@@ -83,7 +93,7 @@ async fn create_get_update_and_list_leads_in_vendor_shape() {
             "allocateStaffId": staff_id,
             "lifeCycle": {"id": new_stage},
             "actionStatus": {"id": call_back},
-            "referralSource": {"id": "web", "name": "Website"},
+            "referralSource": {"id": website},
             "id": "lcus_ignored"
         }),
     )
@@ -106,6 +116,10 @@ async fn create_get_update_and_list_leads_in_vendor_shape() {
     assert_eq!(
         lead["pets"][0]["weight"],
         json!({"value": 8, "unit": "KILOGRAM"})
+    );
+    assert_eq!(
+        lead["referralSource"],
+        json!({"id": website, "name": "Website"})
     );
     assert_eq!(lead["allocateStaffId"], staff_id.as_str());
     assert_eq!(lead["companyId"], alpha.company_id.as_str());
@@ -405,4 +419,76 @@ async fn concurrent_promotions_of_one_lead_create_one_customer() {
         .map(|(kind, _)| kind)
         .collect();
     assert_eq!(kinds, ["CUSTOMER_CREATED", "PET_CREATED"]);
+}
+
+#[tokio::test]
+async fn a_leads_referral_source_is_an_entry_of_its_companys_catalog() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let alpha = &app.seed.moego[0];
+    let website = referral_source(&app, 0, "Website").await;
+    let theirs = referral_source(&app, 1, "Website").await;
+    let lead = |phone: &str, source: Value| {
+        create_lead(
+            &app,
+            &auth,
+            json!({"companyId": alpha.company_id, "firstName": "Lena", "phone": phone,
+                   "referralSource": source}),
+        )
+    };
+    // By ID (a name sent beside it is the catalog's business), or by the entry's exact name.
+    let by_id = lead("+12125550042", json!({"id": website, "name": "Other"})).await;
+    assert_eq!(by_id.status, 200, "{}", by_id.text);
+    assert_eq!(
+        by_id.body["referralSource"],
+        json!({"id": website, "name": "Website"})
+    );
+    let by_name = lead("+12125550043", json!({"name": "Website"})).await;
+    assert_eq!(by_name.status, 200, "{}", by_name.text);
+    assert_eq!(by_name.body["referralSource"]["id"], website.as_str());
+
+    // A name the company does not have, another company's entry and a malformed ID (the
+    // vendor's "invalid obfuscate").
+    for (source, code) in [
+        (json!({"name": "Billboard"}), 3),
+        (json!({"id": theirs}), 7),
+        (json!({"id": "web"}), 13),
+    ] {
+        let refused = lead("+12125550044", source.clone()).await;
+        assert_eq!(refused.body["code"], code, "{source}: {}", refused.text);
+    }
+
+    // Renaming the entry renames it on the leads; promotion takes its name as the source.
+    let company = &alpha.company_id;
+    let renamed = app
+        .send(
+            app.admin(
+                Method::PATCH,
+                &format!("/moego/companies/{company}/referral-sources/{website}"),
+            )
+            .json(&json!({"name": "Our website"})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let id = by_id.body["id"].as_str().unwrap();
+    let got = app.moego_get(&auth, &format!("/v1/leads/{id}")).await;
+    assert_eq!(
+        got.body["referralSource"],
+        json!({"id": website, "name": "Our website"})
+    );
+    // An empty source clears it.
+    let cleared = app
+        .moego_request(
+            Method::PUT,
+            &auth,
+            &format!("/v1/leads/{id}"),
+            Some(json!({"lead": {"referralSource": {}}})),
+        )
+        .await;
+    assert_eq!(cleared.status, 200, "{}", cleared.text);
+    assert!(
+        cleared.body.get("referralSource").is_none(),
+        "{}",
+        cleared.text
+    );
 }

@@ -472,6 +472,18 @@ async fn the_demo_fixtures_seed_every_catalog() {
         ["VIP", "New client", "Senior discount"],
         "customers' tags reuse the catalog's"
     );
+    let leads = app
+        .moego_post(
+            &demo.authorization,
+            "/v1/leads:list",
+            json!({"companyId": demo.company_id, "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(
+        leads.body["leads"][0]["referralSource"]["name"], "Yelp",
+        "a fixture lead names its referral source: {}",
+        leads.text
+    );
     let invalid = Fixtures::parse(
         "moego:\n  - name: Org\n    companies:\n      - name: C\n        petSizes: [{ name: S, weightLow: { value: 1, unit: POUND } }]\n",
     )

@@ -79,12 +79,41 @@ async fn company_reference(
             .await?
             .map(|row| row.company_id),
         IdKind::LeadLifeCycle => store::setting_company(conn, SettingTable::LifeCycles, id).await?,
+        IdKind::ReferralSource => {
+            store::setting_company(conn, SettingTable::ReferralSources, id).await?
+        }
         _ => store::setting_company(conn, SettingTable::ActionStatuses, id).await?,
     };
     match owner {
         None => Err(Status::not_found(format!("{field}: not found"))),
         Some(owner) if owner != company_id => Err(Status::no_permission()),
         Some(_) => Ok(Some(id)),
+    }
+}
+
+/// The company's referral source a lead names: by `id`, else by exact `name`; an empty one
+/// clears it.
+async fn referral_source(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    company_id: i64,
+    source: &wire::LeadReferralSource,
+) -> Result<Option<i64>, Status> {
+    let id = text("lead.referralSource.id", &source.id)?;
+    let name = text("lead.referralSource.name", &source.name)?;
+    if !id.is_empty() {
+        let field = "lead.referralSource.id";
+        return company_reference(state, conn, company_id, IdKind::ReferralSource, field, &id)
+            .await;
+    }
+    if name.is_empty() {
+        return Ok(None);
+    }
+    match store::referral_source_named(conn, company_id, &name).await? {
+        Some(id) => Ok(Some(id)),
+        None => Err(Status::invalid_argument(format!(
+            "lead.referralSource.name: the company has no referral source named {name:?}"
+        ))),
     }
 }
 
@@ -187,11 +216,8 @@ async fn apply(
         }
     }
     if let Some(value) = &input.referral_source {
-        let source = wire::LeadReferralSource {
-            id: text("lead.referralSource.id", &value.id)?,
-            name: text("lead.referralSource.name", &value.name)?,
-        };
-        next.referral_source = (source != wire::LeadReferralSource::default()).then_some(source);
+        next.referral_source_id = referral_source(state, conn, company.id, value).await?;
+        next.sent_referral_source = None;
     }
     Ok(next)
 }
@@ -443,10 +469,9 @@ pub async fn promote_lead(
         phone: values.phone.clone(),
         email: values.email.clone(),
         address: values.address.clone(),
-        source: values
-            .referral_source
-            .as_ref()
-            .map(|source| source.name.clone())
+        source: row
+            .referral_source(&state.ids)
+            .map(|source| source.name)
             .unwrap_or_default(),
         ..NewCustomer::new(company.id)
     };

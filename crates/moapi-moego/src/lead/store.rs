@@ -33,7 +33,10 @@ pub struct LeadRow {
     pub action_status_id: Option<i64>,
     pub action_status_name: Option<String>,
     pub action_status_color: Option<String>,
+    /// What leads written before migration 0019 were given, as sent (`{id, name}` JSON).
     pub referral_source: Option<String>,
+    pub referral_source_id: Option<i64>,
+    pub referral_source_name: Option<String>,
     pub customer_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -54,7 +57,10 @@ pub struct LeadValues {
     pub allocate_staff_id: Option<i64>,
     pub life_cycle_id: Option<i64>,
     pub action_status_id: Option<i64>,
-    pub referral_source: Option<LeadReferralSource>,
+    /// An entry of the company's referral sources.
+    pub referral_source_id: Option<i64>,
+    /// The source a lead written before migration 0019 was given, kept until one is chosen.
+    pub sent_referral_source: Option<LeadReferralSource>,
 }
 
 impl LeadRow {
@@ -90,10 +96,26 @@ impl LeadRow {
             allocate_staff_id: self.allocate_staff_id,
             life_cycle_id: self.life_cycle_id,
             action_status_id: self.action_status_id,
-            referral_source: self
-                .referral_source
-                .as_deref()
-                .and_then(|text| serde_json::from_str(text).ok()),
+            referral_source_id: self.referral_source_id,
+            sent_referral_source: self.sent_referral_source(),
+        }
+    }
+
+    fn sent_referral_source(&self) -> Option<LeadReferralSource> {
+        self.referral_source
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+    }
+
+    /// The lead's referral source: its catalog entry (with the entry's current name), else
+    /// what it was given before migration 0019.
+    pub fn referral_source(&self, ids: &IdCodec) -> Option<LeadReferralSource> {
+        match self.referral_source_id {
+            Some(id) => Some(LeadReferralSource {
+                id: ids.encode(IdKind::ReferralSource, id),
+                name: self.referral_source_name.clone().unwrap_or_default(),
+            }),
+            None => self.sent_referral_source(),
         }
     }
 
@@ -131,7 +153,7 @@ impl LeadRow {
                 name: self.action_status_name.clone().unwrap_or_default(),
                 color: self.action_status_color.clone().unwrap_or_default(),
             }),
-            referral_source: values.referral_source,
+            referral_source: self.referral_source(ids),
             created_time: Some(protojson_timestamp(self.created_at)),
             last_updated_time: Some(protojson_timestamp(self.updated_at)),
             company_id: ids.encode(IdKind::Company, self.company_id),
@@ -159,6 +181,7 @@ fn select_leads() -> SelectStatement {
                 "life_cycle_id",
                 "action_status_id",
                 "referral_source",
+                "referral_source_id",
                 "customer_id",
                 "created_at",
                 "updated_at",
@@ -181,6 +204,10 @@ fn select_leads() -> SelectStatement {
             Expr::col((Alias::new("a"), Alias::new("color"))),
             Alias::new("action_status_color"),
         )
+        .expr_as(
+            Expr::col((Alias::new("r"), Alias::new("name"))),
+            Alias::new("referral_source_name"),
+        )
         .from_as(Alias::new("moego_leads"), lead.clone())
         .left_join(
             sea_query::TableRef::TableAlias(
@@ -196,7 +223,15 @@ fn select_leads() -> SelectStatement {
                 sea_query::SeaRc::new(Alias::new("a")),
             ),
             Expr::col((Alias::new("a"), Alias::new("id")))
-                .equals((lead, Alias::new("action_status_id"))),
+                .equals((lead.clone(), Alias::new("action_status_id"))),
+        )
+        .left_join(
+            sea_query::TableRef::TableAlias(
+                sea_query::SeaRc::new(Alias::new("moego_referral_sources")),
+                sea_query::SeaRc::new(Alias::new("r")),
+            ),
+            Expr::col((Alias::new("r"), Alias::new("id")))
+                .equals((lead, Alias::new("referral_source_id"))),
         );
     select
 }
@@ -318,8 +353,8 @@ pub async fn update(
     sqlx::query(
         "UPDATE moego_leads SET first_name = $2, last_name = $3, avatar = $4, phone = $5, \
          email = $6, address = $7, pets = $8, preferred_business_id = $9, allocate_staff_id = $10, \
-         life_cycle_id = $11, action_status_id = $12, referral_source = $13, updated_at = $14 \
-         WHERE id = $1",
+         life_cycle_id = $11, action_status_id = $12, referral_source = $13, updated_at = $14, \
+         referral_source_id = $15 WHERE id = $1",
     )
     .bind(id)
     .bind(&values.first_name)
@@ -335,11 +370,12 @@ pub async fn update(
     .bind(values.action_status_id)
     .bind(
         values
-            .referral_source
+            .sent_referral_source
             .as_ref()
             .map(|source| serde_json::to_string(source).unwrap_or_default()),
     )
     .bind(now_micros())
+    .bind(values.referral_source_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -373,6 +409,21 @@ pub async fn set_customer(
 }
 
 /// A company setting row (life cycle or action status) by ID, with its company.
+/// The company's referral source of that exact name.
+pub async fn referral_source_named(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    name: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM moego_referral_sources WHERE company_id = $1 AND name = $2")
+            .bind(company_id)
+            .bind(name)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
 pub async fn setting_company(
     conn: &mut AnyConnection,
     table: SettingTable,
@@ -383,11 +434,12 @@ pub async fn setting_company(
     Ok(row.map(|(company_id,)| company_id))
 }
 
-/// The lead settings an operator creates.
+/// The company settings a lead names by ID.
 #[derive(Debug, Clone, Copy)]
 pub enum SettingTable {
     LifeCycles,
     ActionStatuses,
+    ReferralSources,
 }
 
 impl SettingTable {
@@ -395,6 +447,7 @@ impl SettingTable {
         match self {
             SettingTable::LifeCycles => "moego_lead_life_cycles",
             SettingTable::ActionStatuses => "moego_lead_action_statuses",
+            SettingTable::ReferralSources => "moego_referral_sources",
         }
     }
 }

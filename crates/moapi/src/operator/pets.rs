@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use moapi_core::{AppState, IdKind};
 use moapi_moego::lead::store as leads;
-use moapi_moego::lead::wire::{LeadInput, SettingRef};
+use moapi_moego::lead::wire::{LeadInput, LeadReferralSource, SettingRef};
 use moapi_moego::pet::store::{self as pets, NewPetCode};
 use moapi_moego::pet::wire::{PetCodeRef, PetInput};
 use moapi_moego::{aggregation, lead, pet};
@@ -260,6 +260,14 @@ pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompan
                 "lead action status",
                 &fixture_lead.action_status,
             )?,
+            // Found by name in the company's referral sources, as the API finds one.
+            referral_source: fixture_lead
+                .referral_source
+                .as_ref()
+                .map(|name| LeadReferralSource {
+                    name: name.clone(),
+                    ..LeadReferralSource::default()
+                }),
             ..LeadInput::default()
         };
         lead::create_in(state, &mut tx, company.id, &input)

@@ -709,3 +709,71 @@ async fn the_operator_replaces_pet_codes_and_lead_settings_and_the_lists_follow(
     let other = replace(format!("pet-codes/{theirs}"), json!({"abbreviation": "X"})).await;
     assert_eq!(other.status, 404, "{}", other.text);
 }
+
+#[tokio::test]
+async fn the_operator_replaces_a_custom_field_but_not_what_its_values_depend_on() {
+    let app = common::spawn().await;
+    let (auth, company) = (app.moego_auth(0), app.seed.moego[0].company_id.clone());
+    let field = json!({"associationType": "CUSTOMER", "code": "pick", "label": "Pick",
+                       "type": "SELECT", "options": [{"value": {"string": "a"}, "label": "A"}]});
+    let id = created(&app, "custom-fields", field).await["customFieldId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let replace = |body: Value| {
+        app.send(
+            app.admin(
+                Method::PUT,
+                &format!("/moego/companies/{company}/custom-fields/{id}"),
+            )
+            .json(&body),
+        )
+    };
+    let replaced = replace(json!({"associationType": "CUSTOMER", "code": "pick",
+        "label": "Pick one", "type": "SELECT", "isRequired": true, "helpText": "Any",
+        "options": [{"value": {"string": "a"}, "label": "A"}, {"value": {"string": "b"}, "label": "B"}],
+        "defaultValue": {"string": "b"}}))
+    .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text);
+    assert_eq!(replaced.body, json!({"customFieldId": id}));
+    let listed = app
+        .list_catalog(&auth, &company, "/custom_fields", json!({}))
+        .await;
+    assert_moego(SETTING, "v1ListCustomFieldsResponse", &listed.body);
+    let stored = &listed.body["customFields"][0];
+    assert_eq!(stored["label"], "Pick one");
+    assert_eq!(stored["isRequired"], true);
+    assert_eq!(stored["defaultValue"], json!({"string": "b"}));
+    assert_eq!(stored["options"].as_array().unwrap().len(), 2);
+
+    // The code or type cannot change; a default outside the options is invalid; either way
+    // nothing changes.
+    let recoded = replace(json!({"associationType": "CUSTOMER", "code": "other",
+        "label": "Other", "type": "SELECT", "options": [{"value": {"string": "a"}, "label": "A"}]}))
+    .await;
+    assert_eq!(recoded.status, 409, "{}", recoded.text);
+    let retyped = replace(json!({"associationType": "CUSTOMER", "code": "pick",
+        "label": "Pick", "type": "SHORT_TEXT"}))
+    .await;
+    assert_eq!(retyped.status, 409, "{}", retyped.text);
+    let bad_default = replace(json!({"associationType": "CUSTOMER", "code": "pick",
+        "label": "Pick", "type": "SELECT", "options": [{"value": {"string": "a"}, "label": "A"}],
+        "defaultValue": {"string": "z"}}))
+    .await;
+    assert_eq!(bad_default.status, 400, "{}", bad_default.text);
+    let again = app
+        .list_catalog(&auth, &company, "/custom_fields", json!({}))
+        .await;
+    assert_eq!(again.body["customFields"][0], *stored);
+
+    let missing = app
+        .send(
+            app.admin(
+                Method::PUT,
+                &format!("/moego/companies/{company}/custom-fields/999999"),
+            )
+            .json(&json!({"associationType": "CUSTOMER", "code": "pick", "label": "P", "type": "SHORT_TEXT"})),
+        )
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+}

@@ -44,6 +44,20 @@ pub fn router() -> Router<AppState> {
             patch(rename_pet_coat_type),
         )
         .route(&format!("{base}/pet-sizes/{{entry}}"), put(update_pet_size))
+        .route(
+            &format!("{base}/custom-fields/{{entry}}"),
+            put(replace_custom_field),
+        )
+}
+
+async fn replace_custom_field(
+    _: OperatorToken,
+    State(state): State<AppState>,
+    Path((company, entry)): Path<(String, String)>,
+    Json(request): Json<CustomFieldInput>,
+) -> Answer<serde_json::Value> {
+    catalogs::replace_custom_field(&state, &company, &entry, &request).await?;
+    edited(json!({ "customFieldId": entry }))
 }
 
 async fn rename_customer_tag(

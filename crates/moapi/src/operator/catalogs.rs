@@ -6,7 +6,7 @@
 
 use moapi_core::{AppState, IdKind};
 use moapi_moego::setting::catalog::input::{entry_name, CustomFieldInput, PetSizeInput};
-use moapi_moego::setting::catalog::store::{self, NamedCatalog};
+use moapi_moego::setting::catalog::store::{self, FieldReplacement, NamedCatalog};
 use serde::Deserialize;
 
 use super::pets::resolve_id;
@@ -116,6 +116,27 @@ pub async fn update_pet_size(
     let mut conn = state.db.pool().acquire().await?;
     let updated = store::update_pet_size(&mut conn, company.id, id, &size).await?;
     found(updated, "pet size", pet_size)
+}
+
+/// Replaces a custom field, checked as a new one is. Its association type, code and type
+/// cannot change (values recorded under it depend on them): that is a conflict.
+pub async fn replace_custom_field(
+    state: &AppState,
+    company: &str,
+    custom_field: &str,
+    request: &CustomFieldInput,
+) -> Result<()> {
+    let field = request.check().map_err(from_status)?;
+    let company = resolve_company(state, company).await?;
+    let id = resolve_id(state, IdKind::CustomField, custom_field)?;
+    let mut conn = state.db.pool().acquire().await?;
+    match store::replace_custom_field(&mut conn, company.id, id, &field).await? {
+        FieldReplacement::Replaced => Ok(()),
+        FieldReplacement::Missing => found(false, "custom field", custom_field),
+        FieldReplacement::Redefined => Err(OperatorError::Conflict(format!(
+            "custom field {custom_field}: associationType, code and type cannot change"
+        ))),
+    }
 }
 
 /// Seeds a company's catalogs from its fixture, before its customers (whose tags then name

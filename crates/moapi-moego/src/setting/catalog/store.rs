@@ -375,11 +375,8 @@ pub async fn list_custom_fields(
     query_as_with(&sql, values).fetch_all(conn).await
 }
 
-pub async fn insert_custom_field(
-    conn: &mut AnyConnection,
-    company_id: i64,
-    field: &NewCustomField,
-) -> Result<i64, sqlx::Error> {
+/// A custom field's default value and options as their columns store them (JSON).
+fn stored_choices(field: &NewCustomField) -> Result<(Option<String>, String), sqlx::Error> {
     let encode = |err: serde_json::Error| sqlx::Error::Encode(Box::new(err));
     let default_value = field
         .default_value
@@ -388,6 +385,71 @@ pub async fn insert_custom_field(
         .transpose()
         .map_err(encode)?;
     let options = serde_json::to_string(&field.options).map_err(encode)?;
+    Ok((default_value, options))
+}
+
+/// What replacing a custom field did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldReplacement {
+    Replaced,
+    /// The company has no such field.
+    Missing,
+    /// The field exists with another association type, code or type, which values recorded
+    /// under it depend on, so nothing was changed.
+    Redefined,
+}
+
+/// Replaces a custom field's label, requirement, default, options, source, order and help
+/// text, keeping its association type, code and type.
+pub async fn replace_custom_field(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+    field: &NewCustomField,
+) -> Result<FieldReplacement, sqlx::Error> {
+    let (default_value, options) = stored_choices(field)?;
+    let replaced = sqlx::query(
+        "UPDATE moego_custom_fields SET label = $1, is_required = $2, default_value = $3, \
+         options = $4, source = $5, display_order = $6, help_text = $7, updated_at = $8 \
+         WHERE id = $9 AND company_id = $10 AND association_type = $11 AND code = $12 \
+         AND field_type = $13",
+    )
+    .bind(&field.label)
+    .bind(i64::from(field.is_required))
+    .bind(default_value)
+    .bind(options)
+    .bind(enum_name(field.source))
+    .bind(i64::from(field.display_order))
+    .bind(&field.help_text)
+    .bind(now_micros())
+    .bind(id)
+    .bind(company_id)
+    .bind(enum_name(field.association_type))
+    .bind(&field.code)
+    .bind(enum_name(field.field_type))
+    .execute(&mut *conn)
+    .await?;
+    if replaced.rows_affected() == 1 {
+        return Ok(FieldReplacement::Replaced);
+    }
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM moego_custom_fields WHERE id = $1 AND company_id = $2")
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(match exists {
+        Some(_) => FieldReplacement::Redefined,
+        None => FieldReplacement::Missing,
+    })
+}
+
+pub async fn insert_custom_field(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    field: &NewCustomField,
+) -> Result<i64, sqlx::Error> {
+    let (default_value, options) = stored_choices(field)?;
     let now = now_micros();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_custom_fields (company_id, association_type, code, label, field_type, \

@@ -1,13 +1,15 @@
 //! Fixture appointments and blocks: booked through the API's own handlers (conflicts refused,
 //! events emitted), moved to their status as `:updateStatus` moves them, and paid, discounted
 //! and refunded through the order ledger as the operator verbs do. Days are counted from the
-//! seed day and times are minutes after midnight UTC, so the demo set always surrounds today.
+//! seed day and times are minutes after midnight, both in the company's time zone, so the demo
+//! set always surrounds today and opens at nine in the morning where its businesses are.
 
 use std::collections::HashSet;
 
 use axum::extract::State;
+use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
 use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
-use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::appointment::wire::{
@@ -21,7 +23,7 @@ use moapi_moego::money::Amount;
 use moapi_moego::order::ledger;
 use moapi_moego::order::store as orders;
 use moapi_moego::wire::Interval;
-use moapi_moego::{appointment, block};
+use moapi_moego::{appointment, block, company};
 use serde::Deserialize;
 
 use super::appointments::NewGroomingReportRequest;
@@ -31,7 +33,6 @@ use super::{from_status, invalid, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 const MICROS_PER_MINUTE: i64 = 60_000_000;
-const MICROS_PER_DAY: i64 = 24 * 60 * MICROS_PER_MINUTE;
 const MINUTES_PER_DAY: i64 = 24 * 60;
 
 /// An appointment of a company's customer, everything named by name.
@@ -44,7 +45,8 @@ pub struct FixtureAppointment {
     pub pets: Vec<FixtureBookedPet>,
     /// Days after the seed day (negative: before it).
     pub day: i64,
-    /// Minutes after midnight UTC at which the first service starts.
+    /// Minutes after local midnight (the company's time zone) at which the first service
+    /// starts.
     pub start: i64,
     /// Where the appointment ends up; booked UNCONFIRMED, then moved forward (or canceled).
     #[serde(default = "unconfirmed")]
@@ -132,17 +134,22 @@ fn decimal(field: &str, text: &str) -> Result<()> {
     }
 }
 
-fn check_time(what: &str, day: i64, start: i64) -> Result<()> {
+fn check_time(what: &str, calendar: SeedCalendar, day: i64, start: i64) -> Result<()> {
     if !(-366..=366).contains(&day) || !(0..MINUTES_PER_DAY).contains(&start) {
         return invalid(format!(
             "{what}: day must be within a year of the seed day and start in 0..1440 minutes"
         ));
     }
-    Ok(())
+    match calendar.at(day, start, None) {
+        Ok(_) => Ok(()),
+        Err(OperatorError::Invalid(message)) => invalid(format!("{what}: {message}")),
+        Err(other) => Err(other),
+    }
 }
 
 /// Checks the names and values of the company's appointments and blocks before any write.
 pub fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let calendar = SeedCalendar::in_zone(company::time_zone(&company.timezone));
     let businesses: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     let staff: HashSet<String> = company
         .staff
@@ -164,7 +171,7 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
         if !staff.contains(fixture.staff.trim()) {
             return unknown(&what, "staff member", &fixture.staff);
         }
-        check_time(&what, fixture.day, fixture.start)?;
+        check_time(&what, calendar, fixture.day, fixture.start)?;
         if !(1..=MINUTES_PER_DAY).contains(&fixture.minutes) {
             return invalid(format!("{what}: minutes must be 1 to 1440"));
         }
@@ -181,7 +188,7 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
         let Some(customer) = customer else {
             return unknown(&what, "customer", &fixture.customer);
         };
-        check_time(&what, fixture.day, fixture.start)?;
+        check_time(&what, calendar, fixture.day, fixture.start)?;
         if fixture.status.is_unspecified() || fixture.pets.is_empty() {
             return invalid(format!("{what}: needs a status and at least one pet"));
         }
@@ -321,10 +328,43 @@ fn named(rows: &[(i64, String)], what: &str, name: &str) -> Result<i64> {
         .ok_or_else(|| OperatorError::Invalid(format!("unknown {what} {name:?}")))
 }
 
-/// An interval of `minutes` from `start` minutes into day `day` after the seed day.
-fn at(seed_day: i64, day: i64, start: i64, minutes: Option<i64>) -> Interval {
-    let from = seed_day + day * MICROS_PER_DAY + start * MICROS_PER_MINUTE;
-    Interval::from_micros(Some(from), minutes.map(|m| from + m * MICROS_PER_MINUTE))
+/// The seed day in the company's time zone, from which fixture days and start times count.
+#[derive(Debug, Clone, Copy)]
+struct SeedCalendar {
+    today: NaiveDate,
+    zone: Tz,
+}
+
+impl SeedCalendar {
+    fn in_zone(zone: Tz) -> SeedCalendar {
+        SeedCalendar {
+            today: Utc::now().with_timezone(&zone).date_naive(),
+            zone,
+        }
+    }
+
+    /// An interval of `minutes` from `start` minutes after local midnight of day `day` after
+    /// the seed day.
+    fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
+        let local = self
+            .today
+            .checked_add_signed(TimeDelta::days(day))
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .map(|midnight| midnight + TimeDelta::minutes(start));
+        let from = local
+            .and_then(|local| self.zone.from_local_datetime(&local).earliest())
+            .ok_or_else(|| {
+                OperatorError::Invalid(format!(
+                    "day {day}, start {start}: no such local time in {} (a daylight-saving gap)",
+                    self.zone.name()
+                ))
+            })?
+            .timestamp_micros();
+        Ok(Interval::from_micros(
+            Some(from),
+            minutes.map(|m| from + m * MICROS_PER_MINUTE),
+        ))
+    }
 }
 
 /// Seeds the company's blocks, then its appointments, through the API handlers acting for
@@ -347,17 +387,16 @@ pub async fn seed_company(
             block::WRITE_SCOPE.to_string(),
         ],
     };
-    let seed_day = now_micros().div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY;
+    let calendar = SeedCalendar::in_zone(company::time_zone(&company.timezone_id));
     for fixture_block in &fixture.blocks {
         let request = CreateBlockRequest {
             business_id: names.business(&fixture_block.business)?,
             staff_id: names.staff(&fixture_block.staff)?,
-            duration: Some(at(
-                seed_day,
+            duration: Some(calendar.at(
                 fixture_block.day,
                 fixture_block.start,
                 Some(fixture_block.minutes),
-            )),
+            )?),
             description: fixture_block.description.clone(),
             color_code: fixture_block.color_code.clone(),
         };
@@ -366,7 +405,7 @@ pub async fn seed_company(
             .map_err(from_status)?;
     }
     for (index, booking) in fixture.appointments.iter().enumerate() {
-        book(state, &principal, &names, seed_day, booking)
+        book(state, &principal, &names, calendar, booking)
             .await
             .map_err(|err| match err {
                 OperatorError::Invalid(message) => OperatorError::Invalid(format!(
@@ -383,7 +422,7 @@ async fn book(
     state: &AppState,
     principal: &MoegoPrincipal,
     names: &Names,
-    seed_day: i64,
+    calendar: SeedCalendar,
     booking: &FixtureAppointment,
 ) -> Result<()> {
     let business_id = names.business(&booking.business)?;
@@ -396,7 +435,8 @@ async fn book(
                 id: names.service(&service.service)?,
                 // The first pet's first service starts the appointment; the rest follow.
                 duration: (index == 0 && number == 0)
-                    .then(|| at(seed_day, booking.day, booking.start, None)),
+                    .then(|| calendar.at(booking.day, booking.start, None))
+                    .transpose()?,
                 staff_ids: service
                     .staff
                     .iter()
@@ -493,4 +533,26 @@ async fn owed(state: &AppState, order: &str) -> Result<String> {
         amount(&row.refunded_amount)?,
     )
     .stored())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixture_times_are_local_to_the_company_and_a_skipped_hour_is_refused() {
+        let calendar = SeedCalendar {
+            today: NaiveDate::from_ymd_opt(2026, 3, 7).expect("a date"),
+            zone: chrono_tz::America::Los_Angeles,
+        };
+        let nine = calendar.at(0, 540, Some(90)).expect("09:00 exists");
+        assert_eq!(nine.start_time.as_deref(), Some("2026-03-07T17:00:00Z"));
+        assert_eq!(nine.end_time.as_deref(), Some("2026-03-07T18:30:00Z"));
+        // Daylight saving starts on March 8: 09:00 is an hour earlier in UTC, 02:30 never is.
+        let next = calendar.at(1, 540, None).expect("09:00 exists");
+        assert_eq!(next.start_time.as_deref(), Some("2026-03-08T16:00:00Z"));
+        assert!(calendar.at(1, 150, None).is_err());
+        assert!(check_time("appointments[0]", calendar, 1, 150).is_err());
+        assert!(check_time("appointments[0]", calendar, 1, 180).is_ok());
+    }
 }

@@ -856,20 +856,29 @@ async fn write_all(
         .zip(&detail_ids)
         .map(|((appointment_id, detail), (id, _))| detail.stored_as(*appointment_id, *id))
         .collect();
+    // Each booking's details are one run of `details`, in booking order.
+    let runs: Vec<std::ops::Range<usize>> = bookings
+        .iter()
+        .scan(0, |next, booking| {
+            let run = *next..*next + booking.details.len();
+            *next = run.end;
+            Some(run)
+        })
+        .collect();
     let orders: Vec<ledger::NewOrder> = rows
         .iter()
         .zip(bookings)
-        .map(|(row, booking)| ledger::NewOrder {
+        .zip(&runs)
+        .map(|((row, booking), run)| ledger::NewOrder {
             company_id: booking.company_id,
             business_id: booking.business_id,
             customer_id: booking.customer_id,
             appointment_id: Some(row.id),
             title: format!("Appointment {}", ids.encode(IdKind::Appointment, row.id)),
             created_by: "",
-            lines: details
+            lines: details[run.clone()]
                 .iter()
-                .zip(&detail_ids)
-                .filter(|((appointment_id, _), _)| *appointment_id == row.id)
+                .zip(&detail_ids[run.clone()])
                 .map(|((_, detail), (id, _))| ledger::OrderLine {
                     service_id: detail.service_id,
                     pet_detail_id: *id,
@@ -887,14 +896,14 @@ async fn write_all(
         .collect();
     let opened = ledger::open_orders(conn, &taxed).await?;
     let mut created = Vec::with_capacity(rows.len());
-    for ((mut row, booking), order) in rows.into_iter().zip(bookings).zip(opened) {
+    for (((mut row, booking), order), run) in rows.into_iter().zip(bookings).zip(opened).zip(runs) {
         let zero = Amount::zero(order.total.currency).stored();
         row.order_id = Some(order.id);
         row.currency_code = Some(order.total.currency.as_str().to_string());
         row.total_amount = Some(order.total.stored());
         row.paid_amount = Some(zero.clone());
         row.refunded_amount = Some(zero);
-        created.extend(assemble(ids, &[row], &stored, &booking.pets));
+        created.extend(assemble(ids, &[row], &stored[run], &booking.pets));
     }
     let events = created
         .iter()

@@ -149,9 +149,7 @@ async fn recent_appointments(
 /// times.
 fn day_and_minutes(micros: i64, zone: chrono_tz::Tz) -> (serde_json::Value, i64) {
     use chrono::{Datelike, Timelike};
-    let at = chrono::DateTime::from_timestamp_micros(micros)
-        .unwrap_or_default()
-        .with_timezone(&zone);
+    let at = company::local_time(micros, zone);
     (
         serde_json::json!({"year": at.year(), "month": at.month(), "day": at.day()}),
         i64::from(at.hour() * 60 + at.minute()),

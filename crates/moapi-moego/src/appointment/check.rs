@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::wire::ProtoJson;
@@ -125,10 +125,7 @@ async fn pet_conflicts(
 
 /// The calendar day of an instant in a time zone.
 fn day_of(micros: i64, zone: Tz) -> NaiveDate {
-    DateTime::from_timestamp_micros(micros)
-        .unwrap_or_default()
-        .with_timezone(&zone)
-        .date_naive()
+    company::local_time(micros, zone).date_naive()
 }
 
 /// The business's closed days within the range (end exclusive), as calendar days of its

@@ -22,6 +22,13 @@ pub fn time_zone(timezone_id: &str) -> chrono_tz::Tz {
     timezone_id.parse().unwrap_or(chrono_tz::UTC)
 }
 
+/// An instant (microseconds since the epoch) on a zone's wall clock.
+pub fn local_time(micros: i64, zone: chrono_tz::Tz) -> chrono::DateTime<chrono_tz::Tz> {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+}
+
 /// Refuses a time zone that is not an IANA name; empty means UTC.
 pub fn check_time_zone(timezone_id: &str) -> Result<(), String> {
     match timezone_id.is_empty() || timezone_id.parse::<chrono_tz::Tz>().is_ok() {

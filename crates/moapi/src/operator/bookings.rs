@@ -7,9 +7,10 @@
 use std::collections::HashSet;
 
 use axum::extract::State;
-use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{NaiveDate, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
+use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::appointment::wire::{
@@ -338,7 +339,7 @@ struct SeedCalendar {
 impl SeedCalendar {
     fn in_zone(zone: Tz) -> SeedCalendar {
         SeedCalendar {
-            today: Utc::now().with_timezone(&zone).date_naive(),
+            today: company::local_time(now_micros(), zone).date_naive(),
             zone,
         }
     }

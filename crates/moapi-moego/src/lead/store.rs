@@ -13,6 +13,7 @@ use crate::business::wire::Address;
 use crate::pet::input::PetValues;
 use crate::pet::store::values_to_wire;
 use crate::pet::wire::PetInput;
+use crate::setting::catalog::store as catalog;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LeadRow {
@@ -479,17 +480,12 @@ pub async fn update_life_cycle(
     name: &str,
     is_default: bool,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE moego_lead_life_cycles SET name = $1, is_default = $2 \
-         WHERE id = $3 AND company_id = $4",
-    )
-    .bind(name)
-    .bind(i64::from(is_default))
-    .bind(id)
-    .bind(company_id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    let columns = vec![
+        ("name", name.into()),
+        ("is_default", i64::from(is_default).into()),
+    ];
+    let table = SettingTable::LifeCycles.name();
+    catalog::update_entry(conn, table, (company_id, id), columns).await
 }
 
 /// Replaces an action status's name and colour; false when the company has no such status.
@@ -500,17 +496,9 @@ pub async fn update_action_status(
     name: &str,
     color: &str,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE moego_lead_action_statuses SET name = $1, color = $2 \
-         WHERE id = $3 AND company_id = $4",
-    )
-    .bind(name)
-    .bind(color)
-    .bind(id)
-    .bind(company_id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    let columns = vec![("name", name.into()), ("color", color.into())];
+    let table = SettingTable::ActionStatuses.name();
+    catalog::update_entry(conn, table, (company_id, id), columns).await
 }
 
 pub async fn insert_action_status(

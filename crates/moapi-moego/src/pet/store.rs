@@ -16,6 +16,7 @@ use super::wire::{
     WeightUnit,
 };
 use crate::event::{self, EventType};
+use crate::setting::catalog::store as catalog;
 use crate::wire::Date;
 
 const COLUMNS: [&str; 21] = [
@@ -662,18 +663,12 @@ pub async fn update_code(
     id: i64,
     code: &NewPetCode<'_>,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE moego_pet_codes SET abbreviation = $1, description = $2, color = $3 \
-         WHERE id = $4 AND company_id = $5",
-    )
-    .bind(code.abbreviation)
-    .bind(code.description)
-    .bind(code.color)
-    .bind(id)
-    .bind(company_id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    let columns = vec![
+        ("abbreviation", code.abbreviation.into()),
+        ("description", code.description.into()),
+        ("color", code.color.into()),
+    ];
+    catalog::update_entry(conn, "moego_pet_codes", (company_id, id), columns).await
 }
 
 /// Adds notes to a pet and returns them in the order given.

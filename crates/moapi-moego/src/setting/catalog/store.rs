@@ -2,10 +2,10 @@
 //! (tags, pet codes, lead settings) and migration 0014 (the rest) keep, each in a stable
 //! order: creation order (by ID), custom fields by `displayOrder` then ID.
 
-use moapi_core::db::{build, query_as_with};
+use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{IdCodec, IdKind};
-use sea_query::{Alias, Expr, Order, Query};
+use sea_query::{Alias, Expr, Order, Query, SimpleExpr};
 use sqlx::AnyConnection;
 
 use super::input::{NewCustomField, NewPetSize};
@@ -100,22 +100,31 @@ async fn insert_entry(
     Ok(id)
 }
 
-/// Renames a company's entry of `table`, stamping `touched` (a column) now when given; false
-/// when the company has no such entry. A name the company already has is a unique violation.
-async fn rename_entry(
+/// Sets `columns` of a company's entry of `table` (a catalog whose rows carry `company_id`);
+/// false when the company has no such entry. A name the company already has is a unique
+/// violation.
+pub(crate) async fn update_entry(
     conn: &mut AnyConnection,
     table: &str,
-    touched: Option<&str>,
     (company_id, id): (i64, i64),
-    name: &str,
+    columns: Vec<(&str, SimpleExpr)>,
 ) -> Result<bool, sqlx::Error> {
-    let stamp = touched.map_or(String::new(), |column| format!(", {column} = $4"));
-    let sql = format!("UPDATE {table} SET name = $1{stamp} WHERE id = $2 AND company_id = $3");
-    let mut update = sqlx::query(&sql).bind(name).bind(id).bind(company_id);
-    if touched.is_some() {
-        update = update.bind(now_micros());
-    }
-    Ok(update.execute(conn).await?.rows_affected() == 1)
+    let mut update = Query::update();
+    update
+        .table(Alias::new(table))
+        .values(
+            columns
+                .into_iter()
+                .map(|(column, value)| (Alias::new(column), value)),
+        )
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("company_id")).eq(company_id));
+    let (sql, values) = build(&update);
+    Ok(query_with(&sql, values)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        == 1)
 }
 
 /// Renames a referral source, pet type or coat type; false when the company has no such entry.
@@ -126,7 +135,8 @@ pub async fn rename_named(
     id: i64,
     name: &str,
 ) -> Result<bool, sqlx::Error> {
-    rename_entry(conn, catalog.table(), None, (company_id, id), name).await
+    let name = vec![("name", name.into())];
+    update_entry(conn, catalog.table(), (company_id, id), name).await
 }
 
 /// Renames a customer tag (its customers show the new name); false when the company has no
@@ -137,8 +147,8 @@ pub async fn rename_tag(
     id: i64,
     name: &str,
 ) -> Result<bool, sqlx::Error> {
-    let table = "moego_customer_tags";
-    rename_entry(conn, table, Some("updated_at"), (company_id, id), name).await
+    let columns = vec![("name", name.into()), ("updated_at", now_micros().into())];
+    update_entry(conn, "moego_customer_tags", (company_id, id), columns).await
 }
 
 pub async fn list_tags(
@@ -268,19 +278,13 @@ pub async fn update_pet_size(
     size: &NewPetSize,
 ) -> Result<bool, sqlx::Error> {
     let (low, high, unit) = weight_range(size);
-    let updated = sqlx::query(
-        "UPDATE moego_pet_sizes SET name = $1, weight_low = $2, weight_high = $3, \
-         weight_unit = $4 WHERE id = $5 AND company_id = $6",
-    )
-    .bind(&size.name)
-    .bind(low)
-    .bind(high)
-    .bind(unit)
-    .bind(id)
-    .bind(company_id)
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    let columns = vec![
+        ("name", size.name.as_str().into()),
+        ("weight_low", low.into()),
+        ("weight_high", high.into()),
+        ("weight_unit", unit.into()),
+    ];
+    update_entry(conn, "moego_pet_sizes", (company_id, id), columns).await
 }
 
 /// A size's weight columns: low, high and unit (zeros and no unit for a size without range).

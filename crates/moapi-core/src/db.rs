@@ -1,7 +1,8 @@
 //! Storage: one `sqlx::Any` pool over SQLite (the default) or PostgreSQL. Every query is one
 //! SQL text for both backends: static statements use `$N` placeholders, which both engines
 //! accept, and dynamic ones are built with sea-query's PostgreSQL dialect, whose output is the
-//! portable subset we use. Only the migrations exist once per backend (DDL differs).
+//! portable subset we use. Only the migrations exist once per backend (DDL differs), and
+//! [`fetch_all_json`] names its two JSON functions the way each engine spells them.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -189,6 +190,127 @@ where
         })
 }
 
+/// Reads the rows of `select` as one JSON document that the database builds: an array of
+/// rows, ordered by `order` (output columns), each row an array of the output columns named
+/// like `T`'s fields, in their order, which is how `T` then decodes it.
+///
+/// A page of a hundred wide rows costs the database little to write as JSON, where sqlx's
+/// `Any` driver converts each value of each row on its own (and, on SQLite, hands each row
+/// from the connection's thread to the caller's through a 50-row channel): for list pages
+/// that per-value work was most of a request's CPU (docs/performance.md). Both engines take
+/// the same statement but for the two function names, which [`JsonDialect`] picks.
+pub async fn fetch_all_json<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    select: &sea_query::SelectStatement,
+    order: &[(&str, sea_query::Order)],
+) -> Result<Vec<T>, sqlx::Error> {
+    let (inner, values) = build(select);
+    let sql = JsonDialect::of(conn).aggregate(&inner, field_names::<T>(), order);
+    let document: Option<String> = values
+        .into_iter()
+        .fold(sqlx::query_scalar(&sql), |query, value| {
+            bind_value!(query, value)
+        })
+        .fetch_one(conn)
+        .await?;
+    match document {
+        Some(document) => {
+            serde_json::from_str(&document).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+        }
+        // PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The two JSON functions [`fetch_all_json`] needs, as each engine names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonDialect {
+    Sqlite,
+    Postgres,
+}
+
+impl JsonDialect {
+    fn of(conn: &AnyConnection) -> JsonDialect {
+        match conn.backend_name() {
+            "SQLite" => JsonDialect::Sqlite,
+            _ => JsonDialect::Postgres,
+        }
+    }
+
+    /// `SELECT CAST(array_agg(array(page.c1, ...) ORDER BY ...) AS TEXT) FROM (inner) AS page`.
+    fn aggregate(
+        self,
+        inner: &str,
+        columns: &[&str],
+        order: &[(&str, sea_query::Order)],
+    ) -> String {
+        let (array_agg, array) = match self {
+            JsonDialect::Sqlite => ("json_group_array", "json_array"),
+            JsonDialect::Postgres => ("json_agg", "json_build_array"),
+        };
+        let quoted = |column: &str| format!("page.\"{column}\"");
+        let fields: Vec<String> = columns.iter().map(|column| quoted(column)).collect();
+        let keys: Vec<String> = order
+            .iter()
+            .map(|(column, direction)| match direction {
+                sea_query::Order::Desc => format!("{} DESC", quoted(column)),
+                _ => quoted(column),
+            })
+            .collect();
+        let order = match keys.is_empty() {
+            true => String::new(),
+            false => format!(" ORDER BY {}", keys.join(", ")),
+        };
+        format!(
+            "SELECT CAST({array_agg}({array}({}){order}) AS TEXT) FROM ({inner}) AS page",
+            fields.join(", "),
+        )
+    }
+}
+
+/// The field names of a struct that derives `Deserialize`, in declaration order, which is the
+/// order in which it decodes a JSON array.
+fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    /// A deserializer that only records the fields a struct asks for.
+    struct Fields(&'static [&'static str]);
+    #[derive(Debug)]
+    struct Recorded;
+    impl std::fmt::Display for Recorded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("fields recorded")
+        }
+    }
+    impl std::error::Error for Recorded {}
+    impl serde::de::Error for Recorded {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Recorded
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for &mut Fields {
+        type Error = Recorded;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Recorded> {
+            Err(Recorded)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Recorded> {
+            self.0 = fields;
+            Err(Recorded)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields = Fields(&[]);
+    let _ = T::deserialize(&mut fields);
+    fields.0
+}
+
 /// Both engines cap the parameters of one statement (SQLite at 32,766); a multi-row insert is
 /// cut into statements that stay well under it.
 const MAX_PARAMETERS: usize = 30_000;
@@ -269,4 +391,46 @@ fn multi_row_inserts(
         statements.push(build(&insert));
     }
     statements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: i64,
+        name: String,
+        deleted_at: Option<i64>,
+    }
+
+    #[test]
+    fn a_rows_fields_are_read_in_declaration_order() {
+        assert_eq!(field_names::<Row>(), ["id", "name", "deleted_at"]);
+        let rows: Vec<Row> = serde_json::from_str(r#"[[7, "Rex", null]]"#).unwrap();
+        let row = &rows[0];
+        assert_eq!(
+            (row.id, row.name.as_str(), row.deleted_at),
+            (7, "Rex", None)
+        );
+    }
+
+    #[test]
+    fn the_aggregate_differs_between_engines_only_in_function_names() {
+        let order = [
+            ("start_at", sea_query::Order::Asc),
+            ("id", sea_query::Order::Desc),
+        ];
+        let sqlite = JsonDialect::Sqlite.aggregate("SELECT 1", &["id", "name"], &order);
+        assert_eq!(
+            sqlite,
+            "SELECT CAST(json_group_array(json_array(page.\"id\", page.\"name\") \
+             ORDER BY page.\"start_at\", page.\"id\" DESC) AS TEXT) FROM (SELECT 1) AS page"
+        );
+        let postgres = JsonDialect::Postgres.aggregate("SELECT 1", &["id", "name"], &order);
+        assert_eq!(
+            postgres.replace("json_agg(json_build_array", "json_group_array(json_array"),
+            sqlite
+        );
+    }
 }

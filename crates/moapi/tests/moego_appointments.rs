@@ -1039,3 +1039,52 @@ async fn the_appointments_money_follows_its_order_through_payments_and_refunds()
     assert_eq!(appointment["refundAmount"], usd(5, 500_000_000));
     agree(&appointment, &order().await.body);
 }
+
+/// Lists read their rows as JSON the database writes: text with quotes, backslashes and
+/// characters beyond ASCII must come back exactly as the booking's own answer has it.
+#[tokio::test]
+async fn listed_text_comes_back_exactly_as_written() {
+    let s = scene().await;
+    let name = "Rex \"the\" \\ dög 🐕 'ü'";
+    let pet = s.app.create_pet(&s.auth, &s.customer, name).await;
+    let service = s
+        .app
+        .insert_service(
+            0,
+            ServiceSpec {
+                name: "Bath \"Deluxe\" ✂ \\ ß",
+                ..ServiceSpec::default()
+            },
+        )
+        .await;
+    let reply = s
+        .app
+        .book(
+            &s.auth,
+            booking(
+                &s.business,
+                &s.customer,
+                &pet,
+                &service,
+                &s.ann,
+                "2030-01-07T14:00:00Z",
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let created = reply.body;
+    assert_eq!(created["petServiceDetails"][0]["pet"]["name"], name);
+    assert_eq!(
+        created["petServiceDetails"][0]["serviceDetails"][0]["name"],
+        "Bath \"Deluxe\" ✂ \\ ß"
+    );
+    let listed = s
+        .post(
+            "/v1/appointments:list",
+            json!({"companyId": s.app.seed.moego[0].company_id, "businessIds": [s.business],
+                   "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["appointments"], json!([created]));
+}

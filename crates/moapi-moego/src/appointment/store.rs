@@ -23,7 +23,7 @@ use crate::pet::store as pets;
 use crate::pet::wire::Pet;
 use crate::wire::Interval;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct AppointmentRow {
     pub id: i64,
     pub company_id: i64,
@@ -136,7 +136,7 @@ pub fn deleted_wire(ids: &IdCodec, id: i64) -> Appointment {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct DetailRow {
     pub id: i64,
     pub appointment_id: i64,
@@ -245,6 +245,14 @@ const APPOINTMENT_COLUMNS: [&str; 21] = [
     "updated_at",
 ];
 
+/// The columns of `moego_orders` an [`AppointmentRow`] reads (beside the order's ID).
+const ORDER_MONEY_COLUMNS: [&str; 4] = [
+    "currency_code",
+    "total_amount",
+    "paid_amount",
+    "refunded_amount",
+];
+
 /// The appointment select with its order joined, as sea-query sees it.
 fn base_select() -> SelectStatement {
     let mut select = Query::select();
@@ -254,15 +262,7 @@ fn base_select() -> SelectStatement {
             Expr::col((Alias::new("o"), Alias::new("id"))),
             Alias::new("order_id"),
         )
-        .columns(columns_of(
-            "o",
-            &[
-                "currency_code",
-                "total_amount",
-                "paid_amount",
-                "refunded_amount",
-            ],
-        ))
+        .columns(columns_of("o", &ORDER_MONEY_COLUMNS))
         .from_as(Alias::new("moego_appointments"), Alias::new("a"));
     let left = sea_query::JoinType::LeftJoin;
     join(
@@ -332,8 +332,7 @@ pub async fn details_of(
         "id",
         ("u", "lodging_type_id"),
     );
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    db::fetch_all_json(conn, &select, &[("id", Order::Asc)]).await
 }
 
 /// The wire form of some appointments, each with its pets (as PetService renders them) and
@@ -1148,8 +1147,12 @@ pub async fn list(
             .cond_where(detail);
         select.and_where(Expr::exists(exists));
     }
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    db::fetch_all_json(
+        conn,
+        &select,
+        &[("start_at", Order::Asc), ("id", Order::Asc)],
+    )
+    .await
 }
 
 /// The live appointments (other than `except`) in which a pet has a service overlapping

@@ -1,7 +1,7 @@
 //! Storage of orders and what hangs off them (line items, line taxes, discounts, redeemed
 //! packages). Money columns are decimal text in the order's currency; the ledger writes them.
 
-use moapi_core::db::{build, query_as_with};
+use moapi_core::db::{self, build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::protojson_timestamp;
 use moapi_core::{IdCodec, IdKind, Status};
@@ -26,7 +26,7 @@ fn encode_optional(ids: &IdCodec, kind: IdKind, id: Option<i64>) -> String {
     id.map(|id| ids.encode(kind, id)).unwrap_or_default()
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct OrderRow {
     pub id: i64,
     pub company_id: i64,
@@ -174,8 +174,8 @@ pub async fn list(
             select.and_where(Expr::col(Alias::new("updated_at")).lt(before));
         }
     }
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    let order = [("updated_at", SortOrder::Asc), ("id", SortOrder::Asc)];
+    db::fetch_all_json(conn, &select, &order).await
 }
 
 /// The orders of `ids` with their company and business, to authorize a filter.

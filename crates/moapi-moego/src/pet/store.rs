@@ -2,7 +2,7 @@
 //! write takes the caller's connection (a transaction) and appends its PET_* event there, so a
 //! pet changes exactly when its event exists.
 
-use moapi_core::db::{build, query_as_with};
+use moapi_core::db::{self, build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{IdCodec, IdKind};
@@ -43,7 +43,7 @@ const COLUMNS: [&str; 21] = [
     "updated_at",
 ];
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct PetRow {
     pub id: i64,
     pub company_id: i64,
@@ -155,7 +155,7 @@ impl PetCodeRow {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct NoteRow {
     pub id: i64,
     pub pet_id: i64,
@@ -224,11 +224,8 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<PetR
         return Ok(Vec::new());
     }
     let mut select = select_pets();
-    select
-        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
-        .order_by(Alias::new("id"), Order::Asc);
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    select.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+    db::fetch_all_json(conn, &select, &[("id", Order::Asc)]).await
 }
 
 /// A customer's pets by ID; deleted ones only when asked.
@@ -312,18 +309,17 @@ pub async fn with_details(
             Expr::col((Alias::new("c"), Alias::new("id")))
                 .equals((Alias::new("l"), Alias::new("pet_code_id"))),
         )
-        .and_where(Expr::col((Alias::new("l"), Alias::new("pet_id"))).is_in(pet_ids.clone()))
-        .order_by((Alias::new("c"), Alias::new("id")), Order::Asc);
-    let (sql, values) = build(&codes);
-    let code_rows: Vec<LinkedCode> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+        .and_where(Expr::col((Alias::new("l"), Alias::new("pet_id"))).is_in(pet_ids.clone()));
+    let code_rows: Vec<LinkedCode> =
+        db::fetch_all_json(&mut *conn, &codes, &[("id", Order::Asc)]).await?;
+    let note_columns = ["id", "pet_id", "content", "last_updated_by", "updated_at"];
     let mut notes = Query::select();
     notes
-        .columns(["id", "pet_id", "content", "last_updated_by", "updated_at"].map(Alias::new))
+        .columns(note_columns.map(Alias::new))
         .from(Alias::new("moego_pet_notes"))
-        .and_where(Expr::col(Alias::new("pet_id")).is_in(pet_ids))
-        .order_by(Alias::new("id"), Order::Desc);
-    let (sql, values) = build(&notes);
-    let note_rows: Vec<NoteRow> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+        .and_where(Expr::col(Alias::new("pet_id")).is_in(pet_ids));
+    let note_rows: Vec<NoteRow> =
+        db::fetch_all_json(&mut *conn, &notes, &[("id", Order::Desc)]).await?;
     Ok(rows
         .into_iter()
         .map(|row| PetRecord {
@@ -342,7 +338,7 @@ pub async fn with_details(
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct LinkedCode {
     pet_id: i64,
     id: i64,

@@ -241,8 +241,7 @@ pub async fn list_of_customer(
     if !include_deleted {
         select.and_where(Expr::col(Alias::new("deleted")).eq(0));
     }
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    db::fetch_all_json(conn, &select, &[("id", Order::Asc)]).await
 }
 
 /// What `pets:list` selects, already validated.
@@ -280,8 +279,7 @@ pub async fn list(
     if !query.include_deleted {
         select.and_where(Expr::col(Alias::new("deleted")).eq(0));
     }
-    let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(conn).await
+    db::fetch_all_json(conn, &select, &[("id", Order::Asc)]).await
 }
 
 /// Loads the codes and notes of some pets in two queries.

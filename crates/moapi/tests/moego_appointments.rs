@@ -43,19 +43,34 @@ async fn scene() -> Scene {
 
 impl Scene {
     async fn book_at(&self, start: &str) -> common::Reply {
+        self.book_service(&self.pet, &self.service, start).await
+    }
+
+    /// Books `pet` for `service` with Ann at `start`.
+    async fn book_service(&self, pet: &str, service: &str, start: &str) -> common::Reply {
         self.app
             .book(
                 &self.auth,
                 booking(
                     &self.business,
                     &self.customer,
-                    &self.pet,
-                    &self.service,
+                    pet,
+                    service,
                     &self.ann,
                     start,
                 ),
             )
             .await
+    }
+
+    /// The first page of the business's appointments.
+    async fn list_first_page(&self) -> common::Reply {
+        self.post(
+            "/v1/appointments:list",
+            json!({"companyId": self.app.seed.moego[0].company_id, "businessIds": [self.business],
+                   "pagination": {"pageSize": 10}}),
+        )
+        .await
     }
 
     async fn booked_at(&self, start: &str) -> Value {
@@ -178,13 +193,7 @@ async fn create_get_and_list_in_vendor_shape_with_the_orders_money() {
     assert_moego(APPOINTMENT, "v1Appointment", &got.body);
     assert_eq!(got.body, created);
 
-    let listed = s
-        .post(
-            "/v1/appointments:list",
-            json!({"companyId": s.app.seed.moego[0].company_id, "businessIds": [s.business],
-                   "pagination": {"pageSize": 10}}),
-        )
-        .await;
+    let listed = s.list_first_page().await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_moego(APPOINTMENT, "v1ListAppointmentsResponse", &listed.body);
     assert_eq!(listed.body["appointments"][0], created);
@@ -634,18 +643,7 @@ async fn bad_bookings_name_the_field_and_write_nothing() {
         )
         .await;
     let reply = s
-        .app
-        .book(
-            &s.auth,
-            booking(
-                &s.business,
-                &s.customer,
-                &s.pet,
-                &only_elsewhere,
-                &s.ann,
-                "2030-01-07T14:00:00Z",
-            ),
-        )
+        .book_service(&s.pet, &only_elsewhere, "2030-01-07T14:00:00Z")
         .await;
     assert_eq!(reply.body["code"], 3, "{}", reply.text);
     assert!(reply.text.contains("not available at this business"));
@@ -1057,20 +1055,7 @@ async fn listed_text_comes_back_exactly_as_written() {
             },
         )
         .await;
-    let reply = s
-        .app
-        .book(
-            &s.auth,
-            booking(
-                &s.business,
-                &s.customer,
-                &pet,
-                &service,
-                &s.ann,
-                "2030-01-07T14:00:00Z",
-            ),
-        )
-        .await;
+    let reply = s.book_service(&pet, &service, "2030-01-07T14:00:00Z").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let created = reply.body;
     assert_eq!(created["petServiceDetails"][0]["pet"]["name"], name);
@@ -1078,13 +1063,7 @@ async fn listed_text_comes_back_exactly_as_written() {
         created["petServiceDetails"][0]["serviceDetails"][0]["name"],
         "Bath \"Deluxe\" ✂ \\ ß"
     );
-    let listed = s
-        .post(
-            "/v1/appointments:list",
-            json!({"companyId": s.app.seed.moego[0].company_id, "businessIds": [s.business],
-                   "pagination": {"pageSize": 10}}),
-        )
-        .await;
+    let listed = s.list_first_page().await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.body["appointments"], json!([created]));
 }

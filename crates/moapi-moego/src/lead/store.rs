@@ -409,7 +409,6 @@ pub async fn set_customer(
     Ok(())
 }
 
-/// A company setting row (life cycle or action status) by ID, with its company.
 /// The company's referral source of that exact name.
 pub async fn referral_source_named(
     conn: &mut AnyConnection,
@@ -425,6 +424,8 @@ pub async fn referral_source_named(
     Ok(row.map(|(id,)| id))
 }
 
+/// The company of a setting row a lead names by ID (life cycle, action status or referral
+/// source).
 pub async fn setting_company(
     conn: &mut AnyConnection,
     table: SettingTable,

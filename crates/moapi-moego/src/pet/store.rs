@@ -310,10 +310,9 @@ pub async fn with_details(
         .and_where(Expr::col((Alias::new("l"), Alias::new("pet_id"))).is_in(pet_ids.clone()));
     let code_rows: Vec<LinkedCode> =
         db::fetch_all_json(&mut *conn, &codes, &[("id", Order::Asc)]).await?;
-    let note_columns = ["id", "pet_id", "content", "last_updated_by", "updated_at"];
     let mut notes = Query::select();
     notes
-        .columns(note_columns.map(Alias::new))
+        .columns(["id", "pet_id", "content", "last_updated_by", "updated_at"].map(Alias::new))
         .from(Alias::new("moego_pet_notes"))
         .and_where(Expr::col(Alias::new("pet_id")).is_in(pet_ids));
     let note_rows: Vec<NoteRow> =

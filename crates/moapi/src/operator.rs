@@ -75,6 +75,14 @@ fn found(changed: bool, what: &str, reference: &str) -> Result<()> {
     }
 }
 
+/// Reads a public ID of `kind` or a raw row number.
+fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
+    reference
+        .parse::<i64>()
+        .or_else(|_| state.ids.decode(kind, reference))
+        .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a {} ID", kind.prefix())))
+}
+
 /// Reads a company reference: its public `cmp_` ID or its raw number.
 async fn resolve_company(state: &AppState, reference: &str) -> Result<company::store::CompanyRow> {
     let raw = match reference.parse::<i64>() {

@@ -10,8 +10,7 @@ use moapi_moego::appointment::wire::{GroomingReport, GroomingReportStatus, SendM
 use moapi_moego::event::{self, EventType};
 use serde::Deserialize;
 
-use super::pets::resolve_id;
-use super::{from_status, OperatorError, Result};
+use super::{from_status, resolve_id, OperatorError, Result};
 
 /// Soft-deletes an appointment in one transaction with its APPOINTMENT_DELETED event, whose
 /// payload is what GET answers from then on: `{id, isDeleted: true}`. Returns the ID.

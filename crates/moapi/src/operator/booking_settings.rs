@@ -20,8 +20,9 @@ use moapi_moego::{business, company, staff};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::pets::resolve_id;
-use super::{from_status, invalid, resolve_businesses, resolve_company, OperatorError, Result};
+use super::{
+    from_status, invalid, resolve_businesses, resolve_company, resolve_id, OperatorError, Result,
+};
 use crate::fixtures::MoegoCompany;
 
 /// Longest name of a lodging type or unit, tax name or closed date description.

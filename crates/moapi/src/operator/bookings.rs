@@ -29,8 +29,7 @@ use serde::Deserialize;
 
 use super::appointments::NewGroomingReportRequest;
 use super::orders::{NewDiscountRequest, NewPaymentRequest, NewRefundRequest};
-use super::pets::resolve_id;
-use super::{from_status, invalid, OperatorError, Result};
+use super::{from_status, invalid, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 const MICROS_PER_MINUTE: i64 = 60_000_000;

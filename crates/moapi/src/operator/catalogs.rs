@@ -9,8 +9,7 @@ use moapi_moego::setting::catalog::input::{entry_name, CustomFieldInput, PetSize
 use moapi_moego::setting::catalog::store::{self, FieldReplacement, NamedCatalog};
 use serde::Deserialize;
 
-use super::pets::resolve_id;
-use super::{found, from_status, resolve_company, OperatorError, Result};
+use super::{found, from_status, resolve_company, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 /// A catalog entry that is only a name (tag, referral source, pet type or coat type).

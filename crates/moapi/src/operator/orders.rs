@@ -11,8 +11,9 @@ use moapi_moego::order::store as orders;
 use moapi_moego::payment::store as payments;
 use serde::Deserialize;
 
-use super::pets::resolve_id;
-use super::{from_status, invalid, resolve_businesses, resolve_company, OperatorError, Result};
+use super::{
+    from_status, invalid, resolve_businesses, resolve_company, resolve_id, OperatorError, Result,
+};
 
 /// Most lines one sale may have.
 const MAX_LINES: usize = 100;

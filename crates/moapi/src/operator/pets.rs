@@ -12,7 +12,7 @@ use moapi_moego::pet::wire::{PetCodeRef, PetInput};
 use moapi_moego::{aggregation, lead, pet};
 use serde::Deserialize;
 
-use super::{found, from_status, invalid, resolve_company, OperatorError, Result};
+use super::{found, from_status, invalid, resolve_company, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -154,14 +154,6 @@ pub async fn replace_lead_action_status(
     let replaced =
         leads::update_action_status(&mut conn, company.id, id, name, &request.color).await?;
     found(replaced, "lead action status", action_status)
-}
-
-/// Reads a public ID of `kind` or a raw row number.
-pub(super) fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
-    reference
-        .parse::<i64>()
-        .or_else(|_| state.ids.decode(kind, reference))
-        .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a {} ID", kind.prefix())))
 }
 
 /// Soft-deletes a customer's pet (PET_DELETED in the same transaction). A pet already deleted

@@ -990,6 +990,69 @@ async fn the_customer_link_and_the_client_lookup_show_booked_appointments() {
     );
 }
 
+/// `Customer.lastAppointmentDate` / `nextAppointmentDate` are the starts of its latest live
+/// appointment before now and its earliest from now on, on get and list alike.
+#[tokio::test]
+async fn a_customer_shows_when_its_last_appointment_was_and_its_next_one_is() {
+    let s = scene().await;
+    let customer = || async {
+        let reply = s
+            .app
+            .moego_get(&s.auth, &format!("/v1/customers/{}", s.customer))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        common::fidelity::assert_moego(
+            "customer/v1/customer_service.swagger.json",
+            "v1Customer",
+            &reply.body,
+        );
+        reply.body
+    };
+    let dates = |customer: &Value| {
+        (
+            customer["lastAppointmentDate"].clone(),
+            customer["nextAppointmentDate"].clone(),
+        )
+    };
+    assert_eq!(dates(&customer().await), (Value::Null, Value::Null));
+
+    s.booked_at("2020-01-07T14:00:00Z").await;
+    s.booked_at("2020-03-02T14:00:00Z").await;
+    s.booked_at("2099-01-07T14:00:00Z").await;
+    let soonest = s.booked_id("2098-06-01T14:00:00Z").await;
+    let expected = (json!("2020-03-02T14:00:00Z"), json!("2098-06-01T14:00:00Z"));
+    assert_eq!(dates(&customer().await), expected);
+    let listed = s
+        .post(
+            "/v1/customers:list",
+            json!({"companyId": s.app.seed.moego[0].company_id,
+                   "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = listed.body["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|listed| listed["id"] == json!(s.customer))
+        .unwrap()
+        .clone();
+    assert_eq!(dates(&listed), expected);
+
+    // A canceled appointment is not the next one.
+    let cancel = s
+        .post(
+            &format!("/v1/appointments/{soonest}:cancel"),
+            json!({"businessId": s.business}),
+        )
+        .await;
+    assert_eq!(cancel.status, 200, "{}", cancel.text);
+    assert_eq!(
+        dates(&customer().await),
+        (json!("2020-03-02T14:00:00Z"), json!("2099-01-07T14:00:00Z"))
+    );
+}
+
 /// The appointment's money fields are its order's, to the cent, after payments and refunds.
 #[tokio::test]
 async fn the_appointments_money_follows_its_order_through_payments_and_refunds() {

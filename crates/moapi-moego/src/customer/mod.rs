@@ -147,6 +147,9 @@ pub async fn create_in(
         row,
         notes: note_rows,
         tags: tag_rows,
+        // A customer just created has no appointments.
+        last_appointment_at: None,
+        next_appointment_at: None,
     };
     emit_record(conn, state, &record, EventType::CustomerCreated).await
 }

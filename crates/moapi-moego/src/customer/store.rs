@@ -14,6 +14,7 @@ use super::wire::{
     ComplianceChannel, ComplianceConfig, Customer, CustomerNote, CustomerStatus, CustomerTag,
     Preference,
 };
+use crate::appointment::store as appointments;
 use crate::business::wire::{Address, AddressType};
 
 const TABLE: &str = "moego_customers";
@@ -584,12 +585,15 @@ pub async fn unlink_all_tags(
     Ok(())
 }
 
-/// A customer with the notes and tags its wire form carries.
+/// A customer with the notes and tags its wire form carries, and when its last appointment
+/// started and its next one starts.
 #[derive(Debug, Clone)]
 pub struct CustomerRecord {
     pub row: CustomerRow,
     pub notes: Vec<NoteRow>,
     pub tags: Vec<TagRow>,
+    pub last_appointment_at: Option<i64>,
+    pub next_appointment_at: Option<i64>,
 }
 
 impl CustomerRecord {
@@ -616,9 +620,8 @@ impl CustomerRecord {
             status: CustomerStatus::from_name(&row.status),
             color_code: row.color_code.clone(),
             source: row.source.clone(),
-            // Appointments do not exist yet; these come from them when they do.
-            last_appointment_date: None,
-            next_appointment_date: None,
+            last_appointment_date: self.last_appointment_at.map(protojson_timestamp),
+            next_appointment_date: self.next_appointment_at.map(protojson_timestamp),
             created_by: String::new(),
             created_time: Some(protojson_timestamp(row.created_at)),
             last_updated_by: String::new(),
@@ -643,7 +646,8 @@ impl CustomerRecord {
     }
 }
 
-/// Loads the notes (newest first) and tags (by name) of a page of customers in two queries.
+/// Loads the notes (newest first), tags (by name) and appointment dates of a page of customers
+/// in three queries.
 pub async fn with_details(
     conn: &mut AnyConnection,
     rows: Vec<CustomerRow>,
@@ -679,31 +683,39 @@ pub async fn with_details(
             Expr::col((tags.clone(), Alias::new("id")))
                 .equals((links.clone(), Alias::new("tag_id"))),
         )
-        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids))
+        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids.clone()))
         .order_by((tags.clone(), Alias::new("name")), Order::Asc)
         .order_by((tags, Alias::new("id")), Order::Asc);
     let (sql, values) = build(&tags_select);
     let tag_links: Vec<LinkedTag> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+    let appointment_dates =
+        appointments::appointment_dates_of_customers(conn, &customer_ids, now_micros()).await?;
 
     Ok(rows
         .into_iter()
-        .map(|row| CustomerRecord {
-            notes: notes
-                .iter()
-                .filter(|note| note.customer_id == row.id)
-                .cloned()
-                .collect(),
-            tags: tag_links
-                .iter()
-                .filter(|link| link.customer_id == row.id)
-                .map(|link| TagRow {
-                    id: link.id,
-                    company_id: link.company_id,
-                    name: link.name.clone(),
-                    updated_at: link.updated_at,
-                })
-                .collect(),
-            row,
+        .map(|row| {
+            let (last_appointment_at, next_appointment_at) =
+                appointment_dates.get(&row.id).copied().unwrap_or_default();
+            CustomerRecord {
+                notes: notes
+                    .iter()
+                    .filter(|note| note.customer_id == row.id)
+                    .cloned()
+                    .collect(),
+                tags: tag_links
+                    .iter()
+                    .filter(|link| link.customer_id == row.id)
+                    .map(|link| TagRow {
+                        id: link.id,
+                        company_id: link.company_id,
+                        name: link.name.clone(),
+                        updated_at: link.updated_at,
+                    })
+                    .collect(),
+                last_appointment_at,
+                next_appointment_at,
+                row,
+            }
         })
         .collect())
 }

@@ -1244,49 +1244,34 @@ pub async fn upcoming_of_customer(
         .collect())
 }
 
-/// Per customer, when its latest live appointment before `now` started and when its earliest
-/// from `now` on starts (canceled and deleted ones are not appointments to report), in one
-/// statement: two probes of the customer's start-time index per customer.
-pub async fn appointment_dates_of_customers(
-    conn: &mut AnyConnection,
-    customer_ids: &[i64],
+/// As a scalar subquery, when the live appointment nearest `now` of the customer whose ID is
+/// `customer_id` started (`before`: its latest starting before `now`) or starts (its earliest
+/// from `now` on): one probe of the customer's start-time index. Canceled and deleted
+/// appointments are not appointments to report.
+pub fn nearest_start_of_customer(
+    customer_id: (Alias, Alias),
+    before: bool,
     now: i64,
-) -> Result<HashMap<i64, (Option<i64>, Option<i64>)>, sqlx::Error> {
-    let nearest = |before: bool| {
-        let start = Expr::col(col("a", "start_at"));
-        let mut select = Query::select();
-        select
-            .column(col("a", "start_at"))
-            .from_as(Alias::new("moego_appointments"), Alias::new("a"))
-            .and_where(Expr::col(col("a", "customer_id")).equals(col("c", "id")))
-            .and_where(if before {
-                start.lt(now)
-            } else {
-                start.gte(now)
-            })
-            .and_where(Expr::col(col("a", "deleted")).eq(0))
-            .and_where(Expr::col(col("a", "status")).ne("CANCELED"))
-            .order_by(
-                col("a", "start_at"),
-                if before { Order::Desc } else { Order::Asc },
-            )
-            .limit(1);
-        SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
-    };
+) -> SimpleExpr {
+    let start = Expr::col(col("a", "start_at"));
     let mut select = Query::select();
     select
-        .column(col("c", "id"))
-        .expr_as(nearest(true), Alias::new("last_at"))
-        .expr_as(nearest(false), Alias::new("next_at"))
-        .from_as(Alias::new("moego_customers"), Alias::new("c"))
-        .and_where(Expr::col(col("c", "id")).is_in(customer_ids.iter().copied()));
-    let (sql, values) = build(&select);
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
-        query_as_with(&sql, values).fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, last, next)| (id, (last, next)))
-        .collect())
+        .column(col("a", "start_at"))
+        .from_as(Alias::new("moego_appointments"), Alias::new("a"))
+        .and_where(Expr::col(col("a", "customer_id")).equals(customer_id))
+        .and_where(if before {
+            start.lt(now)
+        } else {
+            start.gte(now)
+        })
+        .and_where(Expr::col(col("a", "deleted")).eq(0))
+        .and_where(Expr::col(col("a", "status")).ne("CANCELED"))
+        .order_by(
+            col("a", "start_at"),
+            if before { Order::Desc } else { Order::Asc },
+        )
+        .limit(1);
+    SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
 }
 
 /// The customer's latest live appointment at the business starting before `now` and its

@@ -442,8 +442,8 @@ pub async fn list_customers(
     .await?;
     let mut rows = store::list(&mut *conn, &query, &page).await?;
     let next_page_token = page.finish(&mut rows);
-    let last_id = rows.last().map(|row| row.id);
-    let records = store::with_details(&mut conn, rows).await?;
+    let last_id = rows.last().map(|dated| dated.row.id);
+    let records = store::with_notes_and_tags(&mut conn, rows).await?;
     drop(conn);
     if let (false, Some(last_id)) = (next_page_token.is_empty(), last_id) {
         page.remember_next_start(&state.db, last_id).await?;

@@ -3,6 +3,8 @@
 //! them inside their transaction (and emit the event there); single-statement reads take any
 //! executor (the pool, or a transaction's connection).
 
+use std::collections::HashMap;
+
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::{CursorPage, Page};
 use moapi_core::time::{now_micros, protojson_timestamp};
@@ -340,6 +342,30 @@ pub async fn soft_delete(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx
     Ok(result.rows_affected() == 1)
 }
 
+/// A customer row with when its last appointment started and its next one starts, read
+/// together (see [`appointments::nearest_start_of_customer`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DatedCustomerRow {
+    #[sqlx(flatten)]
+    pub row: CustomerRow,
+    pub last_appointment_at: Option<i64>,
+    pub next_appointment_at: Option<i64>,
+}
+
+/// The [`DatedCustomerRow`] columns beside the customer's own: its appointment dates as of `now`.
+fn select_appointment_dates(select: &mut SelectStatement, now: i64) {
+    for (before, name) in [
+        (true, "last_appointment_at"),
+        (false, "next_appointment_at"),
+    ] {
+        let customer_id = (Alias::new(TABLE), Alias::new("id"));
+        select.expr_as(
+            appointments::nearest_start_of_customer(customer_id, before, now),
+            Alias::new(name),
+        );
+    }
+}
+
 fn select_customers() -> SelectStatement {
     let mut select = Query::select();
     select
@@ -380,7 +406,7 @@ pub async fn list<'e>(
     executor: impl Executor<'e, Database = Any>,
     query: &ListQuery,
     page: &CursorPage,
-) -> Result<Vec<CustomerRow>, sqlx::Error> {
+) -> Result<Vec<DatedCustomerRow>, sqlx::Error> {
     let mut page_ids = Query::select();
     page_ids
         .column(Alias::new("id"))
@@ -401,6 +427,7 @@ pub async fn list<'e>(
         page_ids.and_where(Expr::col(Alias::new("deleted")).eq(0));
     }
     let mut select = select_customers();
+    select_appointment_dates(&mut select, now_micros());
     select
         .and_where(Expr::col(Alias::new("id")).in_subquery(page_ids))
         .order_by(Alias::new("id"), Order::Asc);
@@ -646,8 +673,8 @@ impl CustomerRecord {
     }
 }
 
-/// Loads the notes (newest first), tags (by name) and appointment dates of a page of customers
-/// in three queries.
+/// Loads the appointment dates, notes (newest first) and tags (by name) of some customers in
+/// three queries.
 pub async fn with_details(
     conn: &mut AnyConnection,
     rows: Vec<CustomerRow>,
@@ -655,7 +682,43 @@ pub async fn with_details(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let customer_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut select = Query::select();
+    select
+        .column(Alias::new("id"))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("id")).is_in(rows.iter().map(|row| row.id)));
+    select_appointment_dates(&mut select, now_micros());
+    let (sql, values) = build(&select);
+    let dates: HashMap<i64, (Option<i64>, Option<i64>)> = query_as_with(&sql, values)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, last, next): (i64, Option<i64>, Option<i64>)| (id, (last, next)))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let (last_appointment_at, next_appointment_at) =
+                dates.get(&row.id).copied().unwrap_or_default();
+            DatedCustomerRow {
+                row,
+                last_appointment_at,
+                next_appointment_at,
+            }
+        })
+        .collect();
+    with_notes_and_tags(conn, rows).await
+}
+
+/// Loads the notes (newest first) and tags (by name) of a page of customers in two queries.
+pub async fn with_notes_and_tags(
+    conn: &mut AnyConnection,
+    rows: Vec<DatedCustomerRow>,
+) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let customer_ids: Vec<i64> = rows.iter().map(|dated| dated.row.id).collect();
     let mut notes_select = Query::select();
     notes_select
         .columns(["id", "customer_id", "note", "created_at", "updated_at"].map(Alias::new))
@@ -688,14 +751,11 @@ pub async fn with_details(
         .order_by((tags, Alias::new("id")), Order::Asc);
     let (sql, values) = build(&tags_select);
     let tag_links: Vec<LinkedTag> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
-    let appointment_dates =
-        appointments::appointment_dates_of_customers(conn, &customer_ids, now_micros()).await?;
 
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let (last_appointment_at, next_appointment_at) =
-                appointment_dates.get(&row.id).copied().unwrap_or_default();
+        .map(|dated| {
+            let row = dated.row;
             CustomerRecord {
                 notes: notes
                     .iter()
@@ -712,8 +772,8 @@ pub async fn with_details(
                         updated_at: link.updated_at,
                     })
                     .collect(),
-                last_appointment_at,
-                next_appointment_at,
+                last_appointment_at: dated.last_appointment_at,
+                next_appointment_at: dated.next_appointment_at,
                 row,
             }
         })

@@ -746,7 +746,7 @@ pub async fn with_notes_and_tags(
             Expr::col((tags.clone(), Alias::new("id")))
                 .equals((links.clone(), Alias::new("tag_id"))),
         )
-        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids.clone()))
+        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids))
         .order_by((tags.clone(), Alias::new("name")), Order::Asc)
         .order_by((tags, Alias::new("id")), Order::Asc);
     let (sql, values) = build(&tags_select);

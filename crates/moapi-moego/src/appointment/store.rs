@@ -1244,21 +1244,21 @@ pub async fn upcoming_of_customer(
         .collect())
 }
 
-/// As a scalar subquery, when the live appointment nearest `now` of the customer whose ID is
-/// `customer_id` started (`before`: its latest starting before `now`) or starts (its earliest
-/// from `now` on): one probe of the customer's start-time index. Canceled and deleted
+/// The live appointment of a customer nearest `now`, as a select of one row that names no
+/// column yet: with `before`, its latest starting before `now`, else its earliest from `now`
+/// on. `customer_id` is a value or an outer query's column. Canceled and deleted
 /// appointments are not appointments to report.
-pub fn nearest_start_of_customer(
-    customer_id: (Alias, Alias),
+fn nearest_of_customer(
+    customer_id: impl Into<SimpleExpr>,
     before: bool,
     now: i64,
-) -> SimpleExpr {
+) -> SelectStatement {
     let start = Expr::col(col("a", "start_at"));
+    let order = if before { Order::Desc } else { Order::Asc };
     let mut select = Query::select();
     select
-        .column(col("a", "start_at"))
         .from_as(Alias::new("moego_appointments"), Alias::new("a"))
-        .and_where(Expr::col(col("a", "customer_id")).equals(customer_id))
+        .and_where(Expr::col(col("a", "customer_id")).eq(customer_id))
         .and_where(if before {
             start.lt(now)
         } else {
@@ -1266,16 +1266,27 @@ pub fn nearest_start_of_customer(
         })
         .and_where(Expr::col(col("a", "deleted")).eq(0))
         .and_where(Expr::col(col("a", "status")).ne("CANCELED"))
-        .order_by(
-            col("a", "start_at"),
-            if before { Order::Desc } else { Order::Asc },
-        )
+        .order_by(col("a", "start_at"), order.clone())
+        .order_by(col("a", "id"), order)
         .limit(1);
+    select
+}
+
+/// As a scalar subquery, when the live appointment nearest `now` (see [`nearest_of_customer`])
+/// of the customer whose ID is the outer query's `customer_id` column started or starts: one
+/// probe of the customer's start-time index.
+pub fn nearest_start_of_customer(
+    customer_id: (Alias, Alias),
+    before: bool,
+    now: i64,
+) -> SimpleExpr {
+    let mut select = nearest_of_customer(Expr::col(customer_id), before, now);
+    select.column(col("a", "start_at"));
     SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
 }
 
 /// The customer's latest live appointment at the business starting before `now` and its
-/// earliest starting from `now` (canceled and deleted ones are not appointments to report).
+/// earliest starting from `now` (see [`nearest_of_customer`]).
 pub async fn last_and_next(
     conn: &mut AnyConnection,
     business_id: i64,
@@ -1283,17 +1294,15 @@ pub async fn last_and_next(
     now: i64,
 ) -> Result<(Option<AppointmentRow>, Option<AppointmentRow>), sqlx::Error> {
     let mut found = Vec::new();
-    for (comparison, order) in [("<", "DESC"), (">=", "ASC")] {
-        let id: Option<(i64,)> = sqlx::query_as(&format!(
-            "SELECT id FROM moego_appointments WHERE customer_id = $1 AND business_id = $2 \
-             AND start_at {comparison} $3 AND deleted = 0 AND status <> 'CANCELED' \
-             ORDER BY start_at {order}, id {order} LIMIT 1"
-        ))
-        .bind(customer_id)
-        .bind(business_id)
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?;
+    for before in [true, false] {
+        let mut select = nearest_of_customer(Expr::val(customer_id), before, now);
+        select
+            .column(col("a", "id"))
+            .and_where(Expr::col(col("a", "business_id")).eq(business_id));
+        let (sql, values) = build(&select);
+        let id: Option<(i64,)> = query_as_with(&sql, values)
+            .fetch_optional(&mut *conn)
+            .await?;
         found.push(match id {
             Some((id,)) => find(conn, id).await?,
             None => None,

@@ -66,11 +66,13 @@ impl Db {
                     Box::pin(async move {
                         // WAL lets readers run beside the writer; a busy timeout queues writers
                         // instead of failing them; NORMAL sync is crash-safe under WAL. A 32 MiB
-                        // page cache and memory-mapped reads keep list scans off read() calls.
+                        // page cache and memory-mapped reads keep list scans off read() calls;
+                        // the map covers up to SQLite's own cap (2 GiB less 64 KiB), since a
+                        // business's rows lie all over the file (docs/performance.md).
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
+                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112;",
                         )
                         .await?;
                         Ok(())

@@ -1244,20 +1244,19 @@ pub async fn upcoming_of_customer(
         .collect())
 }
 
-/// The live appointment of a customer nearest `now`, as a select of one row that names no
-/// column yet: with `before`, its latest starting before `now`, else its earliest from `now`
-/// on. `customer_id` is a value or an outer query's column. Canceled and deleted
-/// appointments are not appointments to report.
-fn nearest_of_customer(
+/// Narrows an appointments select (table `a`) to the live appointment of a customer nearest
+/// `now`: with `before`, its latest starting before `now`, else its earliest from `now` on.
+/// `customer_id` is a value or an outer query's column. Canceled and deleted appointments are
+/// not appointments to report.
+fn narrow_to_nearest(
+    select: &mut SelectStatement,
     customer_id: impl Into<SimpleExpr>,
     before: bool,
     now: i64,
-) -> SelectStatement {
+) {
     let start = Expr::col(col("a", "start_at"));
     let order = if before { Order::Desc } else { Order::Asc };
-    let mut select = Query::select();
     select
-        .from_as(Alias::new("moego_appointments"), Alias::new("a"))
         .and_where(Expr::col(col("a", "customer_id")).eq(customer_id))
         .and_where(if before {
             start.lt(now)
@@ -1269,10 +1268,9 @@ fn nearest_of_customer(
         .order_by(col("a", "start_at"), order.clone())
         .order_by(col("a", "id"), order)
         .limit(1);
-    select
 }
 
-/// As a scalar subquery, when the live appointment nearest `now` (see [`nearest_of_customer`])
+/// As a scalar subquery, when the live appointment nearest `now` (see [`narrow_to_nearest`])
 /// of the customer whose ID is the outer query's `customer_id` column started or starts: one
 /// probe of the customer's start-time index.
 pub fn nearest_start_of_customer(
@@ -1280,13 +1278,16 @@ pub fn nearest_start_of_customer(
     before: bool,
     now: i64,
 ) -> SimpleExpr {
-    let mut select = nearest_of_customer(Expr::col(customer_id), before, now);
-    select.column(col("a", "start_at"));
+    let mut select = Query::select();
+    select
+        .column(col("a", "start_at"))
+        .from_as(Alias::new("moego_appointments"), Alias::new("a"));
+    narrow_to_nearest(&mut select, Expr::col(customer_id), before, now);
     SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
 }
 
 /// The customer's latest live appointment at the business starting before `now` and its
-/// earliest starting from `now` (see [`nearest_of_customer`]).
+/// earliest starting from `now` (see [`narrow_to_nearest`]), one statement each.
 pub async fn last_and_next(
     conn: &mut AnyConnection,
     business_id: i64,
@@ -1295,18 +1296,15 @@ pub async fn last_and_next(
 ) -> Result<(Option<AppointmentRow>, Option<AppointmentRow>), sqlx::Error> {
     let mut found = Vec::new();
     for before in [true, false] {
-        let mut select = nearest_of_customer(Expr::val(customer_id), before, now);
-        select
-            .column(col("a", "id"))
-            .and_where(Expr::col(col("a", "business_id")).eq(business_id));
+        let mut select = base_select();
+        narrow_to_nearest(&mut select, customer_id, before, now);
+        select.and_where(Expr::col(col("a", "business_id")).eq(business_id));
         let (sql, values) = build(&select);
-        let id: Option<(i64,)> = query_as_with(&sql, values)
-            .fetch_optional(&mut *conn)
-            .await?;
-        found.push(match id {
-            Some((id,)) => find(conn, id).await?,
-            None => None,
-        });
+        found.push(
+            query_as_with(&sql, values)
+                .fetch_optional(&mut *conn)
+                .await?,
+        );
     }
     let next = found.pop().flatten();
     Ok((found.pop().flatten(), next))

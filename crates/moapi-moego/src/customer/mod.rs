@@ -48,19 +48,15 @@ pub fn render(state: &AppState, record: &CustomerRecord) -> Customer {
 
 /// A customer with its notes and tags, read on the caller's connection.
 pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<CustomerRecord>, Status> {
-    let Some(row) = store::find(&mut *conn, id).await? else {
-        return Ok(None);
-    };
-    Ok(store::with_details(conn, vec![row]).await?.pop())
+    Ok(store::load(conn, id).await?)
 }
 
-/// A customer row read from the pool, with its notes and tags.
-async fn record_of(state: &AppState, row: CustomerRow) -> Result<CustomerRecord, Status> {
+/// A customer already found, by ID, read from the pool with its notes and tags.
+async fn record_of(state: &AppState, id: i64) -> Result<CustomerRecord, Status> {
     let mut conn = state.db.pool().acquire().await?;
-    store::with_details(&mut conn, vec![row])
+    store::load(&mut conn, id)
         .await?
-        .pop()
-        .ok_or_else(|| Status::internal("a loaded customer lost its details"))
+        .ok_or_else(|| Status::internal("a found customer vanished"))
 }
 
 /// Appends the customer's event inside the caller's transaction and returns what was sent.
@@ -305,7 +301,7 @@ pub async fn get_customer(
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let row = visible_customer(&state, &principal, &id).await?;
-    let record = record_of(&state, row).await?;
+    let record = record_of(&state, row.id).await?;
     Ok(Json(render(&state, &record)))
 }
 
@@ -619,7 +615,7 @@ pub async fn list_customer_tags(
 ) -> Result<Json<ListCustomerTagsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let row = visible_customer(&state, &principal, &id).await?;
-    let record = record_of(&state, row).await?;
+    let record = record_of(&state, row.id).await?;
     Ok(Json(ListCustomerTagsResponse {
         tags: record
             .tags

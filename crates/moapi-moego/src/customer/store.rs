@@ -3,8 +3,6 @@
 //! them inside their transaction (and emit the event there); single-statement reads take any
 //! executor (the pool, or a transaction's connection).
 
-use std::collections::HashMap;
-
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::{CursorPage, Page};
 use moapi_core::time::{now_micros, protojson_timestamp};
@@ -673,41 +671,22 @@ impl CustomerRecord {
     }
 }
 
-/// Loads the appointment dates, notes (newest first) and tags (by name) of some customers in
-/// three queries.
-pub async fn with_details(
+/// A customer by ID, deleted or not, with its appointment dates (read with its row), notes
+/// (newest first) and tags (by name): three queries.
+pub async fn load(
     conn: &mut AnyConnection,
-    rows: Vec<CustomerRow>,
-) -> Result<Vec<CustomerRecord>, sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut select = Query::select();
-    select
-        .column(Alias::new("id"))
-        .from(Alias::new(TABLE))
-        .and_where(Expr::col(Alias::new("id")).is_in(rows.iter().map(|row| row.id)));
+    id: i64,
+) -> Result<Option<CustomerRecord>, sqlx::Error> {
+    let mut select = select_customers();
+    select.and_where(Expr::col(Alias::new("id")).eq(id));
     select_appointment_dates(&mut select, now_micros());
     let (sql, values) = build(&select);
-    let dates: HashMap<i64, (Option<i64>, Option<i64>)> = query_as_with(&sql, values)
-        .fetch_all(&mut *conn)
+    let dated: Option<DatedCustomerRow> = query_as_with(&sql, values)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(with_notes_and_tags(conn, dated.into_iter().collect())
         .await?
-        .into_iter()
-        .map(|(id, last, next): (i64, Option<i64>, Option<i64>)| (id, (last, next)))
-        .collect();
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            let (last_appointment_at, next_appointment_at) =
-                dates.get(&row.id).copied().unwrap_or_default();
-            DatedCustomerRow {
-                row,
-                last_appointment_at,
-                next_appointment_at,
-            }
-        })
-        .collect();
-    with_notes_and_tags(conn, rows).await
+        .pop())
 }
 
 /// Loads the notes (newest first) and tags (by name) of a page of customers in two queries.

@@ -46,11 +46,6 @@ pub fn render(state: &AppState, record: &CustomerRecord) -> Customer {
     )
 }
 
-/// A customer with its notes and tags, read on the caller's connection.
-pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<CustomerRecord>, Status> {
-    Ok(store::load(conn, id).await?)
-}
-
 /// A customer already found, by ID, read from the pool with its notes and tags.
 async fn record_of(state: &AppState, id: i64) -> Result<CustomerRecord, Status> {
     let mut conn = state.db.pool().acquire().await?;
@@ -66,7 +61,7 @@ pub async fn emit(
     customer_id: i64,
     event_type: EventType,
 ) -> Result<Customer, Status> {
-    let record = load(conn, customer_id)
+    let record = store::load(conn, customer_id)
         .await?
         .ok_or_else(|| Status::internal(format!("customer {customer_id} vanished mid-write")))?;
     emit_record(conn, state, &record, event_type).await

@@ -636,6 +636,20 @@ async fn tags_are_appended_once_and_listed_by_name() {
         )
         .await;
     assert_status(&foreign, 403, 7, "no permission");
+    // Another company's customer is refused with code 7, read whole or for its tags.
+    let beta_id = beta_customer.body["id"].as_str().unwrap();
+    let foreign_get = app
+        .moego_get(&alpha.auth, &format!("/v1/customers/{beta_id}"))
+        .await;
+    assert_status(&foreign_get, 403, 7, "no permission");
+    let foreign_tags = app
+        .moego_post(
+            &alpha.auth,
+            &format!("/v1/customers/{beta_id}/tags:list"),
+            json!({}),
+        )
+        .await;
+    assert_status(&foreign_tags, 403, 7, "no permission");
     let empty = app
         .moego_post(&alpha.auth, &format!("/v1/customers/{id}/tags"), json!({}))
         .await;

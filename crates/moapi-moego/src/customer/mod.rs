@@ -46,14 +46,6 @@ pub fn render(state: &AppState, record: &CustomerRecord) -> Customer {
     )
 }
 
-/// A customer already found, by ID, read from the pool with its notes and tags.
-async fn record_of(state: &AppState, id: i64) -> Result<CustomerRecord, Status> {
-    let mut conn = state.db.pool().acquire().await?;
-    store::load(&mut conn, id)
-        .await?
-        .ok_or_else(|| Status::internal("a found customer vanished"))
-}
-
 /// Appends the customer's event inside the caller's transaction and returns what was sent.
 pub async fn emit(
     conn: &mut AnyConnection,
@@ -195,18 +187,51 @@ pub async fn visible_customer(
     principal: &MoegoPrincipal,
     id: &str,
 ) -> Result<CustomerRow, Status> {
-    let raw = state
+    let row = store::find(state.db.pool(), decode_customer(state, id)?)
+        .await?
+        .ok_or_else(customer_not_found)?;
+    check_visible(state, principal, row.company_id).await?;
+    Ok(row)
+}
+
+/// Like [`visible_customer`], with the notes, tags and appointment dates its wire form
+/// carries, read together with the row.
+async fn visible_record(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    id: &str,
+) -> Result<CustomerRecord, Status> {
+    let raw = decode_customer(state, id)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let record = store::load(&mut conn, raw)
+        .await?
+        .ok_or_else(customer_not_found)?;
+    check_visible(state, principal, record.row.company_id).await?;
+    Ok(record)
+}
+
+fn decode_customer(state: &AppState, id: &str) -> Result<i64, Status> {
+    state
         .ids
         .decode(IdKind::Customer, id)
-        .map_err(|_| Status::invalid_obfuscate())?;
-    let row = store::find(state.db.pool(), raw)
-        .await?
-        .ok_or_else(|| Status::not_found("customer not found"))?;
-    let owner = company::owner_of(state, row.company_id).await?;
+        .map_err(|_| Status::invalid_obfuscate())
+}
+
+fn customer_not_found() -> Status {
+    Status::not_found("customer not found")
+}
+
+/// Code 7 unless the key may see the company's customers.
+async fn check_visible(
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    company_id: i64,
+) -> Result<(), Status> {
+    let owner = company::owner_of(state, company_id).await?;
     if !principal.allows_company(owner) {
         return Err(Status::no_permission());
     }
-    Ok(row)
+    Ok(())
 }
 
 /// Like [`visible_customer`], for a write: the customer must not be deleted.
@@ -295,8 +320,7 @@ pub async fn get_customer(
     PathId(id): PathId,
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let row = visible_customer(&state, &principal, &id).await?;
-    let record = record_of(&state, row.id).await?;
+    let record = visible_record(&state, &principal, &id).await?;
     Ok(Json(render(&state, &record)))
 }
 
@@ -609,8 +633,7 @@ pub async fn list_customer_tags(
     ProtoJson(_body): ProtoJson<ListCustomerTagsBody>,
 ) -> Result<Json<ListCustomerTagsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let row = visible_customer(&state, &principal, &id).await?;
-    let record = record_of(&state, row.id).await?;
+    let record = visible_record(&state, &principal, &id).await?;
     Ok(Json(ListCustomerTagsResponse {
         tags: record
             .tags

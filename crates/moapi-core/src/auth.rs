@@ -6,6 +6,7 @@
 //! secret after `Basic ` as clients in the wild send. MOGU: `Authorization: Bearer ak_...`, or
 //! an M2M access token with `x-on-behalf-of` (`crate::m2m`).
 
+use sqlx::AnyConnection;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -20,7 +21,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Code, MoguError, Status};
 use crate::time::now_micros;
-use crate::{AppState, Db};
+use crate::AppState;
 
 const MOEGO_SECRET_PREFIX: &str = "mgk_";
 const MOGU_SECRET_PREFIX: &str = "ak_";
@@ -96,7 +97,7 @@ fn json_list<T: Serialize>(items: &[T]) -> String {
 }
 
 async fn insert_key(
-    db: &Db,
+    conn: &mut AnyConnection,
     key: KeyColumns<'_>,
     secret_prefix: &str,
 ) -> Result<CreatedKey, sqlx::Error> {
@@ -118,12 +119,15 @@ async fn insert_key(
     .bind(json_list(key.scopes))
     .bind(key.mogu_agent_id)
     .bind(now_micros())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(CreatedKey { id, secret })
 }
 
-pub async fn create_moego_key(db: &Db, key: &NewMoegoKey) -> Result<CreatedKey, sqlx::Error> {
+pub async fn create_moego_key(
+    conn: &mut AnyConnection,
+    key: &NewMoegoKey,
+) -> Result<CreatedKey, sqlx::Error> {
     let (company_id, business_ids, allowed_ips) = match &key.restriction {
         MoegoRestriction::Company(company) => (Some(*company), Vec::new(), Vec::new()),
         MoegoRestriction::Businesses {
@@ -146,11 +150,11 @@ pub async fn create_moego_key(db: &Db, key: &NewMoegoKey) -> Result<CreatedKey, 
         scopes: &key.scopes,
         mogu_agent_id: None,
     };
-    insert_key(db, columns, MOEGO_SECRET_PREFIX).await
+    insert_key(conn, columns, MOEGO_SECRET_PREFIX).await
 }
 
 pub async fn create_mogu_key(
-    db: &Db,
+    conn: &mut AnyConnection,
     name: &str,
     agent_id: i64,
 ) -> Result<CreatedKey, sqlx::Error> {
@@ -160,7 +164,7 @@ pub async fn create_mogu_key(
         mogu_agent_id: Some(agent_id),
         ..KeyColumns::default()
     };
-    insert_key(db, columns, MOGU_SECRET_PREFIX).await
+    insert_key(conn, columns, MOGU_SECRET_PREFIX).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -174,12 +178,12 @@ struct KeyListRow {
     revoked_at: Option<i64>,
 }
 
-pub async fn list_keys(db: &Db) -> Result<Vec<KeySummary>, sqlx::Error> {
+pub async fn list_keys(conn: &mut AnyConnection) -> Result<Vec<KeySummary>, sqlx::Error> {
     let rows: Vec<KeyListRow> = sqlx::query_as(
         "SELECT id, product, name, scopes, allowed_ips, created_at, revoked_at \
          FROM api_keys ORDER BY created_at, id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -196,18 +200,22 @@ pub async fn list_keys(db: &Db) -> Result<Vec<KeySummary>, sqlx::Error> {
 }
 
 /// Revokes a key; `false` when no active key has that ID.
-pub async fn revoke_key(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn revoke_key(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
     let done =
         sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_micros())
             .bind(id)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Finds the active key of `product` whose secret is one of `candidates`.
-async fn find_key<T>(db: &Db, sql: &str, candidates: &[String]) -> Result<Option<T>, sqlx::Error>
+async fn find_key<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    candidates: &[String],
+) -> Result<Option<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin + KeyHash,
 {
@@ -215,7 +223,7 @@ where
         let hash = hash_secret(candidate);
         let found: Option<T> = sqlx::query_as(sql)
             .bind(&hash)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?;
         if let Some(row) = found {
             if bool::from(row.secret_hash().as_bytes().ct_eq(hash.as_bytes())) {
@@ -349,7 +357,7 @@ impl FromRequestParts<AppState> for MoegoPrincipal {
         let header = header.to_str().unwrap_or_default();
         let candidates = moego_candidates(header);
         let row: Option<MoegoKeyRow> = find_key(
-            &state.db,
+            state.db.conn().get().await?,
             "SELECT id, secret_hash, moego_client_id, moego_company_id, moego_business_ids, \
              allowed_ips, scopes FROM api_keys \
              WHERE secret_hash = $1 AND product = 'moego' AND revoked_at IS NULL",
@@ -436,7 +444,7 @@ impl FromRequestParts<AppState> for MoguPrincipal {
             return Err(MoguError::unauthorized("invalid API key"));
         }
         let row: Option<MoguKeyRow> = find_key(
-            &state.db,
+            state.db.conn().get().await?,
             "SELECT k.id, k.secret_hash, a.id AS agent_id, a.account_id \
              FROM api_keys k JOIN mogu_agents a ON a.id = k.mogu_agent_id \
              WHERE k.secret_hash = $1 AND k.product = 'mogu' AND k.revoked_at IS NULL",

@@ -7,6 +7,9 @@ use std::time::Duration;
 pub struct Config {
     /// `sqlite://FILE` (the default) or `postgres://...`.
     pub database_url: String,
+    /// Connections in the database pool (`MOAPI_DB_POOL`); `None`: two per core on SQLite,
+    /// four per core on PostgreSQL.
+    pub db_pool: Option<u32>,
     /// Bearer token of the operator API; `None` disables `/admin/v1`.
     pub admin_token: Option<String>,
     /// Secret behind the obfuscated MoeGo IDs. `None`: generated once and kept in the database,
@@ -178,6 +181,7 @@ impl Config {
     pub fn new(database_url: impl Into<String>) -> Self {
         Config {
             database_url: database_url.into(),
+            db_pool: None,
             admin_token: None,
             id_secret: None,
             secrets_key: None,

@@ -3,15 +3,24 @@
 //! accept, and dynamic ones are built with sea-query's PostgreSQL dialect, whose output is the
 //! portable subset we use. Only the migrations exist once per backend (DDL differs), and
 //! [`fetch_all_json`] names its two JSON functions the way each engine spells them.
+//!
+//! Code reaches the pool only through [`Conn`], one pooled connection acquired when first used
+//! and passed down as `&mut AnyConnection`. A request holds at most one at a time: an HTTP
+//! request runs inside [`one_connection_per_request`], and a `Conn` that would acquire a second
+//! connection while another of the same request is held fails at once instead of waiting for
+//! the pool (where a few such requests would starve it and each other).
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_query::{Alias, PostgresQueryBuilder, Query as SeaQuery, QueryStatementWriter, SimpleExpr};
 use sea_query::{Value, Values};
 use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::pool::PoolConnection;
 use sqlx::query::{Query, QueryAs};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, FromRow};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, FromRow};
 
 use crate::group_commit::{GroupCommit, GroupCommits};
 
@@ -25,18 +34,28 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite only: see [`Db::write_gate`].
-    sqlite_writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
-    group_commits: std::sync::Arc<GroupCommits>,
+    /// SQLite only: see [`Conn::write_gate`].
+    sqlite_writers: Option<Arc<tokio::sync::Mutex<()>>>,
+    group_commits: Arc<GroupCommits>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// The pool's size when none is configured: sqlx gives each SQLite connection its own thread
+/// and SQLite has one writer, so connections beyond two per core only add context switches
+/// (docs/performance.md); PostgreSQL serves each connection with a process of its own.
+pub fn default_pool_size(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 2 * cores(),
+        Backend::Postgres => 4 * cores(),
+    }
+}
+
 impl Db {
-    /// Opens a pool for `sqlite://FILE` (created if missing, WAL, foreign keys on) or
-    /// `postgres://...`.
-    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    /// Opens a pool of `pool_size` connections (`None`: [`default_pool_size`]) for
+    /// `sqlite://FILE` (created if missing, WAL, foreign keys on) or `postgres://...`.
+    pub async fn connect(url: &str, pool_size: Option<u32>) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -53,14 +72,16 @@ impl Db {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool_size = pool_size.unwrap_or_else(|| default_pool_size(backend));
+        anyhow::ensure!(
+            pool_size >= 1,
+            "the database pool needs at least one connection"
+        );
         let pool_options = match backend {
-            // sqlx gives each SQLite connection its own thread and SQLite has one writer, so
-            // connections beyond two per core only add context switches (docs/performance.md).
             // A pooled SQLite connection is a file handle that cannot drop like a socket, so
             // it is not pinged before each use: on SQLite the ping is a round trip to the
             // connection's thread, as costly as a query (docs/performance.md).
             Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(2 * cores())
                 .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
@@ -78,14 +99,15 @@ impl Db {
                         Ok(())
                     })
                 }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(4 * cores()),
+            Backend::Postgres => AnyPoolOptions::new(),
         };
         let pool = pool_options
+            .max_connections(pool_size)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
         let sqlite_writers =
-            (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+            (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         Ok(Db {
             pool,
             backend,
@@ -94,22 +116,16 @@ impl Db {
         })
     }
 
-    /// On SQLite, queues this process's hot writers in memory: SQLite has one writer, and a
-    /// writer that finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms ...) instead
-    /// of starting when the lock is released, which caps creates per second. The gate hands the
-    /// lock on at once. Take it holding no connection, before beginning the write, and keep it
-    /// until the write commits (a holder waiting for a connection that a gate waiter holds
-    /// would deadlock). PostgreSQL locks rows, not the
-    /// database, and several nodes share it, so there it is `None`.
-    pub async fn write_gate(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match &self.sqlite_writers {
-            Some(writers) => Some(writers.clone().lock_owned().await),
-            None => None,
+    /// A handle on one pooled connection, acquired when first used (see [`Conn`]).
+    pub fn conn(&self) -> Conn {
+        Conn {
+            db: self.clone(),
+            held: None,
         }
     }
 
     /// This node's group commit for writes of one kind (see [`GroupCommit`]), made on first use.
-    pub fn group_commit<J, R>(&self) -> std::sync::Arc<GroupCommit<J, R>>
+    pub fn group_commit<J, R>(&self) -> Arc<GroupCommit<J, R>>
     where
         J: Send + 'static,
         R: Send + 'static,
@@ -122,24 +138,156 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
+        migrator.run(self.conn().get().await?).await?;
         Ok(())
-    }
-
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
+    /// The most connections the pool opens.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
-            .execute(&self.pool)
+            .execute(self.conn().get().await?)
             .await
             .map(|_| ())
     }
+}
+
+/// One pooled connection of a request or a background task, acquired on first use and given
+/// back when dropped or [`released`](Conn::release). Everything below takes the connection as
+/// `&mut AnyConnection`, so a request's statements all run on the one its handler holds.
+pub struct Conn {
+    db: Db,
+    held: Option<Held>,
+}
+
+struct Held {
+    connection: PoolConnection<Any>,
+    /// The request's count of held connections, which this one raised.
+    _claim: Option<RequestClaim>,
+}
+
+impl Conn {
+    /// The connection, acquired from the pool the first time. Inside a request that already
+    /// holds another, this fails at once (see [`one_connection_per_request`]).
+    pub async fn get(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
+        if self.held.is_none() {
+            let claim = RequestClaim::take()?;
+            let connection = self.db.pool.acquire().await?;
+            self.held = Some(Held {
+                connection,
+                _claim: claim,
+            });
+        }
+        let held = self.held.as_mut().expect("a connection is held");
+        Ok(&mut held.connection)
+    }
+
+    /// The connection taken out of the pool for good, for a bulk load that tunes it (its page
+    /// cache, say) and closes it afterwards rather than handing the tuned connection back.
+    pub async fn detach(mut self) -> Result<AnyConnection, sqlx::Error> {
+        self.get().await?;
+        let held = self.held.take().expect("a connection is held");
+        Ok(held.connection.detach())
+    }
+
+    /// A transaction on the connection (acquired if need be); it rolls back unless committed.
+    pub async fn begin(&mut self) -> Result<sqlx::Transaction<'_, Any>, sqlx::Error> {
+        self.get().await?.begin().await
+    }
+
+    /// Gives the connection back to the pool, for a request about to wait on work that needs
+    /// one of its own (a group commit's batch, say). The next [`get`](Conn::get) acquires anew.
+    pub fn release(&mut self) {
+        self.held = None;
+    }
+
+    /// Hands the connection, if one is held, to a callee that takes a `Conn` of its own (an API
+    /// handler the operator calls), leaving this one to acquire anew when next used.
+    pub fn take(&mut self) -> Conn {
+        Conn {
+            db: self.db.clone(),
+            held: self.held.take(),
+        }
+    }
+
+    /// On SQLite, queues this process's hot writers in memory: SQLite has one writer, and a
+    /// writer that finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms ...) instead
+    /// of starting when the lock is released, which caps creates per second. The gate hands the
+    /// lock on at once. The connection is given back first, so that no request waits for the
+    /// gate holding one (the holder, which acquires after it, could otherwise wait for them
+    /// forever); keep the guard until the write commits. PostgreSQL locks rows, not the
+    /// database, and several nodes share it, so there it is `None`.
+    pub async fn write_gate(&mut self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.release();
+        match &self.db.sqlite_writers {
+            Some(writers) => Some(writers.clone().lock_owned().await),
+            None => None,
+        }
+    }
+}
+
+impl<S> axum::extract::FromRequestParts<S> for Conn
+where
+    Db: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        _parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(<Db as axum::extract::FromRef<S>>::from_ref(state).conn())
+    }
+}
+
+tokio::task_local! {
+    /// How many pooled connections the current request holds.
+    static REQUEST_CONNECTIONS: Arc<AtomicUsize>;
+}
+
+/// A request's claim on its one connection, given up when the connection is.
+struct RequestClaim(Arc<AtomicUsize>);
+
+impl RequestClaim {
+    /// Outside a request (background work, start-up, tests): no claim. Inside one: the claim,
+    /// or an error when the request already holds a connection.
+    fn take() -> Result<Option<RequestClaim>, sqlx::Error> {
+        let Ok(held) = REQUEST_CONNECTIONS.try_with(Arc::clone) else {
+            return Ok(None);
+        };
+        if held.fetch_add(1, Ordering::AcqRel) > 0 {
+            held.fetch_sub(1, Ordering::AcqRel);
+            tracing::error!("a request asked for a second database connection while holding one");
+            return Err(sqlx::Error::Protocol(
+                "a request may hold one database connection at a time".into(),
+            ));
+        }
+        Ok(Some(RequestClaim(held)))
+    }
+}
+
+impl Drop for RequestClaim {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Middleware: the request it wraps may hold one pooled connection at a time (see [`Conn`]).
+pub async fn one_connection_per_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    REQUEST_CONNECTIONS
+        .scope(Arc::new(AtomicUsize::new(0)), next.run(request))
+        .await
 }
 
 /// Binds one sea-query value; the Any driver knows integers, floats, text, bytes and null.

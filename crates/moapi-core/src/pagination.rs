@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::db::Conn;
 use crate::error::Status;
 use crate::time::now_micros;
 use crate::wire::opt_int32;
@@ -177,12 +177,17 @@ impl CursorPage {
     /// Remembers that the next page starts after `last_id`, the last row of this page, when
     /// skipping to it by OFFSET would cost: shallow pages are read by OFFSET, which keeps
     /// a write (on SQLite, a reset of every connection's page cache) off the common first page.
-    /// Call it holding no connection: on SQLite it waits for the write gate first.
-    pub async fn remember_next_start(&self, db: &Db, last_id: i64) -> Result<(), sqlx::Error> {
+    /// On SQLite it waits for the write gate first, giving the request's connection back.
+    pub async fn remember_next_start(
+        &self,
+        db: &mut Conn,
+        last_id: i64,
+    ) -> Result<(), sqlx::Error> {
         if self.page.number * self.page.size < CURSOR_MIN_OFFSET {
             return Ok(());
         }
         let _gate = db.write_gate().await;
+        let conn = db.get().await?;
         let now = now_micros();
         sqlx::query(
             "INSERT INTO page_cursors (query_hash, page, after_id, written_at) \
@@ -193,7 +198,7 @@ impl CursorPage {
         .bind(self.page.number + 1)
         .bind(last_id)
         .bind(now)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
         let last_purge = LAST_PURGE_MICROS.load(Ordering::Relaxed);
         if now - last_purge >= PURGE_INTERVAL_MICROS
@@ -203,7 +208,7 @@ impl CursorPage {
         {
             sqlx::query("DELETE FROM page_cursors WHERE written_at < $1")
                 .bind(now - CURSOR_LIFETIME_MICROS)
-                .execute(db.pool())
+                .execute(&mut *conn)
                 .await?;
         }
         Ok(())

@@ -8,9 +8,9 @@ use sea_query::{
 use serde::Serialize;
 use serde_json::Value as Json;
 use sqlx::any::AnyRow;
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
-use crate::db::{build, query_as_with, Db};
+use crate::db::{build, query_as_with};
 use crate::error::{MoguError, MoguValidation};
 use crate::time::parse_instant;
 
@@ -112,7 +112,7 @@ impl ListRequest {
     /// match this request, and how many match in all.
     pub async fn fetch_page<T>(
         &self,
-        db: &Db,
+        conn: &mut AnyConnection,
         spec: &ListSpec,
         scope: Condition,
         mut select: SelectStatement,
@@ -127,11 +127,11 @@ impl ListRequest {
             .cond_where(self.condition.clone())
             .to_owned();
         let (sql, values) = build(&count);
-        let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+        let (total,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *conn).await?;
         select.cond_where(scope);
         self.apply(spec, &mut select);
         let (sql, values) = build(&select);
-        let rows = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+        let rows = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
         Ok((rows, total))
     }
 

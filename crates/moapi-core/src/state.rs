@@ -26,7 +26,7 @@ pub struct AppState {
 impl AppState {
     /// Connects, migrates and loads the deployment's ID secret.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database_url).await?;
+        let db = Db::connect(&config.database_url, config.db_pool).await?;
         db.migrate().await?;
         let m2m = M2m::load(&db, &config).await?;
         let ids = IdCodec::load(&db, config.id_secret.as_deref()).await?;
@@ -41,5 +41,11 @@ impl AppState {
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
             config: Arc::new(config),
         })
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
     }
 }

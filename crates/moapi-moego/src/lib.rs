@@ -1,6 +1,7 @@
 //! The MoeGo API: one module per vendor resource (wire types, handlers and storage side by
 //! side), the vendor's operation catalog, and the dialect's answers for paths not built yet.
 
+pub mod access;
 pub mod aggregation;
 pub mod appointment;
 pub mod block;

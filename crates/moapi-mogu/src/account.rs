@@ -4,8 +4,8 @@
 //! operator spells the address.
 
 use moapi_core::time::{iso_millis, now_micros};
-use moapi_core::Db;
 use serde::Serialize;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -30,19 +30,19 @@ fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub async fn create_account(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
+pub async fn create_account(conn: &mut AnyConnection, name: &str) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO mogu_accounts (name, created_at) VALUES ($1, $2) RETURNING id")
             .bind(name)
             .bind(now_micros())
-            .fetch_one(db.pool())
+            .fetch_one(&mut *conn)
             .await?;
     Ok(id)
 }
 
 /// Adds an agent to an account. Fails with a unique violation when the email is taken.
 pub async fn create_agent(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     email: &str,
     name: &str,
@@ -57,32 +57,35 @@ pub async fn create_agent(
     .bind(name)
     .bind(picture_url)
     .bind(now_micros())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }
 
 const AGENT_COLUMNS: &str = "id, account_id, email, name, picture_url";
 
-pub async fn find_agent_by_email(db: &Db, email: &str) -> Result<Option<Agent>, sqlx::Error> {
+pub async fn find_agent_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<Agent>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {AGENT_COLUMNS} FROM mogu_agents WHERE email = $1"
     ))
     .bind(normalise_email(email))
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
 /// Every account with its agents, oldest first.
-pub async fn list_accounts(db: &Db) -> Result<Vec<AccountSummary>, sqlx::Error> {
+pub async fn list_accounts(conn: &mut AnyConnection) -> Result<Vec<AccountSummary>, sqlx::Error> {
     let accounts: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT id, name, created_at FROM mogu_accounts ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?;
     let mut agents: Vec<Agent> = sqlx::query_as(&format!(
         "SELECT {AGENT_COLUMNS} FROM mogu_agents ORDER BY account_id, id"
     ))
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(accounts
         .into_iter()
@@ -107,7 +110,8 @@ mod tests {
     #[tokio::test]
     async fn agents_are_found_by_email_in_any_case_and_listed_under_their_account() {
         let test = TestDb::new().await;
-        let db = &test.state.db;
+        let mut db = test.state.db.conn();
+        let db = db.get().await.unwrap();
         let travel = create_account(db, "Travel Dreams").await.unwrap();
         let empty = create_account(db, "Empty").await.unwrap();
         let tours = create_account(db, "Tours").await.unwrap();

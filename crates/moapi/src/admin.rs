@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use moapi_core::db::Conn;
 use moapi_core::AppState;
 use moapi_moego::business::store::NewBusiness;
 use serde::Deserialize;
@@ -130,27 +131,30 @@ fn edited<T>(value: T) -> Answer<T> {
 async fn seed(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     body: String,
 ) -> Answer<operator::SeedReport> {
     let fixtures = Fixtures::parse(&body).map_err(OperatorError::Invalid)?;
-    created(operator::seed(&state, fixtures).await?)
+    created(operator::seed(&state, &mut db, fixtures).await?)
 }
 
 async fn create_company(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Json(request): Json<NewCompanyRequest>,
 ) -> Answer<operator::CreatedCompany> {
-    created(operator::create_company(&state, &request).await?)
+    created(operator::create_company(&state, &mut db, &request).await?)
 }
 
 async fn create_business(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(business): Json<NewBusiness>,
 ) -> Answer<serde_json::Value> {
-    let id = operator::create_business(&state, &company, &business).await?;
+    let id = operator::create_business(&state, &mut db, &company, &business).await?;
     created(json!({ "businessId": id }))
 }
 
@@ -166,11 +170,18 @@ struct NewStaffRequest {
 async fn create_staff(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewStaffRequest>,
 ) -> Answer<serde_json::Value> {
-    let id =
-        operator::create_staff(&state, &company, &request.staff, &request.business_ids).await?;
+    let id = operator::create_staff(
+        &state,
+        &mut db,
+        &company,
+        &request.staff,
+        &request.business_ids,
+    )
+    .await?;
     created(json!({ "staffId": id }))
 }
 
@@ -178,9 +189,12 @@ async fn create_staff(
 async fn delete_customer(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<Json<moapi_moego::customer::wire::Customer>, OperatorError> {
-    Ok(Json(operator::delete_moego_customer(&state, &id).await?))
+    Ok(Json(
+        operator::delete_moego_customer(&state, &mut db, &id).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -190,18 +204,18 @@ struct NameRequest {
 
 async fn create_account(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Json(request): Json<NameRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = operator::create_account(&state, &request.name).await?;
+    let id = operator::create_account(&mut db, &request.name).await?;
     created(json!({ "accountId": id }))
 }
 
 async fn list_accounts(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let accounts = moapi_mogu::account::list_accounts(&state.db).await?;
+    let accounts = moapi_mogu::account::list_accounts(db.get().await?).await?;
     Ok(Json(json!({ "accounts": accounts })))
 }
 
@@ -216,12 +230,12 @@ struct NewAgentRequest {
 
 async fn create_agent(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Path(account): Path<i64>,
     Json(request): Json<NewAgentRequest>,
 ) -> Answer<serde_json::Value> {
     let id = operator::create_agent(
-        &state,
+        &mut db,
         account,
         &request.email,
         &request.name,
@@ -233,26 +247,26 @@ async fn create_agent(
 
 async fn create_m2m_client(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Json(request): Json<M2mClientRequest>,
 ) -> Answer<operator::IssuedM2mClient> {
-    created(operator::create_m2m_client(&state, &request).await?)
+    created(operator::create_m2m_client(&mut db, &request).await?)
 }
 
 async fn list_m2m_clients(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let clients = moapi_core::m2m::clients::list_clients(&state.db).await?;
+    let clients = moapi_core::m2m::clients::list_clients(db.get().await?).await?;
     Ok(Json(json!({ "clients": clients })))
 }
 
 async fn revoke_m2m_client(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, OperatorError> {
-    if moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+    if moapi_core::m2m::clients::revoke_client(db.get().await?, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(OperatorError::NotFound(format!(
@@ -263,18 +277,19 @@ async fn revoke_m2m_client(
 
 async fn list_keys(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let keys = moapi_core::auth::list_keys(&state.db).await?;
+    let keys = moapi_core::auth::list_keys(db.get().await?).await?;
     Ok(Json(json!({ "keys": keys })))
 }
 
 async fn create_moego_key(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Json(request): Json<MoegoKeyRequest>,
 ) -> Answer<operator::IssuedMoegoKey> {
-    created(operator::create_moego_key(&state, &request).await?)
+    created(operator::create_moego_key(&state, &mut db, &request).await?)
 }
 
 #[derive(Deserialize)]
@@ -285,18 +300,18 @@ struct MoguKeyRequest {
 
 async fn create_mogu_key(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Json(request): Json<MoguKeyRequest>,
 ) -> Answer<operator::IssuedMoguKey> {
-    created(operator::create_mogu_key(&state, &request.agent_email).await?)
+    created(operator::create_mogu_key(&mut db, &request.agent_email).await?)
 }
 
 async fn revoke_key(
     _: OperatorToken,
-    State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, OperatorError> {
-    if moapi_core::auth::revoke_key(&state.db, &id).await? {
+    if moapi_core::auth::revoke_key(db.get().await?, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(OperatorError::NotFound(format!("no active key {id}")))

@@ -162,11 +162,13 @@ async fn seed(state: &AppState, options: &BenchOptions) -> anyhow::Result<BigAcc
             0 => options.big_account,
             n => rest / others + usize::from(n <= rest % others),
         };
-        let account_id =
-            moapi_mogu::account::create_account(&state.db, &format!("Bench Travel {account}"))
-                .await?;
+        let account_id = moapi_mogu::account::create_account(
+            state.db.conn().get().await?,
+            &format!("Bench Travel {account}"),
+        )
+        .await?;
         let agent_id = moapi_mogu::account::create_agent(
-            &state.db,
+            state.db.conn().get().await?,
             account_id,
             &format!("bench{account}@bench.example"),
             "Bench Agent",
@@ -176,13 +178,14 @@ async fn seed(state: &AppState, options: &BenchOptions) -> anyhow::Result<BigAcc
         accounts.push((account_id, agent_id, count));
     }
     let (big_id, big_agent, _) = accounts[0];
-    let key = moapi_core::auth::create_mogu_key(&state.db, "bench", big_agent).await?;
+    let key =
+        moapi_core::auth::create_mogu_key(state.db.conn().get().await?, "bench", big_agent).await?;
 
     // One connection does the bulk writes, SEED_BATCH trips per transaction whatever their
     // accounts. On SQLite it gets a page cache that holds the indexes being filled, so that a
     // transaction writes each page it touches once; it is closed afterwards rather than
     // returned to the pool with that cache.
-    let mut conn = state.db.pool().acquire().await?.detach();
+    let mut conn = state.db.conn().detach().await?;
     if state.db.backend() == Backend::Sqlite {
         sqlx::query("PRAGMA cache_size = -2097152")
             .execute(&mut conn)
@@ -222,7 +225,7 @@ async fn seed(state: &AppState, options: &BenchOptions) -> anyhow::Result<BigAcc
     // map index-only scans need. moapi never analyzes SQLite, so neither does the bench.
     if state.db.backend() == Backend::Postgres {
         sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.pool())
+            .execute(state.db.conn().get().await?)
             .await?;
     }
     Ok(BigAccount {
@@ -407,7 +410,7 @@ async fn count_searched_by_scan(state: &AppState, account_id: i64) -> anyhow::Re
          AND countries LIKE '%\"FRA\"%' AND LOWER(title) LIKE '%paris%'",
     )
     .bind(account_id)
-    .fetch_one(state.db.pool())
+    .fetch_one(state.db.conn().get().await?)
     .await?;
     Ok(count)
 }

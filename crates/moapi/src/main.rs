@@ -42,6 +42,9 @@ struct DbArgs {
     /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB
     #[arg(long, env = "MOAPI_DATABASE_URL", default_value = "sqlite://moapi.db")]
     database_url: String,
+    /// Connections in the database pool (default: 2 per core on SQLite, 4 on PostgreSQL)
+    #[arg(long, env = "MOAPI_DB_POOL", value_parser = clap::value_parser!(u32).range(1..))]
+    db_pool: Option<u32>,
     /// Secret behind MoeGo's obfuscated IDs; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_ID_SECRET", hide_env_values = true)]
     id_secret: Option<String>,
@@ -53,6 +56,7 @@ struct DbArgs {
 impl DbArgs {
     fn config(&self) -> Config {
         Config {
+            db_pool: self.db_pool,
             id_secret: self.id_secret.clone(),
             secrets_key: self.secrets_key.clone(),
             ..Config::new(&self.database_url)
@@ -499,7 +503,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 (None, false) => bail!("give a fixture FILE or --demo"),
             };
             let state = AppState::open(db.config()).await?;
-            let report = operator::seed(&state, fixtures).await?;
+            let report = operator::seed(&state, &mut state.db.conn(), fixtures).await?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -603,7 +607,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 
 /// Indexes the titles of trips stored before the title word index existed (migration 0008).
 async fn index_trip_backlog(state: &AppState) -> anyhow::Result<()> {
-    let indexed = moapi_mogu::trip::search::index_backlog(&state.db)
+    let indexed = moapi_mogu::trip::search::index_backlog(state.db.conn().get().await?)
         .await
         .context("indexing trip titles")?;
     if indexed > 0 {
@@ -628,6 +632,7 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             let state = AppState::open(db.config()).await?;
             let key = operator::create_moego_key(
                 &state,
+                &mut state.db.conn(),
                 &MoegoKeyRequest {
                     company,
                     businesses,
@@ -645,14 +650,14 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             product: KeyProduct::Mogu { agent, db },
         } => {
             let state = AppState::open(db.config()).await?;
-            let key = operator::create_mogu_key(&state, &agent).await?;
+            let key = operator::create_mogu_key(&mut state.db.conn(), &agent).await?;
             println!("key id:        {}", key.key_id);
             println!("secret:        {}   (shown once)", key.api_key);
             println!("Authorization: Bearer {}", key.api_key);
         }
         KeysCommand::List { db } => {
             let state = AppState::open(db.config()).await?;
-            for key in moapi_core::auth::list_keys(&state.db).await? {
+            for key in moapi_core::auth::list_keys(state.db.conn().get().await?).await? {
                 let status = if key.revoked { "revoked" } else { "active" };
                 println!(
                     "{}  {:5}  {:7}  {}  {}",
@@ -662,7 +667,7 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
         }
         KeysCommand::Revoke { id, db } => {
             let state = AppState::open(db.config()).await?;
-            if !moapi_core::auth::revoke_key(&state.db, &id).await? {
+            if !moapi_core::auth::revoke_key(state.db.conn().get().await?, &id).await? {
                 bail!("no active key {id}");
             }
             println!("revoked {id}");
@@ -683,7 +688,7 @@ async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
         } => {
             let state = AppState::open(db.config()).await?;
             let client = operator::create_m2m_client(
-                &state,
+                &mut state.db.conn(),
                 &operator::M2mClientRequest {
                     name,
                     scopes,
@@ -706,7 +711,9 @@ async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
         }
         M2mCommand::ListClients { db } => {
             let state = AppState::open(db.config()).await?;
-            for client in moapi_core::m2m::clients::list_clients(&state.db).await? {
+            for client in
+                moapi_core::m2m::clients::list_clients(state.db.conn().get().await?).await?
+            {
                 let status = if client.revoked { "revoked" } else { "active" };
                 println!(
                     "{}  {:7}  accounts {:?}  {}  {}",
@@ -720,7 +727,7 @@ async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
         }
         M2mCommand::RevokeClient { id, db } => {
             let state = AppState::open(db.config()).await?;
-            if !moapi_core::m2m::clients::revoke_client(&state.db, &id).await? {
+            if !moapi_core::m2m::clients::revoke_client(state.db.conn().get().await?, &id).await? {
                 bail!("no active M2M client {id}");
             }
             println!("revoked {id}");
@@ -733,13 +740,13 @@ async fn m2m(command: M2mCommand) -> anyhow::Result<()> {
 /// there but its secrets are not (only hashes are kept), so fresh keys are issued instead.
 async fn seed_demo_if_empty(state: &AppState) -> anyhow::Result<()> {
     let (companies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM moego_companies")
-        .fetch_one(state.db.pool())
+        .fetch_one(state.db.conn().get().await?)
         .await?;
     let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mogu_accounts")
-        .fetch_one(state.db.pool())
+        .fetch_one(state.db.conn().get().await?)
         .await?;
     let report = if companies == 0 && accounts == 0 {
-        operator::seed(state, Fixtures::demo()).await?
+        operator::seed(state, &mut state.db.conn(), Fixtures::demo()).await?
     } else {
         reissue_demo_keys(state).await?
     };
@@ -751,11 +758,12 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
     let demo = Fixtures::demo();
     let mut report = SeedReport::default();
     let companies: Vec<(i64,)> = sqlx::query_as("SELECT id FROM moego_companies ORDER BY id")
-        .fetch_all(state.db.pool())
+        .fetch_all(state.db.conn().get().await?)
         .await?;
     for (id,) in companies {
         let key = operator::create_moego_key(
             state,
+            &mut state.db.conn(),
             &MoegoKeyRequest {
                 company: id.to_string(),
                 ..Default::default()
@@ -770,7 +778,7 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
         });
     }
     for agent in demo.mogu.iter().flat_map(|account| &account.agents) {
-        if let Ok(key) = operator::create_mogu_key(state, &agent.email).await {
+        if let Ok(key) = operator::create_mogu_key(&mut state.db.conn(), &agent.email).await {
             report.mogu.push(operator::SeededAgent {
                 account_id: key.account_id,
                 agent_email: key.agent_email,
@@ -781,7 +789,7 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
     let trips: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT account_id, id, slug FROM mogu_trips WHERE is_public = 1 ORDER BY id LIMIT 10",
     )
-    .fetch_all(state.db.pool())
+    .fetch_all(state.db.conn().get().await?)
     .await?;
     for (account_id, trip_id, slug) in trips {
         report.public_trips.push(operator::SeededTrip {
@@ -793,7 +801,7 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
     let catalogs: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT account_id, id FROM mogu_catalogs WHERE is_public = 1 ORDER BY id LIMIT 10",
     )
-    .fetch_all(state.db.pool())
+    .fetch_all(state.db.conn().get().await?)
     .await?;
     for (account_id, catalog_id) in catalogs {
         report.public_catalogs.push(operator::SeededCatalog {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use ipnet::IpNet;
 use moapi_core::auth::{self, MoegoRestriction, NewMoegoKey};
+use moapi_core::db::Conn;
 use moapi_core::time::parse_instant;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::business::store::NewBusiness;
@@ -84,7 +85,11 @@ fn resolve_id(state: &AppState, kind: IdKind, reference: &str) -> Result<i64> {
 }
 
 /// Reads a company reference: its public `cmp_` ID or its raw number.
-async fn resolve_company(state: &AppState, reference: &str) -> Result<company::store::CompanyRow> {
+async fn resolve_company(
+    state: &AppState,
+    db: &mut Conn,
+    reference: &str,
+) -> Result<company::store::CompanyRow> {
     let raw = match reference.parse::<i64>() {
         Ok(raw) => raw,
         Err(_) => state
@@ -92,7 +97,7 @@ async fn resolve_company(state: &AppState, reference: &str) -> Result<company::s
             .decode(IdKind::Company, reference)
             .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a company ID")))?,
     };
-    company::store::find(&state.db, raw)
+    company::store::find(db.get().await?, raw)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("company {reference} not found")))
 }
@@ -100,10 +105,11 @@ async fn resolve_company(state: &AppState, reference: &str) -> Result<company::s
 /// Reads business references of one company (public `bus_` IDs or raw numbers).
 async fn resolve_businesses(
     state: &AppState,
+    db: &mut Conn,
     company_id: i64,
     references: &[String],
 ) -> Result<Vec<i64>> {
-    let owned = business::store::ids_of_company(&state.db, company_id).await?;
+    let owned = business::store::ids_of_company(db.get().await?, company_id).await?;
     references
         .iter()
         .map(|reference| {
@@ -139,6 +145,7 @@ fn from_status(status: moapi_core::Status) -> OperatorError {
 /// Creates a fixture customer in a company, as `POST /v1/customers` would (event included).
 async fn create_customer(
     state: &AppState,
+    db: &mut Conn,
     company: &company::store::CompanyRow,
     fixture: &FixtureCustomer,
     preferred_business_id: Option<i64>,
@@ -171,7 +178,7 @@ async fn create_customer(
         .iter()
         .map(|name| input::TagRef::Name(name.clone()))
         .collect();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let created = customer::create_in(&mut tx, state, &customer, &notes, &tags)
         .await
         .map_err(from_status)?;
@@ -184,13 +191,14 @@ async fn create_customer(
 /// `reference` is the public `cus_` ID or the raw number.
 pub async fn delete_moego_customer(
     state: &AppState,
+    db: &mut Conn,
     reference: &str,
 ) -> Result<moapi_moego::customer::wire::Customer> {
     let raw = reference
         .parse::<i64>()
         .or_else(|_| state.ids.decode(IdKind::Customer, reference))
         .map_err(|_| OperatorError::Invalid(format!("{reference:?} is not a customer ID")))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let deleted = moapi_moego::customer::delete_in(&mut tx, state, raw)
         .await
         .map_err(from_status)?
@@ -225,6 +233,7 @@ pub struct CreatedCompany {
 
 pub async fn create_company(
     state: &AppState,
+    db: &mut Conn,
     request: &NewCompanyRequest,
 ) -> Result<CreatedCompany> {
     if request.name.trim().is_empty() {
@@ -236,13 +245,13 @@ pub async fn create_company(
     let client_id = match request.client_id {
         Some(id) => id,
         None => {
-            company::store::insert_client(&state.db, &request.name)
+            company::store::insert_client(db.get().await?, &request.name)
                 .await?
                 .0
         }
     };
     let raw_id = company::store::insert(
-        &state.db,
+        db.get().await?,
         &company::store::NewCompany {
             client_id,
             name: request.name.trim(),
@@ -266,19 +275,21 @@ pub async fn create_company(
 
 pub async fn create_business(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     business: &NewBusiness,
 ) -> Result<String> {
     if business.name.trim().is_empty() {
         return invalid("name: a business needs a name");
     }
-    let company = resolve_company(state, company).await?;
-    let id = business::store::insert(&state.db, company.id, business).await?;
+    let company = resolve_company(state, db, company).await?;
+    let id = business::store::insert(db.get().await?, company.id, business).await?;
     Ok(state.ids.encode(IdKind::Business, id))
 }
 
 pub async fn create_staff(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     member: &NewStaff,
     business_refs: &[String],
@@ -292,21 +303,22 @@ pub async fn create_staff(
             OperatorError::Invalid(format!("hiredTime: {text:?} is not an RFC 3339 timestamp"))
         })?),
     };
-    let company = resolve_company(state, company).await?;
-    let business_ids = resolve_businesses(state, company.id, business_refs).await?;
-    let id = staff::store::insert(&state.db, company.id, member, hired_at, &business_ids).await?;
+    let company = resolve_company(state, db, company).await?;
+    let business_ids = resolve_businesses(state, db, company.id, business_refs).await?;
+    let id =
+        staff::store::insert(db.get().await?, company.id, member, hired_at, &business_ids).await?;
     Ok(state.ids.encode(IdKind::Staff, id))
 }
 
-pub async fn create_account(state: &AppState, name: &str) -> Result<i64> {
+pub async fn create_account(db: &mut Conn, name: &str) -> Result<i64> {
     if name.trim().is_empty() {
         return invalid("name: an account needs a name");
     }
-    Ok(moapi_mogu::account::create_account(&state.db, name.trim()).await?)
+    Ok(moapi_mogu::account::create_account(db.get().await?, name.trim()).await?)
 }
 
 pub async fn create_agent(
-    state: &AppState,
+    db: &mut Conn,
     account_id: i64,
     email: &str,
     name: &str,
@@ -315,7 +327,7 @@ pub async fn create_agent(
     if !is_plausible_email(email) {
         return invalid(format!("email: {email:?} is not an email address"));
     }
-    moapi_mogu::account::create_agent(&state.db, account_id, email, name, picture_url)
+    moapi_mogu::account::create_agent(db.get().await?, account_id, email, name, picture_url)
         .await
         .map_err(|err| match err {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
@@ -356,9 +368,10 @@ pub struct IssuedMoegoKey {
 
 pub async fn create_moego_key(
     state: &AppState,
+    db: &mut Conn,
     request: &MoegoKeyRequest,
 ) -> Result<IssuedMoegoKey> {
-    let company = resolve_company(state, &request.company).await?;
+    let company = resolve_company(state, db, &request.company).await?;
     if !request.businesses.is_empty() && !request.allowed_ips.is_empty() {
         return invalid("organization (business) and IP restrictions are mutually exclusive");
     }
@@ -372,7 +385,7 @@ pub async fn create_moego_key(
             moapi_moego::SCOPES.join(", ")
         ));
     }
-    let business_ids = resolve_businesses(state, company.id, &request.businesses).await?;
+    let business_ids = resolve_businesses(state, db, company.id, &request.businesses).await?;
     let restriction = if !request.allowed_ips.is_empty() {
         let nets = request
             .allowed_ips
@@ -396,7 +409,7 @@ pub async fn create_moego_key(
     };
     let company_id = state.ids.encode(IdKind::Company, company.id);
     let key = auth::create_moego_key(
-        &state.db,
+        db.get().await?,
         &NewMoegoKey {
             name: request
                 .name
@@ -429,12 +442,12 @@ pub struct IssuedMoguKey {
     pub api_key: String,
 }
 
-pub async fn create_mogu_key(state: &AppState, agent_email: &str) -> Result<IssuedMoguKey> {
-    let agent = moapi_mogu::account::find_agent_by_email(&state.db, agent_email)
+pub async fn create_mogu_key(db: &mut Conn, agent_email: &str) -> Result<IssuedMoguKey> {
+    let agent = moapi_mogu::account::find_agent_by_email(db.get().await?, agent_email)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("agent {agent_email} not found")))?;
     let key = auth::create_mogu_key(
-        &state.db,
+        db.get().await?,
         &format!("mogu key for {}", agent.email),
         agent.id,
     )
@@ -472,7 +485,7 @@ pub struct IssuedM2mClient {
 
 /// Registers a MOGU M2M client; its secret is in the answer only.
 pub async fn create_m2m_client(
-    state: &AppState,
+    db: &mut Conn,
     request: &M2mClientRequest,
 ) -> Result<IssuedM2mClient> {
     let known = moapi_mogu::m2m::SCOPES;
@@ -500,7 +513,7 @@ pub async fn create_m2m_client(
     for account_id in &account_ids {
         let (found,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mogu_accounts WHERE id = $1")
             .bind(account_id)
-            .fetch_one(state.db.pool())
+            .fetch_one(db.get().await?)
             .await?;
         if found == 0 {
             return Err(OperatorError::NotFound(format!(
@@ -518,7 +531,7 @@ pub async fn create_m2m_client(
         .clone()
         .unwrap_or_else(|| format!("m2m client for accounts {account_ids:?}"));
     let created = moapi_core::m2m::clients::create_client(
-        &state.db,
+        db.get().await?,
         &moapi_core::m2m::clients::NewClient {
             name: &name,
             scopes: &scopes,
@@ -703,7 +716,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
 }
 
 /// Creates everything a fixture file describes, with one key per company and per agent.
-pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
+pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result<SeedReport> {
     validate(&fixtures)?;
     let mut trips_by_account = Vec::new();
     for account in &fixtures.mogu {
@@ -723,14 +736,16 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
     }
     let mut report = SeedReport::default();
     for organization in &fixtures.moego {
-        let (client_id, _) = company::store::insert_client(&state.db, &organization.name).await?;
+        let (client_id, _) =
+            company::store::insert_client(db.get().await?, &organization.name).await?;
         for fixture in &organization.companies {
             // On SQLite, the webhook engine fans out the events this seed emits while it runs;
             // holding the write gate keeps the seed's read-then-write transactions from losing
             // their snapshot to it. Bookings go through the API handlers, which take the gate.
-            let gate = state.db.write_gate().await;
+            let gate = db.write_gate().await;
             let created = create_company(
                 state,
+                db,
                 &NewCompanyRequest {
                     client_id: Some(client_id),
                     name: fixture.name.clone(),
@@ -741,7 +756,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
             .await?;
             let mut business_ids = Vec::new();
             for business in &fixture.businesses {
-                business_ids.push(create_business(state, &created.company_id, business).await?);
+                business_ids.push(create_business(state, db, &created.company_id, business).await?);
             }
             for member in &fixture.staff {
                 let refs: Vec<String> = member
@@ -750,10 +765,10 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .filter_map(|name| fixture.businesses.iter().position(|b| &b.name == name))
                     .map(|index| business_ids[index].clone())
                     .collect();
-                create_staff(state, &created.company_id, &member.staff, &refs).await?;
+                create_staff(state, db, &created.company_id, &member.staff, &refs).await?;
             }
-            catalogs::seed_company(state, &created.company_id, fixture).await?;
-            let company_row = resolve_company(state, &created.company_id).await?;
+            catalogs::seed_company(state, db, &created.company_id, fixture).await?;
+            let company_row = resolve_company(state, db, &created.company_id).await?;
             for customer in &fixture.customers {
                 let business = match &customer.preferred_business {
                     Some(name) => fixture.businesses.iter().position(|b| &b.name == name),
@@ -763,14 +778,15 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                     .map(|index| state.ids.decode(IdKind::Business, &business_ids[index]))
                     .transpose()
                     .map_err(|_| OperatorError::Internal("a business ID just issued".into()))?;
-                create_customer(state, &company_row, customer, business_id).await?;
+                create_customer(state, db, &company_row, customer, business_id).await?;
             }
-            pets::seed_company(state, &created.company_id, fixture).await?;
-            booking_settings::seed_company(state, &created.company_id, fixture).await?;
+            pets::seed_company(state, db, &created.company_id, fixture).await?;
+            booking_settings::seed_company(state, db, &created.company_id, fixture).await?;
             drop(gate);
-            bookings::seed_company(state, &company_row, fixture).await?;
+            bookings::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
+                db,
                 &MoegoKeyRequest {
                     company: created.company_id.clone(),
                     ..Default::default()
@@ -786,12 +802,12 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
         }
     }
     for (account, trips) in fixtures.mogu.iter().zip(trips_by_account) {
-        let account_id = create_account(state, &account.name).await?;
+        let account_id = create_account(db, &account.name).await?;
         let mut agent_ids = Vec::new();
         for agent in &account.agents {
             agent_ids.push(
                 create_agent(
-                    state,
+                    db,
                     account_id,
                     &agent.email,
                     &agent.name,
@@ -799,7 +815,7 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
                 )
                 .await?,
             );
-            let key = create_mogu_key(state, &agent.email).await?;
+            let key = create_mogu_key(db, &agent.email).await?;
             report.mogu.push(SeededAgent {
                 account_id,
                 agent_email: key.agent_email,
@@ -809,24 +825,27 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
         if let Some(owner) = agent_ids.first() {
             let mut trip_ids = Vec::new();
             for (fixture, trip) in account.trips.iter().zip(trips) {
-                let trip_id =
-                    moapi_mogu::trip::store::insert_trip(&state.db, account_id, *owner, &trip)
-                        .await?;
+                let trip_id = moapi_mogu::trip::store::insert_trip(
+                    db.get().await?,
+                    account_id,
+                    *owner,
+                    &trip,
+                )
+                .await?;
                 if !fixture.blocks.is_empty() {
-                    save_blocks(state, trip_id, &fixture.blocks).await?;
+                    save_blocks(db, trip_id, &fixture.blocks).await?;
                 }
                 if trip.is_public {
                     report.public_trips.push(SeededTrip {
                         account_id,
                         trip_id,
-                        slug: public_slug(state, account_id, trip_id).await?,
+                        slug: public_slug(db, account_id, trip_id).await?,
                     });
                 }
                 trip_ids.push(trip_id);
             }
             for catalog in &account.catalogs {
-                let catalog_id =
-                    seed_catalog(state, account_id, account, &trip_ids, catalog).await?;
+                let catalog_id = seed_catalog(db, account_id, account, &trip_ids, catalog).await?;
                 if catalog.is_public {
                     report.public_catalogs.push(SeededCatalog {
                         account_id,
@@ -840,16 +859,16 @@ pub async fn seed(state: &AppState, fixtures: Fixtures) -> Result<SeedReport> {
 }
 
 /// Gives a new trip its block tree through the config store, as a PATCH of `blocks` would.
-async fn save_blocks(state: &AppState, trip_id: i64, blocks: &[Block]) -> Result<()> {
+async fn save_blocks(db: &mut Conn, trip_id: i64, blocks: &[Block]) -> Result<()> {
     use moapi_mogu::trip::config::{self, store::Saved};
-    let mut conn = state.db.pool().acquire().await?;
-    let mut stored = config::store::load_stored(&mut conn, trip_id, None)
+    let conn = db.get().await?;
+    let mut stored = config::store::load_stored(&mut *conn, trip_id, None)
         .await?
         .ok_or_else(|| OperatorError::Internal("a trip just created".into()))?;
     stored.config.blocks = blocks.to_vec();
     config::validate(&stored.config)
         .map_err(|err| OperatorError::Invalid(format!("trip {trip_id}: invalid config: {err}")))?;
-    match config::store::save(&mut conn, trip_id, &stored.config, Some(stored.revision)).await? {
+    match config::store::save(&mut *conn, trip_id, &stored.config, Some(stored.revision)).await? {
         Saved::Written(_) => Ok(()),
         Saved::Stale | Saved::NoTrip => Err(OperatorError::Internal(format!(
             "trip {trip_id} changed while seeding its config"
@@ -857,8 +876,8 @@ async fn save_blocks(state: &AppState, trip_id: i64, blocks: &[Block]) -> Result
     }
 }
 
-async fn public_slug(state: &AppState, account_id: i64, trip_id: i64) -> Result<String> {
-    moapi_mogu::trip::store::find_trip(&state.db, account_id, trip_id)
+async fn public_slug(db: &mut Conn, account_id: i64, trip_id: i64) -> Result<String> {
+    moapi_mogu::trip::store::find_trip(db.get().await?, account_id, trip_id)
         .await?
         .map(|trip| trip.slug)
         .ok_or_else(|| OperatorError::Internal("a trip just created".into()))
@@ -866,7 +885,7 @@ async fn public_slug(state: &AppState, account_id: i64, trip_id: i64) -> Result<
 
 /// Creates a catalog of the account's trips `trip_ids` (in fixture order), named by title.
 async fn seed_catalog(
-    state: &AppState,
+    db: &mut Conn,
     account_id: i64,
     account: &MoguAccount,
     trip_ids: &[i64],
@@ -882,7 +901,7 @@ async fn seed_catalog(
         .filter(|(trip, _)| trip_title(trip).is_some_and(|title| catalog.trips.contains(title)))
         .map(|(_, id)| *id)
         .collect();
-    moapi_mogu::catalog::store::insert_catalog(&state.db, account_id, &fields, &held)
+    moapi_mogu::catalog::store::insert_catalog(db.get().await?, account_id, &fields, &held)
         .await
         .map_err(|err| match err {
             CatalogWriteError::UnknownTrips(ids) => {

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .fallback(unrouted)
         .method_not_allowed_fallback(unrouted)
+        .layer(middleware::from_fn(moapi_core::db::one_connection_per_request))
         .layer(middleware::from_fn_with_state(request_timeout, timeout_in_dialect))
         .layer(CatchPanicLayer::custom(|_| {
             Status::internal("handler panicked").into_response()

@@ -110,7 +110,7 @@ async fn events(app: &TestApp, alpha: &Alpha) -> Vec<(String, Value)> {
         "SELECT event_type, payload FROM outbox_events WHERE product = 'moego' AND tenant_id = $1 ORDER BY id",
     )
     .bind(company)
-    .fetch_all(app.state.db.pool())
+    .fetch_all(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap();
     rows.into_iter()
@@ -1195,7 +1195,7 @@ async fn the_card_on_file_link_opens_a_form_that_saves_only_the_receipt_part() {
         "SELECT brand, last4, exp_month, exp_year FROM moego_customer_cards WHERE customer_id = $1",
     )
     .bind(raw)
-    .fetch_all(app.state.db.pool())
+    .fetch_all(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap();
     assert_eq!(cards, [("Visa".to_string(), "4242".to_string(), 12, 2035)]);
@@ -1255,9 +1255,13 @@ async fn the_upcoming_appointments_link_lists_an_honest_empty_schedule() {
 #[tokio::test]
 async fn seeded_fixture_customers_are_listed() {
     let app = common::spawn().await;
-    let report = moapi::operator::seed(&app.state, moapi::fixtures::Fixtures::demo())
-        .await
-        .unwrap();
+    let report = moapi::operator::seed(
+        &app.state,
+        &mut app.state.db.conn(),
+        moapi::fixtures::Fixtures::demo(),
+    )
+    .await
+    .unwrap();
     let company = &report.moego[0];
     let reply = app
         .moego_post(
@@ -1274,7 +1278,9 @@ async fn seeded_fixture_customers_are_listed() {
     assert_eq!(customers[0]["tags"][0]["name"], "VIP");
     let bad = moapi::fixtures::Fixtures::parse("moego:\n- name: o\n  companies:\n  - name: c\n    customers: [{firstName: x, phone: nope}]\n").unwrap();
     assert!(
-        moapi::operator::seed(&app.state, bad).await.is_err(),
+        moapi::operator::seed(&app.state, &mut app.state.db.conn(), bad)
+            .await
+            .is_err(),
         "a bad phone in fixtures is refused"
     );
 }

@@ -201,7 +201,7 @@ async fn check_company(app: &TestApp, company: &SeededCompany) {
 #[tokio::test]
 async fn the_demo_set_books_appointments_in_every_status_with_orders_and_payments() {
     let app = common::spawn().await;
-    let report = operator::seed(&app.state, Fixtures::demo())
+    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
         .await
         .expect("the demo set seeds");
     assert_eq!(report.moego.len(), 2);
@@ -212,14 +212,14 @@ async fn the_demo_set_books_appointments_in_every_status_with_orders_and_payment
     // Seeding the whole set again is refused, as it always was (its MOGU agents' emails are
     // taken); its MoeGo organizations alone seed again as another, independent copy, whose
     // staff are other people, so its bookings conflict with nothing.
-    let refused = operator::seed(&app.state, Fixtures::demo()).await;
+    let refused = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo()).await;
     assert!(
         matches!(refused, Err(operator::OperatorError::Conflict(_))),
         "{refused:?}"
     );
     let mut moego_only = Fixtures::demo();
     moego_only.mogu.clear();
-    let again = operator::seed(&app.state, moego_only)
+    let again = operator::seed(&app.state, &mut app.state.db.conn(), moego_only)
         .await
         .expect("the MoeGo demo organizations seed again");
     assert_ne!(again.moego[0].company_id, report.moego[0].company_id);
@@ -243,7 +243,7 @@ async fn bad_booking_fixtures_are_refused_before_anything_is_written() {
         ("    blocks: [{business: b, staff: X Y, day: 0, start: 600, minutes: 30}]\n", "X Y"),
     ] {
         let fixtures = Fixtures::parse(&format!("{base}{extra}")).unwrap();
-        match operator::seed(&app.state, fixtures).await {
+        match operator::seed(&app.state, &mut app.state.db.conn(), fixtures).await {
             Err(operator::OperatorError::Invalid(message)) => {
                 assert!(message.contains(needle), "{message}")
             }
@@ -256,6 +256,7 @@ async fn bad_booking_fixtures_are_refused_before_anything_is_written() {
     let clash = "    appointments:\n    - {business: b, customer: A B, day: 1, start: 600, pets: [{pet: P, services: [{service: Groom, staff: S T}]}]}\n    - {business: b, customer: A B, day: 1, start: 610, pets: [{pet: P, services: [{service: Groom, staff: S T}]}]}\n";
     let refused = operator::seed(
         &app.state,
+        &mut app.state.db.conn(),
         Fixtures::parse(&format!("{base}{clash}")).unwrap(),
     )
     .await

@@ -203,9 +203,11 @@ async fn a_revoked_key_fails_on_its_next_request() {
         .await;
     let ok = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!(ok.status, 200);
-    assert!(moapi_core::auth::revoke_key(&app.state.db, &issued.key_id)
-        .await
-        .unwrap());
+    assert!(
+        moapi_core::auth::revoke_key(app.state.db.conn().get().await.unwrap(), &issued.key_id)
+            .await
+            .unwrap()
+    );
     let after = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!((after.status, after.body["code"].as_i64()), (401, Some(16)));
 }
@@ -271,6 +273,7 @@ async fn ip_restricted_keys_work_only_from_allowed_networks() {
     );
     let both = moapi::operator::create_moego_key(
         &app.state,
+        &mut app.state.db.conn(),
         &MoegoKeyRequest {
             company,
             businesses: vec![app.seed.moego[0].business_ids[0].clone()],

@@ -64,7 +64,7 @@ async fn bulk_load(app: &TestApp, alpha: &Tenant, count: usize) {
         .ids
         .decode(IdKind::Business, &alpha.business_id)
         .unwrap();
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let mut conn = app.state.db.conn().detach().await.unwrap();
     let customers: Vec<(NewCustomer, i64)> = (0..count)
         .map(|n| {
             let mut customer = NewCustomer::new(company_id);
@@ -195,7 +195,7 @@ async fn a_page_asked_directly_retried_or_continued_answers_the_same_customers()
         walked.push(page(&app, &app.base, &alpha, PAGE_SIZE, token).await);
     }
     let remembered: Vec<(i64,)> = sqlx::query_as("SELECT page FROM page_cursors ORDER BY page")
-        .fetch_all(app.state.db.pool())
+        .fetch_all(app.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     assert_eq!(

@@ -824,9 +824,13 @@ async fn deleting_a_customer_deletes_its_pets_in_the_same_transaction() {
 #[tokio::test]
 async fn the_demo_set_seeds_pets_with_their_codes_and_a_lead() {
     let app = common::spawn().await;
-    let report = moapi::operator::seed(&app.state, moapi::fixtures::Fixtures::demo())
-        .await
-        .unwrap();
+    let report = moapi::operator::seed(
+        &app.state,
+        &mut app.state.db.conn(),
+        moapi::fixtures::Fixtures::demo(),
+    )
+    .await
+    .unwrap();
     let company = &report.moego[0];
     let pets = app
         .moego_post(
@@ -858,6 +862,8 @@ async fn the_demo_set_seeds_pets_with_their_codes_and_a_lead() {
         "moego:\n- name: o\n  companies:\n  - name: c\n    pets: [{owner: '+12125550000', name: x, type: DOG, breed: y}]\n",
     )
     .unwrap();
-    let refused = moapi::operator::seed(&app.state, orphan).await.unwrap_err();
+    let refused = moapi::operator::seed(&app.state, &mut app.state.db.conn(), orphan)
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("no customer"), "{refused}");
 }

@@ -443,7 +443,7 @@ async fn the_operator_refuses_invalid_and_duplicate_entries() {
 #[tokio::test]
 async fn the_demo_fixtures_seed_every_catalog() {
     let app = common::spawn().await;
-    let report = operator::seed(&app.state, Fixtures::demo())
+    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
         .await
         .expect("the demo set seeds");
     let demo = &report.moego[0];
@@ -489,7 +489,9 @@ async fn the_demo_fixtures_seed_every_catalog() {
     )
     .expect("the fixture parses");
     let companies_before = app.count_rows("moego_companies").await;
-    let refused = operator::seed(&app.state, invalid).await.unwrap_err();
+    let refused = operator::seed(&app.state, &mut app.state.db.conn(), invalid)
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("petSizes"), "{refused}");
     assert_eq!(
         app.count_rows("moego_companies").await,

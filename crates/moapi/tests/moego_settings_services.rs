@@ -697,7 +697,7 @@ async fn booking_settings_and_closed_dates_are_validated_and_stored() {
     let stored: (String, String, String, String) = sqlx::query_as(
         "SELECT currency_code, tax_rate, tax_name, working_hours FROM moego_business_settings",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap();
     assert_eq!(
@@ -740,7 +740,7 @@ async fn booking_settings_and_closed_dates_are_validated_and_stored() {
     assert_eq!(single.status, 201, "{}", single.text);
     let days: Vec<(String, String)> =
         sqlx::query_as("SELECT start_date, end_date FROM moego_closed_dates ORDER BY id")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(
@@ -760,7 +760,7 @@ async fn booking_settings_and_closed_dates_are_validated_and_stored() {
 #[tokio::test]
 async fn the_demo_fixtures_seed_the_catalog_that_the_api_lists() {
     let app = common::spawn().await;
-    let report = operator::seed(&app.state, Fixtures::demo())
+    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
         .await
         .expect("the demo set seeds");
     let happy = &report.moego[0];
@@ -826,11 +826,11 @@ async fn the_demo_fixtures_seed_the_catalog_that_the_api_lists() {
     );
     let (settings, closed): ((i64,), (i64,)) = (
         sqlx::query_as("SELECT COUNT(*) FROM moego_business_settings")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap(),
         sqlx::query_as("SELECT COUNT(*) FROM moego_closed_dates")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap(),
     );
@@ -849,7 +849,9 @@ moego:
 "#,
     )
     .unwrap();
-    let refused = operator::seed(&app.state, typo).await.unwrap_err();
+    let refused = operator::seed(&app.state, &mut app.state.db.conn(), typo)
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("Nobody Here"), "{refused}");
 }
 
@@ -865,7 +867,7 @@ async fn a_staff_member_deleted_later_does_not_block_an_update() {
     let raw = app.state.ids.decode(IdKind::Staff, &bob).unwrap();
     sqlx::query("UPDATE moego_staff SET deleted = 1 WHERE id = $1")
         .bind(raw)
-        .execute(app.state.db.pool())
+        .execute(app.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     let path = app.setting_path(0, &format!("services/{}", service["id"].as_str().unwrap()));

@@ -70,7 +70,7 @@ async fn job_states(app: &TestApp, webhook: &str) -> Vec<(String, i64, i64)> {
          ORDER BY id",
     )
     .bind(id)
-    .fetch_all(app.state.db.pool())
+    .fetch_all(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap()
 }
@@ -141,7 +141,7 @@ async fn events_reach_matching_webhooks_with_the_vendor_headers_and_signatures()
     let client_uid: (String,) =
         sqlx::query_as("SELECT client_uid FROM moego_clients WHERE id = $1")
             .bind(app.client_of(0).await)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(delivery.header("user-agent"), "Moego/Webhook-1.0");
@@ -704,7 +704,7 @@ async fn logs_older_than_fifteen_days_are_purged() {
     let sixteen_days = 16 * 24 * 3600 * 1_000_000i64;
     let old = now_micros() - sixteen_days;
     let (oldest,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM moego_webhook_deliveries")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     // The oldest attempt and its job, sixteen days back.
@@ -716,7 +716,7 @@ async fn logs_older_than_fifteen_days_are_purged() {
         sqlx::query(sql)
             .bind(old)
             .bind(oldest)
-            .execute(app.state.db.pool())
+            .execute(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     }
@@ -730,7 +730,7 @@ async fn logs_older_than_fifteen_days_are_purged() {
         app.state.ids.encode(IdKind::WebhookDelivery, oldest)
     );
     let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM moego_webhook_jobs")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     assert_eq!(jobs, 1, "the old finished job went with its log");
@@ -765,7 +765,7 @@ async fn a_server_killed_during_a_burst_delivers_every_event_after_restart() {
             .await;
         server.kill();
         let (committed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox_events")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
         (receiver.count(), committed)
@@ -837,7 +837,7 @@ async fn two_nodes_on_one_postgres_deliver_each_event_exactly_once() {
     assert_eq!(received.len(), events.len());
     let (unfinished,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM moego_webhook_jobs WHERE state <> 'DONE'")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(unfinished, 0);

@@ -143,7 +143,7 @@ async fn the_secret_token_is_sealed_at_rest_and_can_be_rotated_or_removed() {
     let sealed = || async {
         let (sealed,): (Option<String>,) =
             sqlx::query_as("SELECT secret_sealed FROM moego_webhooks")
-                .fetch_one(app.state.db.pool())
+                .fetch_one(app.state.db.conn().get().await.unwrap())
                 .await
                 .unwrap();
         sealed
@@ -711,7 +711,7 @@ async fn concurrent_creates_never_pass_the_limit_or_duplicate_a_url() {
     assert_eq!(app.count_rows("moego_webhooks").await, 50);
     let (distinct,): (i64,) =
         sqlx::query_as("SELECT COUNT(DISTINCT endpoint_url) FROM moego_webhooks")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(distinct, 50);

@@ -627,7 +627,7 @@ async fn a_job_survives_its_server_stopping_mid_processing() {
     let days = days_of(&app, trip_id).await;
     assert_eq!(titles(&days), ["Paris", "Lyon", "Day 3", "Rome"]);
     let (trips,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mogu_trips")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     assert_eq!(trips, 1, "the job made exactly one trip");
@@ -753,14 +753,14 @@ async fn nodes_sharing_a_database_run_each_job_once_even_when_stages_outlast_the
     let (trips, attempts): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM mogu_trips), (SELECT MAX(attempts) FROM mogu_ai_jobs)",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap();
     assert_eq!(trips, 4, "one trip per job");
     assert_eq!(attempts, 1, "no job was taken from a live worker");
     let (kept,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM mogu_ai_jobs WHERE source_data <> ''")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(kept, 0, "documents are dropped once their job has ended");

@@ -28,7 +28,7 @@ fn account(app: &TestApp, agent_index: usize) -> i64 {
 /// Registers a client of `accounts` holding `scopes`; returns (clientId, clientSecret).
 async fn register(app: &TestApp, scopes: &[&str], accounts: &[i64]) -> (String, String) {
     let client = operator::create_m2m_client(
-        &app.state,
+        &mut app.state.db.conn(),
         &M2mClientRequest {
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             account_ids: accounts.to_vec(),
@@ -684,7 +684,7 @@ async fn spawn_with_provider(jwks: &JwksServer) -> TestApp {
     })
     .await;
     operator::create_m2m_client(
-        &app.state,
+        &mut app.state.db.conn(),
         &M2mClientRequest {
             scopes: vec!["read:trips".into()],
             account_ids: vec![account(&app, 0)],
@@ -751,7 +751,7 @@ async fn clients_are_registered_by_the_cli_and_the_operator_api() {
     let stored: (String,) =
         sqlx::query_as("SELECT secret_hash FROM mogu_m2m_clients WHERE id = $1")
             .bind(printed["clientId"].as_str().unwrap())
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert!(

@@ -87,7 +87,7 @@ async fn store_raw_config(app: &TestApp, trip: &Value, config: &Value) {
     .bind(trip["id"].as_i64().unwrap())
     .bind(document.to_string())
     .bind(now_micros())
-    .execute(app.state.db.pool())
+    .execute(app.state.db.conn().get().await.unwrap())
     .await
     .unwrap();
 }
@@ -397,7 +397,7 @@ async fn every_view_counts_and_visitors_are_unique_per_day() {
     // The visitor hashes hold no address, and today's salt lives in the database.
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT day, visitor_hash FROM mogu_trip_views ORDER BY visitor_hash")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(rows.len(), 2);
@@ -406,7 +406,7 @@ async fn every_view_counts_and_visitors_are_unique_per_day() {
     }
     let salts: Vec<(String,)> =
         sqlx::query_as("SELECT name FROM deployment_settings WHERE name LIKE 'visitor%'")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     assert_eq!(salts, [(format!("visitor_salt:{today}"),)]);

@@ -369,18 +369,19 @@ async fn trips_stored_before_the_index_are_indexed_from_the_backlog() {
     let auth = app.mogu_auth(0);
     let id = create(&app, &auth, json!({"title": "Hanoi Street Food"})).await;
     // As migration 0008 leaves a database that already had trips: no words, a backlog entry.
-    let pool = app.state.db.pool();
+    let mut db = app.state.db.conn();
+    let conn = db.get().await.unwrap();
     sqlx::query("DELETE FROM mogu_trip_terms")
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .unwrap();
     sqlx::query("INSERT INTO mogu_trip_terms_backlog (trip_id) VALUES ($1)")
         .bind(id.as_i64().unwrap())
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .unwrap();
     assert_eq!(search(&app, &auth, "hanoi").await.1, json!(0));
-    let indexed = moapi_mogu::trip::search::index_backlog(&app.state.db)
+    let indexed = moapi_mogu::trip::search::index_backlog(&mut *conn)
         .await
         .unwrap();
     assert_eq!(indexed, 1);
@@ -389,7 +390,7 @@ async fn trips_stored_before_the_index_are_indexed_from_the_backlog() {
         (vec!["Hanoi Street Food".to_string()], json!(1))
     );
     assert_eq!(
-        moapi_mogu::trip::search::index_backlog(&app.state.db)
+        moapi_mogu::trip::search::index_backlog(&mut *conn)
             .await
             .unwrap(),
         0,

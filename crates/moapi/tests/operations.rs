@@ -173,9 +173,10 @@ async fn the_operator_api_is_absent_without_a_token() {
 #[tokio::test]
 async fn outbox_events_are_written_with_their_transaction_only() {
     let app = common::spawn().await;
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let mut conn = app.state.db.conn().detach().await.unwrap();
     for (commit, expected) in [(false, 0), (true, 1)] {
-        let mut tx = app.state.db.pool().begin().await.unwrap();
+        let mut detached = app.state.db.conn().detach().await.unwrap();
+        let mut tx = sqlx::Connection::begin(&mut detached).await.unwrap();
         moapi_moego::event::emit(
             &mut tx,
             &app.state.ids,
@@ -330,9 +331,13 @@ async fn two_nodes_on_one_database_behave_as_one_server() {
 #[tokio::test]
 async fn the_demo_set_has_public_trips_with_itineraries_in_public_catalogs() {
     let app = common::spawn().await;
-    let report = moapi::operator::seed(&app.state, moapi::fixtures::Fixtures::demo())
-        .await
-        .expect("the demo set seeds next to other data");
+    let report = moapi::operator::seed(
+        &app.state,
+        &mut app.state.db.conn(),
+        moapi::fixtures::Fixtures::demo(),
+    )
+    .await
+    .expect("the demo set seeds next to other data");
     assert_eq!(report.public_trips.len(), 2);
     assert_eq!(report.public_catalogs.len(), 2);
     let trip = &report.public_trips[0];

@@ -1,11 +1,11 @@
 //! Storage of M2M clients: their hashed secrets, scopes, the accounts they may act in (their
 //! grant) and the external identity (`azp`) an identity provider's tokens carry for them.
 
+use sqlx::{AnyConnection, Connection};
 use subtle::ConstantTimeEq;
 
 use crate::auth::{hash_secret, new_secret};
 use crate::time::now_micros;
-use crate::Db;
 
 const CLIENT_SECRET_PREFIX: &str = "m2m_";
 
@@ -52,10 +52,13 @@ fn new_client_id() -> String {
 }
 
 /// Creates a client and its grant in one transaction; the secret exists only in the answer.
-pub async fn create_client(db: &Db, client: &NewClient<'_>) -> Result<CreatedClient, sqlx::Error> {
+pub async fn create_client(
+    conn: &mut AnyConnection,
+    client: &NewClient<'_>,
+) -> Result<CreatedClient, sqlx::Error> {
     let client_id = new_client_id();
     let client_secret = new_secret(CLIENT_SECRET_PREFIX);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     sqlx::query(
         "INSERT INTO mogu_m2m_clients (id, name, secret_hash, scopes, external_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -87,13 +90,13 @@ const ACTIVE_CLIENT: &str =
 
 /// The active client `client_id` when `secret` is its secret (compared in constant time).
 pub async fn authenticate(
-    db: &Db,
+    conn: &mut AnyConnection,
     client_id: &str,
     secret: &str,
 ) -> Result<Option<Client>, sqlx::Error> {
     let row: Option<ClientRow> = sqlx::query_as(&format!("{ACTIVE_CLIENT}id = $1"))
         .bind(client_id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
     let hash = hash_secret(secret);
     Ok(row
@@ -103,14 +106,14 @@ pub async fn authenticate(
 
 /// The active client with this ID (moapi's own tokens name it), or this external ID.
 pub async fn find_active(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: &str,
     by_external_id: bool,
 ) -> Result<Option<Client>, sqlx::Error> {
     let column = if by_external_id { "external_id" } else { "id" };
     let row: Option<ClientRow> = sqlx::query_as(&format!("{ACTIVE_CLIENT}{column} = $1"))
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map(Client::from))
 }
@@ -118,7 +121,7 @@ pub async fn find_active(
 /// The agent with `email` (stored lower case) when its account lies in the client's grant and,
 /// if one is named, is `account_id`. One query whatever fails, so no branch takes longer.
 pub async fn resolve_agent(
-    db: &Db,
+    conn: &mut AnyConnection,
     client_id: &str,
     email: &str,
     account_id: Option<i64>,
@@ -131,7 +134,7 @@ pub async fn resolve_agent(
     .bind(client_id)
     .bind(email.trim().to_lowercase())
     .bind(account_id.unwrap_or(-1))
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -158,17 +161,17 @@ struct SummaryRow {
     revoked_at: Option<i64>,
 }
 
-pub async fn list_clients(db: &Db) -> Result<Vec<ClientSummary>, sqlx::Error> {
+pub async fn list_clients(conn: &mut AnyConnection) -> Result<Vec<ClientSummary>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT id, name, scopes, external_id, created_at, revoked_at \
          FROM mogu_m2m_clients ORDER BY created_at, id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let grants: Vec<(String, i64)> = sqlx::query_as(
         "SELECT client_id, account_id FROM mogu_m2m_grants ORDER BY client_id, account_id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -190,13 +193,13 @@ pub async fn list_clients(db: &Db) -> Result<Vec<ClientSummary>, sqlx::Error> {
 
 /// Revokes a client: its token requests and live tokens fail at once, on every node. `false`
 /// when no active client has that ID.
-pub async fn revoke_client(db: &Db, client_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn revoke_client(conn: &mut AnyConnection, client_id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE mogu_m2m_clients SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
     )
     .bind(now_micros())
     .bind(client_id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

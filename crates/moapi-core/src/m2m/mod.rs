@@ -253,9 +253,10 @@ pub async fn principal(
     token: &str,
 ) -> Result<MoguPrincipal, MoguError> {
     let verified = state.m2m.verify(token).await?;
+    let mut db = state.db.conn();
     let (client, scopes): (Option<Client>, Vec<String>) = match verified.client {
         TokenClient::Local(id) => {
-            let client = clients::find_active(&state.db, &id, false).await?;
+            let client = clients::find_active(db.get().await?, &id, false).await?;
             // A client's scopes may have shrunk since the token was issued.
             let scopes = match &client {
                 Some(client) => verified
@@ -268,7 +269,7 @@ pub async fn principal(
             (client, scopes)
         }
         TokenClient::External(id) => (
-            clients::find_active(&state.db, &id, true).await?,
+            clients::find_active(db.get().await?, &id, true).await?,
             verified.scopes,
         ),
     };
@@ -308,9 +309,10 @@ pub async fn principal(
         .and_then(|value| value.to_str().ok())
         .and_then(parse_on_behalf_of)
         .ok_or_else(on_behalf_of_failure)?;
-    let (agent_id, account_id) = clients::resolve_agent(&state.db, &client.id, email, account)
-        .await?
-        .ok_or_else(on_behalf_of_failure)?;
+    let (agent_id, account_id) =
+        clients::resolve_agent(db.get().await?, &client.id, email, account)
+            .await?
+            .ok_or_else(on_behalf_of_failure)?;
     Ok(MoguPrincipal {
         key_id,
         agent_id,

@@ -7,6 +7,7 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
@@ -14,7 +15,7 @@ use sqlx::AnyConnection;
 use crate::appointment::store as appointments;
 use crate::pet::store::{self as pets, PetRecord};
 use crate::pet::wire::WeightUnit;
-use crate::{business, company, customer};
+use crate::{access, business, company, customer};
 use wire::{
     CustomerSummary, LookupClientPetProfileRequest, LookupClientPetProfileResponse, PetView,
 };
@@ -55,6 +56,7 @@ pub async fn find_customer_by_phone(
 pub async fn lookup_client_pet_profile(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<LookupClientPetProfileRequest>,
 ) -> Result<Json<LookupClientPetProfileResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -73,19 +75,17 @@ pub async fn lookup_client_pet_profile(
         .ids
         .decode(IdKind::Business, business_id)
         .map_err(|_| Status::invalid_obfuscate())?;
-    let business = business::store::find(&state.db, business_id)
+    let conn = db.get().await?;
+    let business = business::store::find(conn, business_id)
         .await?
         .ok_or_else(|| Status::not_found("business not found"))?;
-    let company = company::store::find(&state.db, business.company_id)
+    let company = company::store::find(conn, business.company_id)
         .await?
         .ok_or_else(|| Status::internal("the business's company is missing"))?;
-    if !principal.allows_business(company.owner(), business.id) {
-        return Err(Status::no_permission());
-    }
+    access::require(&principal, company.owner(), Some(business.id))?;
     // A national number is read in the company's country, as stored numbers were.
     let phone = customer::input::phone("phoneNumber", phone, &company.country)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let customer = find_customer_by_phone(&mut conn, business.company_id, &phone).await?;
+    let customer = find_customer_by_phone(conn, business.company_id, &phone).await?;
     let Some(customer) = customer else {
         return Ok(Json(LookupClientPetProfileResponse {
             customer: None,
@@ -94,10 +94,10 @@ pub async fn lookup_client_pet_profile(
             next_appointment: None,
         }));
     };
-    let rows = pets::list_of_customer(&mut conn, customer.id, false).await?;
-    let records = pets::with_details(&mut conn, rows).await?;
+    let rows = pets::list_of_customer(conn, customer.id, false).await?;
+    let records = pets::with_details(conn, rows).await?;
     let (last_appointment, next_appointment) =
-        recent_appointments(&mut conn, &state.ids, &company, (business.id, customer.id)).await?;
+        recent_appointments(conn, &state.ids, &company, (business.id, customer.id)).await?;
     Ok(Json(LookupClientPetProfileResponse {
         customer: Some(CustomerSummary {
             id: state.ids.encode(IdKind::Customer, customer.id),

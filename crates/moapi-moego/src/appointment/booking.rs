@@ -8,12 +8,14 @@
 use std::collections::VecDeque;
 
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
 use super::store::{self, Booked, BookingNote, NewAppointment, NewDetail};
 use super::wire::{Appointment, CreateAppointmentRequest, NoteType, ServiceInput};
+use crate::access::{self, BusinessScope};
 use crate::money::Amount;
 use crate::pet::store::PetRow;
 use crate::wire::{check_max_items, interval};
@@ -27,39 +29,6 @@ pub fn decode(state: &AppState, kind: IdKind, id: &str) -> Result<i64, Status> {
         .ids
         .decode(kind, id)
         .map_err(|_| Status::invalid_obfuscate())
-}
-
-/// A business the key may act in: its raw ID and company.
-#[derive(Debug, Clone, Copy)]
-pub struct BusinessScope {
-    pub company_id: i64,
-    pub business_id: i64,
-}
-
-/// Resolves a request's business: INVALID_ARGUMENT when missing, "invalid obfuscate" when
-/// malformed, NOT_FOUND, or code 7 for another tenant's.
-pub async fn authorize_business(
-    state: &AppState,
-    principal: &MoegoPrincipal,
-    field: &str,
-    business_id: &str,
-) -> Result<BusinessScope, Status> {
-    if business_id.trim().is_empty() {
-        return Err(Status::invalid_argument(format!(
-            "{field}: value is required"
-        )));
-    }
-    let id = decode(state, IdKind::Business, business_id)?;
-    let owner = crate::business::store::owner(&state.db, id)
-        .await?
-        .ok_or_else(|| Status::not_found(format!("{field}: business not found")))?;
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
-    Ok(BusinessScope {
-        company_id: owner.company_id,
-        business_id: id,
-    })
 }
 
 /// A customer of the business's company that may book: NOT_FOUND, code 7 for another
@@ -347,14 +316,21 @@ async fn checked_service(
 
 /// A create request checked against every rule, ready to book.
 pub async fn check_create(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     request: &CreateAppointmentRequest,
 ) -> Result<NewAppointment, Status> {
-    let scope = authorize_business(state, principal, "businessId", &request.business_id).await?;
-    let mut conn = state.db.pool().acquire().await?;
+    let scope = access::business(
+        conn,
+        &state.ids,
+        principal,
+        "businessId",
+        &request.business_id,
+    )
+    .await?;
     let customer_id =
-        bookable_customer(state, &mut conn, scope, "customerId", &request.customer_id).await?;
+        bookable_customer(state, conn, scope, "customerId", &request.customer_id).await?;
     if request.pet_services.is_empty() {
         return Err(Status::invalid_argument("petServices: value is required"));
     }
@@ -373,7 +349,7 @@ pub async fn check_create(
         }
         let pet = customers_pet(
             state,
-            &mut conn,
+            conn,
             (scope.company_id, Some(customer_id)),
             &pet_field,
             &pet_service.pet_id,
@@ -395,15 +371,9 @@ pub async fn check_create(
         let mut cursor = anchor;
         for (index, input) in pet_service.services.iter().enumerate() {
             let service_field = format!("{field}.services[{index}]");
-            let detail = checked_service(
-                state,
-                &mut conn,
-                (scope, pet_id),
-                &service_field,
-                input,
-                cursor,
-            )
-            .await?;
+            let detail =
+                checked_service(state, conn, (scope, pet_id), &service_field, input, cursor)
+                    .await?;
             anchor = anchor.or(Some(detail.start_at));
             cursor = Some(detail.end_at);
             details.push(detail);
@@ -432,8 +402,8 @@ pub async fn check_create(
         .collect::<Result<Vec<_>, Status>>()?;
     let start_at = details.iter().map(|d| d.start_at).min().unwrap_or_default();
     let end_at = details.iter().map(|d| d.end_at).max().unwrap_or_default();
-    let pets = super::store::wire_pets(&mut conn, &state.ids, pet_rows).await?;
-    let tax = crate::order::ledger::business_tax(&mut conn, scope.business_id).await?;
+    let pets = super::store::wire_pets(conn, &state.ids, pet_rows).await?;
+    let tax = crate::order::ledger::business_tax(conn, scope.business_id).await?;
     Ok(NewAppointment {
         company_id: scope.company_id,
         business_id: scope.business_id,
@@ -449,7 +419,8 @@ pub async fn check_create(
 }
 
 /// Books a checked appointment together with the bookings waiting beside it: one transaction
-/// for the lot (see `moapi_core::group_commit`), each answered on its own.
+/// for the lot (see `moapi_core::group_commit`), each answered on its own. Call it holding no
+/// connection: the batch writes on one of its own.
 pub async fn commit(state: &AppState, appointment: NewAppointment) -> Result<Appointment, Status> {
     let writer = state.clone();
     state
@@ -468,13 +439,14 @@ async fn book_all(
     state: &AppState,
     bookings: Vec<NewAppointment>,
 ) -> Vec<Result<Appointment, Status>> {
-    let _gate = state.db.write_gate().await;
+    let mut db = state.db.conn();
+    let _gate = db.write_gate().await;
     let mut results: Vec<Option<Result<Appointment, Status>>> =
         bookings.iter().map(|_| None).collect();
     let mut rounds: VecDeque<Vec<usize>> = VecDeque::from([(0..bookings.len()).collect()]);
     while let Some(round) = rounds.pop_front() {
         let batch: Vec<&NewAppointment> = round.iter().map(|&index| &bookings[index]).collect();
-        match book_in_one_transaction(state, &batch).await {
+        match book_in_one_transaction(state, &mut db, &batch).await {
             Ok(outcomes) => {
                 let mut deferred = Vec::new();
                 for (index, outcome) in round.into_iter().zip(outcomes) {
@@ -500,9 +472,10 @@ async fn book_all(
 
 async fn book_in_one_transaction(
     state: &AppState,
+    db: &mut Conn,
     bookings: &[&NewAppointment],
 ) -> Result<Vec<Booked>, Status> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let outcomes = store::insert_all(&mut tx, &state.ids, bookings, now_micros()).await?;
     tx.commit().await?;
     Ok(outcomes)

@@ -9,18 +9,18 @@ use axum::Json;
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
-use super::booking::{
-    authorize_business, bookable_customer, customers_pet, lodging_unit_of_business, BusinessScope,
-};
+use super::booking::{bookable_customer, customers_pet, lodging_unit_of_business};
 use super::wire::{
     CheckAvailabilityRequest, CheckAvailabilityResponse, ClosedDateCheck, ConflictCheck,
     LodgingCapacityCheck, PetAppointmentsOverview,
 };
 use super::{appointment_of, store, READ_SCOPE};
+use crate::access::{self, BusinessScope};
 use crate::company;
 use crate::setting::lodging::{Lodging, LodgingType, LodgingUnit, LodgingUnitType};
 use crate::wire::{check_max_items, interval, Date};
@@ -32,6 +32,7 @@ use crate::wire::{check_max_items, interval, Date};
 pub async fn check_availability(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CheckAvailabilityRequest>,
 ) -> Result<Json<CheckAvailabilityResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -54,10 +55,17 @@ pub async fn check_availability(
     };
     check_max_items("petIds", request.pet_ids.len())?;
     check_max_items("lodgingUnitIds", request.lodging_unit_ids.len())?;
-    let scope = authorize_business(&state, &principal, "businessId", &request.business_id).await?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
+    let scope = access::business(
+        conn,
+        &state.ids,
+        &principal,
+        "businessId",
+        &request.business_id,
+    )
+    .await?;
     let customer = match request.customer_id.as_deref().filter(|id| !id.is_empty()) {
-        Some(id) => Some(bookable_customer(&state, &mut conn, scope, "customerId", id).await?),
+        Some(id) => Some(bookable_customer(&state, conn, scope, "customerId", id).await?),
         None => None,
     };
     let except = match request
@@ -65,18 +73,14 @@ pub async fn check_availability(
         .as_deref()
         .filter(|id| !id.is_empty())
     {
-        Some(id) => Some(
-            appointment_of(&state, &principal, &mut conn, id, None)
-                .await?
-                .id,
-        ),
+        Some(id) => Some(appointment_of(&state, &principal, conn, id, None).await?.id),
         None => None,
     };
     let mut pets = BTreeSet::new();
     for (index, pet) in request.pet_ids.iter().enumerate() {
         let field = format!("petIds[{index}]");
         pets.insert(
-            customers_pet(&state, &mut conn, (scope.company_id, customer), &field, pet)
+            customers_pet(&state, conn, (scope.company_id, customer), &field, pet)
                 .await?
                 .id,
         );
@@ -85,14 +89,14 @@ pub async fn check_availability(
     for (index, unit) in request.lodging_unit_ids.iter().enumerate() {
         let field = format!("lodgingUnitIds[{index}]");
         units.push(
-            lodging_unit_of_business(&state, &mut conn, scope, &field, unit)
+            lodging_unit_of_business(&state, conn, scope, &field, unit)
                 .await?
                 .0,
         );
     }
-    let conflicts = pet_conflicts(&state, &mut conn, &pets, range, except).await?;
-    let closed_dates = closed_days(&mut conn, scope, range).await?;
-    let lodgings = overfilled(&state, &mut conn, &units, &pets, range, except).await?;
+    let conflicts = pet_conflicts(&state, conn, &pets, range, except).await?;
+    let closed_dates = closed_days(conn, scope, range).await?;
+    let lodgings = overfilled(&state, conn, &units, &pets, range, except).await?;
     Ok(Json(CheckAvailabilityResponse {
         appointment_conflict_check: ConflictCheck { conflicts },
         business_closed_date_check: ClosedDateCheck { closed_dates },

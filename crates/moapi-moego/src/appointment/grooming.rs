@@ -5,19 +5,21 @@
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 use sea_query::{Alias, Expr, Order, Query};
 use sqlx::AnyConnection;
 
-use super::booking::{authorize_business, decode};
+use super::booking::decode;
 use super::store::{columns_of, join};
 use super::wire::{
     GroomingReport, GroomingReportStatus, ListGroomingReportsRequest, ListGroomingReportsResponse,
     SendLog, SendMethod, SendType,
 };
 use super::READ_SCOPE;
+use crate::access;
 
 /// Most appointments one list names, as the vendor documents.
 const MAX_APPOINTMENTS: usize = 500;
@@ -76,6 +78,7 @@ impl ReportRow {
 pub async fn list_grooming_reports(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListGroomingReportsRequest>,
 ) -> Result<Json<ListGroomingReportsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -94,7 +97,15 @@ pub async fn list_grooming_reports(
         .iter()
         .map(|id| decode(&state, IdKind::Appointment, id))
         .collect::<Result<_, _>>()?;
-    let scope = authorize_business(&state, &principal, "businessId", &request.business_id).await?;
+    let conn = db.get().await?;
+    let scope = access::business(
+        conn,
+        &state.ids,
+        &principal,
+        "businessId",
+        &request.business_id,
+    )
+    .await?;
     let mut select = Query::select();
     select
         .columns(columns_of(
@@ -129,9 +140,8 @@ pub async fn list_grooming_reports(
         ("r", "appointment_id"),
     );
     let (sql, values) = moapi_core::db::build(&select);
-    let mut conn = state.db.pool().acquire().await?;
     let rows: Vec<ReportRow> = moapi_core::db::query_as_with(&sql, values)
-        .fetch_all(&mut *conn)
+        .fetch_all(conn)
         .await?;
     Ok(Json(ListGroomingReportsResponse {
         grooming_reports: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),

@@ -16,6 +16,7 @@ pub mod wire;
 use axum::extract::{Query, State};
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
@@ -23,7 +24,7 @@ use moapi_core::{AppState, Code, IdKind, Status};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::company;
+use crate::access;
 use crate::event::EventType;
 use crate::wire::{check_max_items, interval, PathId};
 use booking::decode;
@@ -37,8 +38,9 @@ use wire::{
 pub const READ_SCOPE: &str = "appointments:read";
 pub const WRITE_SCOPE: &str = "appointments:write";
 
-/// The appointment an ID names, for a key of its company: "invalid obfuscate", NOT_FOUND, or
-/// code 7. `business_id`, when the request carries one, must be the appointment's.
+/// The appointment an ID names, for a key that reaches its business: "invalid obfuscate",
+/// NOT_FOUND, or code 7. `business_id`, when the request carries one, must be the
+/// appointment's.
 pub async fn appointment_of(
     state: &AppState,
     principal: &MoegoPrincipal,
@@ -50,10 +52,7 @@ pub async fn appointment_of(
     let row = store::find(conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("appointment not found"))?;
-    let owner = company::owner_of(state, row.company_id).await?;
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
+    access::check(conn, principal, &row).await?;
     if let Some(business_id) = business_id {
         if business_id.trim().is_empty() {
             return Err(Status::invalid_argument("businessId: value is required"));
@@ -71,11 +70,11 @@ pub async fn appointment_of(
 async fn writable_appointment(
     state: &AppState,
     principal: &MoegoPrincipal,
+    conn: &mut AnyConnection,
     id: &str,
     business_id: &str,
 ) -> Result<AppointmentRow, Status> {
-    let mut conn = state.db.pool().acquire().await?;
-    let row = appointment_of(state, principal, &mut conn, id, Some(business_id)).await?;
+    let row = appointment_of(state, principal, conn, id, Some(business_id)).await?;
     if row.is_deleted() {
         return Err(deleted());
     }
@@ -104,10 +103,13 @@ fn moved_meanwhile() -> Status {
 pub async fn create_appointment(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CreateAppointmentRequest>,
 ) -> Result<Json<Appointment>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let appointment = booking::check_create(&state, &principal, &request).await?;
+    let appointment = booking::check_create(db.get().await?, &state, &principal, &request).await?;
+    // The batch that books it writes on a connection of its own.
+    db.release();
     Ok(Json(booking::commit(&state, appointment).await?))
 }
 
@@ -125,6 +127,7 @@ pub struct GetAppointmentQuery {
 pub async fn get_appointment(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     query: Result<Query<GetAppointmentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Appointment>, Status> {
@@ -133,9 +136,9 @@ pub async fn get_appointment(
         .ok()
         .and_then(|Query(query)| query.business_id)
         .unwrap_or_default();
-    let mut conn = state.db.pool().acquire().await?;
-    let row = appointment_of(&state, &principal, &mut conn, &id, Some(&business_id)).await?;
-    let mut rendered = store::render(&mut conn, &state.ids, &[row]).await?;
+    let conn = db.get().await?;
+    let row = appointment_of(&state, &principal, conn, &id, Some(&business_id)).await?;
+    let mut rendered = store::render(conn, &state.ids, &[row]).await?;
     Ok(Json(
         rendered.pop().expect("one row renders one appointment"),
     ))
@@ -148,18 +151,32 @@ pub async fn get_appointment(
 pub async fn list_appointments(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListAppointmentsRequest>,
 ) -> Result<Json<ListAppointmentsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let (owner, of_company) =
-        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
-            .await?;
-    let query = list_query(&state, owner.company_id, &of_company, &request)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let mut rows = store::list(&mut conn, &query, page).await?;
+    let conn = db.get().await?;
+    let (owner, of_company) = access::company_with_businesses(
+        conn,
+        &state.ids,
+        &principal,
+        request.company_id.as_deref(),
+    )
+    .await?;
+    let business_ids = access::businesses(
+        conn,
+        &state.ids,
+        &principal,
+        (owner, &of_company),
+        "businessIds",
+        &request.business_ids,
+    )
+    .await?;
+    let query = list_query(&state, owner.company_id, business_ids, &request)?;
+    let mut rows = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
-    let appointments = store::render(&mut conn, &state.ids, &rows).await?;
+    let appointments = store::render(conn, &state.ids, &rows).await?;
     Ok(Json(ListAppointmentsResponse {
         next_page_token,
         appointments,
@@ -177,25 +194,13 @@ fn decode_all(
     ids.iter().map(|id| decode(state, kind, id)).collect()
 }
 
-/// The list's query; `of_company` are the IDs of the company's businesses.
+/// The list's query over `business_ids`, which the key reaches.
 fn list_query(
     state: &AppState,
     company_id: i64,
-    of_company: &[i64],
+    business_ids: Vec<i64>,
     request: &ListAppointmentsRequest,
 ) -> Result<store::ListQuery, Status> {
-    if request.business_ids.is_empty() {
-        return Err(Status::invalid_argument("businessIds: value is required"));
-    }
-    let business_ids = decode_all(
-        state,
-        IdKind::Business,
-        "businessIds",
-        &request.business_ids,
-    )?;
-    if business_ids.iter().any(|id| !of_company.contains(id)) {
-        return Err(Status::no_permission());
-    }
     let default_filter = wire::ListAppointmentsFilter::default();
     let filter = request.filter.as_ref().unwrap_or(&default_filter);
     let window = |field: &str, value: &Option<crate::wire::Interval>| {
@@ -253,12 +258,13 @@ fn list_query(
 /// Moves an appointment's status in one transaction, with the move's event.
 async fn move_status(
     state: &AppState,
+    db: &mut Conn,
     row: &AppointmentRow,
     to: AppointmentStatus,
 ) -> Result<Appointment, Status> {
     let change = status::change(row.status(), to)?;
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     let moved = store::set_status(&mut tx, row.id, &change, now_micros()).await?;
     announce_and_commit(state, tx, row, moved, status::event_of(to)).await
 }
@@ -267,7 +273,7 @@ async fn move_status(
 /// and commits; otherwise (another writer moved it first) rolls back.
 async fn announce_and_commit(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
     row: &AppointmentRow,
     applied: bool,
     event: EventType,
@@ -289,6 +295,7 @@ async fn announce_and_commit(
 pub async fn update_appointment_status(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<UpdateAppointmentStatusBody>,
 ) -> Result<Json<Appointment>, Status> {
@@ -296,8 +303,9 @@ pub async fn update_appointment_status(
     if let Some(end_date) = body.check_out.as_ref().and_then(|c| c.end_date) {
         end_date.validate("checkOut.endDate")?;
     }
-    let row = writable_appointment(&state, &principal, &id, &body.business_id).await?;
-    Ok(Json(move_status(&state, &row, body.status).await?))
+    let row =
+        writable_appointment(&state, &principal, db.get().await?, &id, &body.business_id).await?;
+    Ok(Json(move_status(&state, &mut db, &row, body.status).await?))
 }
 
 /// Cancels an appointment before it finishes, releasing its staff time; emits
@@ -309,13 +317,15 @@ pub async fn update_appointment_status(
 pub async fn cancel_appointment(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<CancelAppointmentBody>,
 ) -> Result<Json<Appointment>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_appointment(&state, &principal, &id, &body.business_id).await?;
+    let row =
+        writable_appointment(&state, &principal, db.get().await?, &id, &body.business_id).await?;
     Ok(Json(
-        move_status(&state, &row, AppointmentStatus::Canceled).await?,
+        move_status(&state, &mut db, &row, AppointmentStatus::Canceled).await?,
     ))
 }
 
@@ -329,6 +339,7 @@ pub async fn cancel_appointment(
 pub async fn reschedule_appointment(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<RescheduleAppointmentBody>,
 ) -> Result<Json<Appointment>, Status> {
@@ -340,7 +351,8 @@ pub async fn reschedule_appointment(
     let (start, end) = interval("duration", duration)?;
     let start =
         start.ok_or_else(|| Status::invalid_argument("duration.startTime: value is required"))?;
-    let row = writable_appointment(&state, &principal, &id, &body.business_id).await?;
+    let conn = db.get().await?;
+    let row = writable_appointment(&state, &principal, conn, &id, &body.business_id).await?;
     let status = row.status();
     if matches!(
         status,
@@ -365,9 +377,9 @@ pub async fn reschedule_appointment(
     };
     // Details keep their places relative to the start, which the write re-checks, so they
     // are read before the transaction (whose first statement must write on SQLite).
-    let details = store::staffed_details(&mut *state.db.pool().acquire().await?, row.id).await?;
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let details = store::staffed_details(conn, row.id).await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     let staff = details
         .iter()
         .filter_map(|(_, staff, _, _)| *staff)
@@ -397,6 +409,7 @@ pub async fn reschedule_appointment(
 async fn appointment_action(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    db: Conn,
     PathId(segment): PathId,
     request: axum::extract::Request,
 ) -> Result<Json<Appointment>, Status> {
@@ -406,15 +419,15 @@ async fn appointment_action(
     match verb {
         "cancel" => {
             let body = ProtoJson::from_request(request, &state).await?;
-            cancel_appointment(State(state), principal, id, body).await
+            cancel_appointment(State(state), principal, db, id, body).await
         }
         "reschedule" => {
             let body = ProtoJson::from_request(request, &state).await?;
-            reschedule_appointment(State(state), principal, id, body).await
+            reschedule_appointment(State(state), principal, db, id, body).await
         }
         "updateStatus" => {
             let body = ProtoJson::from_request(request, &state).await?;
-            update_appointment_status(State(state), principal, id, body).await
+            update_appointment_status(State(state), principal, db, id, body).await
         }
         _ => Err(Status::new(Code::Unimplemented, "Method Not Allowed")
             .with_http_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)),

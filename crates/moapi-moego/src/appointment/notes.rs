@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::db;
+use moapi_core::db::Conn;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
@@ -138,6 +139,7 @@ async fn live_appointment(
 pub async fn create_appointment_note(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CreateAppointmentNoteRequest>,
 ) -> Result<Json<AppointmentNote>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
@@ -147,19 +149,16 @@ pub async fn create_appointment_note(
         &[NoteType::AlertNotes, NoteType::Comment],
     )?;
     let note = note_text("note", &request.note)?;
-    let appointment = {
-        let mut conn = state.db.pool().acquire().await?;
-        live_appointment(
-            &state,
-            &principal,
-            &mut conn,
-            "appointmentId",
-            &request.appointment_id,
-        )
-        .await?
-    };
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let appointment = live_appointment(
+        &state,
+        &principal,
+        db.get().await?,
+        "appointmentId",
+        &request.appointment_id,
+    )
+    .await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     let added = NewNote {
         appointment_id: appointment.id,
         note_type,
@@ -181,26 +180,23 @@ pub async fn create_appointment_note(
 pub async fn update_appointment_note(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<UpdateAppointmentNoteBody>,
 ) -> Result<Json<AppointmentNote>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     let note = note_text("note", body.note.as_deref().unwrap_or_default())?;
     let raw = decode(&state, IdKind::AppointmentNote, &id)?;
-    let (existing, appointment) = {
-        let mut conn = state.db.pool().acquire().await?;
-        let existing = find(&mut conn, raw)
-            .await?
-            .ok_or_else(|| Status::not_found("appointment note not found"))?;
-        let appointment_id = state
-            .ids
-            .encode(IdKind::Appointment, existing.appointment_id);
-        let appointment =
-            live_appointment(&state, &principal, &mut conn, "id", &appointment_id).await?;
-        (existing, appointment)
-    };
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let conn = db.get().await?;
+    let existing = find(conn, raw)
+        .await?
+        .ok_or_else(|| Status::not_found("appointment note not found"))?;
+    let appointment_id = state
+        .ids
+        .encode(IdKind::Appointment, existing.appointment_id);
+    let appointment = live_appointment(&state, &principal, conn, "id", &appointment_id).await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE moego_appointment_notes SET note = $1, updated_at = $2 WHERE id = $3")
         .bind(&note)
         .bind(now_micros())
@@ -221,14 +217,15 @@ pub async fn update_appointment_note(
 pub async fn list_appointment_notes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListAppointmentNotesRequest>,
 ) -> Result<Json<ListAppointmentNotesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let appointment = live_appointment(
         &state,
         &principal,
-        &mut conn,
+        conn,
         "appointmentId",
         &request.appointment_id,
     )
@@ -243,7 +240,7 @@ pub async fn list_appointment_notes(
     } else {
         request.note_type.name()
     })
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
     Ok(Json(ListAppointmentNotesResponse {
         notes: rows

@@ -59,6 +59,16 @@ pub struct AppointmentRow {
     pub refunded_amount: Option<String>,
 }
 
+impl crate::access::Owned for AppointmentRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        Some(self.business_id)
+    }
+}
+
 impl AppointmentRow {
     pub fn status(&self) -> AppointmentStatus {
         AppointmentStatus::from_name(&self.status)

@@ -8,18 +8,20 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 use sea_query::{Alias, Expr, Order, Query};
+use sqlx::AnyConnection;
 use std::collections::BTreeSet;
 
-use crate::appointment::booking::{authorize_business, decode, staff_of_business};
+use crate::access;
+use crate::appointment::booking::{decode, staff_of_business};
 use crate::appointment::store::{hold_for_block, lock_staff};
-use crate::company;
-use crate::wire::{check_max_items, interval, Interval, PathId};
+use crate::wire::{interval, Interval, PathId};
 use wire::{
     Block, CreateBlockRequest, DeleteBlockResponse, ListBlocksFilter, ListBlocksRequest,
     ListBlocksResponse,
@@ -43,6 +45,16 @@ struct BlockRow {
     description: String,
     color_code: String,
     deleted: i64,
+}
+
+impl crate::access::Owned for BlockRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        Some(self.business_id)
+    }
 }
 
 impl BlockRow {
@@ -70,30 +82,27 @@ const COLUMNS: [&str; 9] = [
     "deleted",
 ];
 
-async fn find(state: &AppState, id: i64) -> Result<Option<BlockRow>, sqlx::Error> {
+async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<BlockRow>, sqlx::Error> {
     let mut select = Query::select();
     select
         .columns(COLUMNS.map(Alias::new))
         .from(Alias::new("moego_blocks"))
         .and_where(Expr::col(Alias::new("id")).eq(id));
     let (sql, values) = build(&select);
-    query_as_with(&sql, values)
-        .fetch_optional(state.db.pool())
-        .await
+    query_as_with(&sql, values).fetch_optional(conn).await
 }
 
-/// The block an ID names, for a key of its company (deleted ones included).
+/// The block an ID names, for a key that reaches its business (deleted ones included).
 async fn block_of(
     state: &AppState,
     principal: &MoegoPrincipal,
+    conn: &mut AnyConnection,
     id: &str,
 ) -> Result<BlockRow, Status> {
-    let row = find(state, decode(state, IdKind::Block, id)?)
+    let row = find(conn, decode(state, IdKind::Block, id)?)
         .await?
         .ok_or_else(|| Status::not_found("block not found"))?;
-    if !principal.allows_company(company::owner_of(state, row.company_id).await?) {
-        return Err(Status::no_permission());
-    }
+    access::check(conn, principal, &row).await?;
     Ok(row)
 }
 
@@ -114,6 +123,7 @@ fn limited(field: &str, value: &str, max: usize) -> Result<String, Status> {
 pub async fn create_block(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CreateBlockRequest>,
 ) -> Result<Json<Block>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
@@ -136,16 +146,21 @@ pub async fn create_block(
     };
     let description = limited("description", &request.description, MAX_DESCRIPTION_CHARS)?;
     let color_code = limited("colorCode", &request.color_code, MAX_COLOR_CHARS)?;
-    let scope = authorize_business(&state, &principal, "businessId", &request.business_id).await?;
+    let conn = db.get().await?;
+    let scope = access::business(
+        conn,
+        &state.ids,
+        &principal,
+        "businessId",
+        &request.business_id,
+    )
+    .await?;
     if request.staff_id.trim().is_empty() {
         return Err(Status::invalid_argument("staffId: value is required"));
     }
-    let staff_id = {
-        let mut conn = state.db.pool().acquire().await?;
-        staff_of_business(&state, &mut conn, scope, "staffId", &request.staff_id).await?
-    };
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let staff_id = staff_of_business(&state, conn, scope, "staffId", &request.staff_id).await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     // The staff's booking lock, so that a concurrent booking checking conflicts sees it.
     lock_staff(&mut tx, &BTreeSet::from([staff_id])).await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -182,10 +197,11 @@ pub async fn create_block(
 pub async fn get_block(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Block>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let row = block_of(&state, &principal, &id).await?;
+    let row = block_of(&state, &principal, db.get().await?, &id).await?;
     if row.deleted != 0 {
         return Err(Status::not_found("block not found"));
     }
@@ -199,16 +215,17 @@ pub async fn get_block(
 pub async fn delete_block(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<DeleteBlockResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = block_of(&state, &principal, &id).await?;
+    let row = block_of(&state, &principal, db.get().await?, &id).await?;
     let already = || Status::invalid_argument("the block has already been deleted");
     if row.deleted != 0 {
         return Err(already());
     }
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     let deleted = sqlx::query("UPDATE moego_blocks SET deleted = 1 WHERE id = $1 AND deleted = 0")
         .bind(row.id)
         .execute(&mut *tx)
@@ -232,25 +249,28 @@ pub async fn delete_block(
 pub async fn list_blocks(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListBlocksRequest>,
 ) -> Result<Json<ListBlocksResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let (_, of_company) =
-        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
-            .await?;
-    if request.business_ids.is_empty() {
-        return Err(Status::invalid_argument("businessIds: value is required"));
-    }
-    check_max_items("businessIds", request.business_ids.len())?;
-    let business_ids: Vec<i64> = request
-        .business_ids
-        .iter()
-        .map(|id| decode(&state, IdKind::Business, id))
-        .collect::<Result<_, _>>()?;
-    if business_ids.iter().any(|id| !of_company.contains(id)) {
-        return Err(Status::no_permission());
-    }
+    let conn = db.get().await?;
+    let (owner, of_company) = access::company_with_businesses(
+        conn,
+        &state.ids,
+        &principal,
+        request.company_id.as_deref(),
+    )
+    .await?;
+    let business_ids = access::businesses(
+        conn,
+        &state.ids,
+        &principal,
+        (owner, &of_company),
+        "businessIds",
+        &request.business_ids,
+    )
+    .await?;
     let filter = request.filter.unwrap_or_default();
     let ListBlocksFilter {
         start_time,
@@ -280,9 +300,7 @@ pub async fn list_blocks(
         }
     }
     let (sql, values) = build(&select);
-    let mut rows: Vec<BlockRow> = query_as_with(&sql, values)
-        .fetch_all(state.db.pool())
-        .await?;
+    let mut rows: Vec<BlockRow> = query_as_with(&sql, values).fetch_all(conn).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListBlocksResponse {
         blocks: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),

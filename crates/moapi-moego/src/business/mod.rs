@@ -7,11 +7,12 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
-use crate::company;
+use crate::access;
 use crate::wire::PathId;
 use wire::{Business, ListBusinessRequest, ListBusinessResponse};
 
@@ -24,18 +25,15 @@ pub const READ_SCOPE: &str = "businesses:read";
 pub async fn list_businesses(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListBusinessRequest>,
 ) -> Result<Json<ListBusinessResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let mut rows = store::list(
-        &state.db,
-        owner.company_id,
-        principal.business_subset(),
-        page,
-    )
-    .await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let mut rows = store::list(conn, owner.company_id, principal.business_subset(), page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListBusinessResponse {
         next_page_token,
@@ -50,6 +48,7 @@ pub async fn list_businesses(
 pub async fn get_business(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Business>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -57,12 +56,10 @@ pub async fn get_business(
         .ids
         .decode(IdKind::Business, &id)
         .map_err(|_| Status::invalid_obfuscate())?;
-    let row = store::find(&state.db, raw)
+    let conn = db.get().await?;
+    let row = store::find(conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("business not found"))?;
-    let owner = company::owner_of(&state, row.company_id).await?;
-    if !principal.allows_business(owner, row.id) {
-        return Err(Status::no_permission());
-    }
+    access::check(conn, &principal, &row).await?;
     Ok(Json(row.to_wire(&state.ids)))
 }

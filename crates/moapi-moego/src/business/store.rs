@@ -4,8 +4,9 @@ use moapi_core::auth::CompanyOwner;
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
-use moapi_core::{Db, IdCodec, IdKind};
+use moapi_core::{IdCodec, IdKind};
 use sea_query::{Alias, Expr, Order, Query};
+use sqlx::AnyConnection;
 
 use super::wire::{Address, Business};
 
@@ -44,6 +45,16 @@ pub struct BusinessRow {
     pub created_at: i64,
 }
 
+impl crate::access::Owned for BusinessRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+}
+
 impl BusinessRow {
     pub fn to_wire(&self, ids: &IdCodec) -> Business {
         let address = self
@@ -80,21 +91,21 @@ fn select_columns() -> sea_query::SelectStatement {
     select
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<BusinessRow>, sqlx::Error> {
+pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<BusinessRow>, sqlx::Error> {
     let mut select = select_columns();
     select.and_where(Expr::col(Alias::new("id")).eq(id));
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_optional(db.pool()).await
+    query_as_with(&sql, values).fetch_optional(&mut *conn).await
 }
 
 /// The owner chain of a business's company, in one statement.
-pub async fn owner(db: &Db, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error> {
+pub async fn owner(conn: &mut AnyConnection, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.client_id FROM moego_businesses b \
          JOIN moego_companies c ON c.id = b.company_id WHERE b.id = $1",
     )
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|(company_id, client_id)| CompanyOwner {
         company_id,
@@ -104,7 +115,7 @@ pub async fn owner(db: &Db, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error
 
 /// A company's businesses by ID, limited to `subset` when the key is, one row beyond the page.
 pub async fn list(
-    db: &Db,
+    conn: &mut AnyConnection,
     company_id: i64,
     subset: Option<&[i64]>,
     page: Page,
@@ -119,15 +130,18 @@ pub async fn list(
         select.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
     }
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(db.pool()).await
+    query_as_with(&sql, values).fetch_all(&mut *conn).await
 }
 
 /// IDs of the company's businesses, to check names and IDs operators give.
-pub async fn ids_of_company(db: &Db, company_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn ids_of_company(
+    conn: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM moego_businesses WHERE company_id = $1 ORDER BY id")
             .bind(company_id)
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
@@ -148,7 +162,11 @@ pub struct NewBusiness {
     pub google: String,
 }
 
-pub async fn insert(db: &Db, company_id: i64, business: &NewBusiness) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    business: &NewBusiness,
+) -> Result<i64, sqlx::Error> {
     let address = business
         .address
         .as_ref()
@@ -172,7 +190,7 @@ pub async fn insert(db: &Db, company_id: i64, business: &NewBusiness) -> Result<
     .bind(&business.yelp)
     .bind(&business.google)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }

@@ -6,11 +6,13 @@ pub mod wire;
 
 use axum::extract::State;
 use axum::Json;
-use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
+use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
+use crate::access;
 use crate::wire::PathId;
 use wire::{Company, ListCompaniesRequest, ListCompaniesResponse};
 
@@ -46,11 +48,12 @@ pub fn check_time_zone(timezone_id: &str) -> Result<(), String> {
 pub async fn list_companies(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListCompaniesRequest>,
 ) -> Result<Json<ListCompaniesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let mut rows = store::list(&state.db, &principal, page).await?;
+    let mut rows = store::list(db.get().await?, &principal, page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListCompaniesResponse {
         next_page_token,
@@ -65,16 +68,15 @@ pub async fn list_companies(
 pub async fn get_company(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Company>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let raw = decode_id(&state, &id)?;
-    let row = store::find(&state.db, raw)
+    let row = store::find(db.get().await?, raw)
         .await?
         .ok_or_else(|| Status::not_found("company not found"))?;
-    if !principal.allows_company(row.owner()) {
-        return Err(Status::no_permission());
-    }
+    access::require(&principal, row.owner(), None)?;
     Ok(Json(row.to_wire(&state.ids)))
 }
 
@@ -83,53 +85,4 @@ fn decode_id(state: &AppState, id: &str) -> Result<i64, Status> {
         .ids
         .decode(IdKind::Company, id)
         .map_err(|_| Status::invalid_obfuscate())
-}
-
-/// The owner chain of the company a stored row belongs to (rows always have one).
-pub async fn owner_of(state: &AppState, company_id: i64) -> Result<CompanyOwner, Status> {
-    store::owner(&state.db, company_id)
-        .await?
-        .ok_or_else(|| Status::internal(format!("company {company_id} of a stored row is missing")))
-}
-
-/// Resolves a request's `companyId` and checks the key may act in it: INVALID_ARGUMENT when it
-/// is missing, "invalid obfuscate" when malformed, NOT_FOUND, or "no permission" (code 7).
-pub async fn authorize(
-    state: &AppState,
-    principal: &MoegoPrincipal,
-    company_id: Option<&str>,
-) -> Result<CompanyOwner, Status> {
-    let owner = store::owner(&state.db, requested_company(state, company_id)?)
-        .await?
-        .ok_or_else(|| Status::not_found("company not found"))?;
-    allowed(principal, owner)
-}
-
-/// [`authorize`], also answering the IDs of the company's businesses (one statement for both),
-/// for the lists that take `businessIds`.
-pub async fn authorize_with_businesses(
-    state: &AppState,
-    principal: &MoegoPrincipal,
-    company_id: Option<&str>,
-) -> Result<(CompanyOwner, Vec<i64>), Status> {
-    let (owner, business_ids) =
-        store::owner_with_businesses(&state.db, requested_company(state, company_id)?)
-            .await?
-            .ok_or_else(|| Status::not_found("company not found"))?;
-    Ok((allowed(principal, owner)?, business_ids))
-}
-
-fn requested_company(state: &AppState, company_id: Option<&str>) -> Result<i64, Status> {
-    let company_id = company_id
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| Status::invalid_argument("companyId: value is required"))?;
-    decode_id(state, company_id)
-}
-
-fn allowed(principal: &MoegoPrincipal, owner: CompanyOwner) -> Result<CompanyOwner, Status> {
-    if principal.allows_company(owner) {
-        Ok(owner)
-    } else {
-        Err(Status::no_permission())
-    }
 }

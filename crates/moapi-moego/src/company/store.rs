@@ -4,8 +4,9 @@ use moapi_core::auth::{CompanyOwner, MoegoPrincipal, MoegoRestriction};
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
-use moapi_core::{Db, IdCodec, IdKind};
+use moapi_core::{IdCodec, IdKind};
 use sea_query::{Alias, Expr, Order, Query};
+use sqlx::AnyConnection;
 
 use super::wire::Company;
 use crate::wire::TimeZone;
@@ -43,22 +44,22 @@ impl CompanyRow {
 
 const COLUMNS: &str = "id, client_id, name, country, timezone_id";
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<CompanyRow>, sqlx::Error> {
+pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<CompanyRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM moego_companies WHERE id = $1"
     ))
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
-pub async fn owner(db: &Db, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error> {
-    Ok(find(db, id).await?.map(|row| row.owner()))
+pub async fn owner(conn: &mut AnyConnection, id: i64) -> Result<Option<CompanyOwner>, sqlx::Error> {
+    Ok(find(conn, id).await?.map(|row| row.owner()))
 }
 
 /// A company's owner chain and its businesses' IDs (ascending), in one statement.
 pub async fn owner_with_businesses(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<(CompanyOwner, Vec<i64>)>, sqlx::Error> {
     let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
@@ -66,7 +67,7 @@ pub async fn owner_with_businesses(
          LEFT JOIN moego_businesses b ON b.company_id = c.id WHERE c.id = $1 ORDER BY b.id",
     )
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows.first().map(|&(company_id, client_id, _)| {
         let owner = CompanyOwner {
@@ -79,7 +80,7 @@ pub async fn owner_with_businesses(
 
 /// The companies a key reaches, by name then ID, one row beyond the page.
 pub async fn list(
-    db: &Db,
+    conn: &mut AnyConnection,
     principal: &MoegoPrincipal,
     page: Page,
 ) -> Result<Vec<CompanyRow>, sqlx::Error> {
@@ -99,11 +100,14 @@ pub async fn list(
         MoegoRestriction::AllowedIps(_) => {}
     }
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(db.pool()).await
+    query_as_with(&sql, values).fetch_all(&mut *conn).await
 }
 
 /// Creates an API client (the vendor's organization owner) and returns its ID and public UUID.
-pub async fn insert_client(db: &Db, name: &str) -> Result<(i64, String), sqlx::Error> {
+pub async fn insert_client(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<(i64, String), sqlx::Error> {
     let client_uid = uuid::Uuid::new_v4().to_string();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_clients (client_uid, name, created_at) VALUES ($1, $2, $3) RETURNING id",
@@ -111,7 +115,7 @@ pub async fn insert_client(db: &Db, name: &str) -> Result<(i64, String), sqlx::E
     .bind(&client_uid)
     .bind(name)
     .bind(now_micros())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok((id, client_uid))
 }
@@ -123,7 +127,10 @@ pub struct NewCompany<'a> {
     pub timezone_id: &'a str,
 }
 
-pub async fn insert(db: &Db, company: &NewCompany<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    company: &NewCompany<'_>,
+) -> Result<i64, sqlx::Error> {
     let now = now_micros();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_companies (client_id, name, country, timezone_id, created_at, updated_at) \
@@ -134,7 +141,7 @@ pub async fn insert(db: &Db, company: &NewCompany<'_>) -> Result<i64, sqlx::Erro
     .bind(company.country)
     .bind(company.timezone_id)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }

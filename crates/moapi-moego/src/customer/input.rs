@@ -4,6 +4,7 @@
 
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
 use moapi_core::{AppState, IdKind, Status};
+use sqlx::AnyConnection;
 
 use super::store::{ListQuery, NewCustomer};
 use super::wire::{
@@ -86,22 +87,18 @@ pub fn address(field: &str, address: &Address) -> Result<Address, Status> {
 
 /// A business of the customer's company the key may act for.
 pub async fn preferred_business(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     owner: CompanyOwner,
     id: &str,
 ) -> Result<i64, Status> {
-    let raw = state
-        .ids
-        .decode(IdKind::Business, id)
-        .map_err(|_| Status::invalid_obfuscate())?;
-    let business = crate::business::store::find(&state.db, raw)
-        .await?
-        .ok_or_else(|| Status::not_found("preferredBusinessId: business not found"))?;
-    if business.company_id != owner.company_id || !principal.allows_business(owner, raw) {
+    let scope =
+        crate::access::business(conn, &state.ids, principal, "preferredBusinessId", id).await?;
+    if scope.company_id != owner.company_id {
         return Err(Status::no_permission());
     }
-    Ok(raw)
+    Ok(scope.business_id)
 }
 
 pub fn preference(input: Option<&PreferenceInput>) -> Preference {

@@ -10,9 +10,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::Datelike;
+use moapi_core::db::Conn;
 use moapi_core::signed_link::LinkError;
 use moapi_core::{AppState, IdKind};
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::card::{self, CardForm};
 use super::pages::{self, CardPage, UpcomingAppointment};
@@ -95,6 +97,7 @@ fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
 /// The customer a signed link names, or the page explaining why the link does not work.
 async fn linked_customer(
     state: &AppState,
+    conn: &mut AnyConnection,
     path: &str,
     id: &str,
     query: &LinkQuery,
@@ -129,7 +132,7 @@ async fn linked_customer(
         }
     }
     let raw = state.ids.decode(IdKind::Customer, id).map_err(|_| gone())?;
-    match store::find(state.db.pool(), raw).await {
+    match store::find(conn, raw).await {
         Ok(Some(row)) if !row.is_deleted() => Ok(row),
         Ok(_) => Err(gone()),
         Err(err) => Err(internal(err)),
@@ -155,26 +158,26 @@ fn display_name(row: &CustomerRow) -> String {
     }
 }
 
-async fn company_name(state: &AppState, company_id: i64) -> Result<String, Response> {
-    company::store::find(&state.db, company_id)
+async fn company_name(conn: &mut AnyConnection, company_id: i64) -> Result<String, Response> {
+    company::store::find(conn, company_id)
         .await
         .map(|company| company.map(|c| c.name).unwrap_or_default())
         .map_err(internal)
 }
 
 async fn render_card_page(
-    state: &AppState,
+    conn: &mut AnyConnection,
     row: &CustomerRow,
     action: &str,
     refused: Option<(&CardForm, &card::CardError)>,
     saved: Option<&str>,
 ) -> Result<String, Response> {
-    let cards = store::list_cards(state.db.pool(), row.id)
+    let cards = store::list_cards(&mut *conn, row.id)
         .await
         .map_err(internal)?;
     Ok(pages::card_on_file(&CardPage {
         customer_name: &display_name(row),
-        company_name: &company_name(state, row.company_id).await?,
+        company_name: &company_name(conn, row.company_id).await?,
         action,
         cards: &cards,
         refused,
@@ -191,17 +194,27 @@ fn action_of(path: &str, query: &LinkQuery) -> String {
     )
 }
 
+/// The connection of a page's request, or the page saying it failed.
+async fn connection(db: &mut Conn) -> Result<&mut AnyConnection, Response> {
+    db.get().await.map_err(internal)
+}
+
 async fn card_on_file_page(
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
 ) -> Response {
+    let conn = match connection(&mut db).await {
+        Ok(conn) => conn,
+        Err(failed) => return failed,
+    };
     let path = format!("/links/cof/{id}");
-    let row = match linked_customer(&state, &path, &id, &query).await {
+    let row = match linked_customer(&state, conn, &path, &id, &query).await {
         Ok(row) => row,
         Err(refused) => return refused,
     };
-    match render_card_page(&state, &row, &action_of(&path, &query), None, None).await {
+    match render_card_page(conn, &row, &action_of(&path, &query), None, None).await {
         Ok(html) => page(StatusCode::OK, html),
         Err(response) => response,
     }
@@ -209,12 +222,17 @@ async fn card_on_file_page(
 
 async fn save_card(
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
     form: Result<Form<CardForm>, FormRejection>,
 ) -> Response {
+    let conn = match connection(&mut db).await {
+        Ok(conn) => conn,
+        Err(failed) => return failed,
+    };
     let path = format!("/links/cof/{id}");
-    let row = match linked_customer(&state, &path, &id, &query).await {
+    let row = match linked_customer(&state, conn, &path, &id, &query).await {
         Ok(row) => row,
         Err(refused) => return refused,
     };
@@ -222,12 +240,12 @@ async fn save_card(
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let today = chrono::Utc::now().date_naive();
     let result = match card::check(&form, (i64::from(today.year()), i64::from(today.month()))) {
-        Err(problem) => render_card_page(&state, &row, &action, Some((&form, &problem)), None)
+        Err(problem) => render_card_page(conn, &row, &action, Some((&form, &problem)), None)
             .await
             .map(|html| page(StatusCode::BAD_REQUEST, html)),
         Ok(saved) => {
             let stored = store::insert_card(
-                state.db.pool(),
+                &mut *conn,
                 &store::NewCard {
                     customer_id: row.id,
                     brand: saved.brand,
@@ -244,7 +262,7 @@ async fn save_card(
                         "Saved: {} ending in {}, expires {:02}/{}.",
                         saved.brand, saved.last4, saved.exp_month, saved.exp_year
                     );
-                    render_card_page(&state, &row, &action, None, Some(&message))
+                    render_card_page(conn, &row, &action, None, Some(&message))
                         .await
                         .map(|html| page(StatusCode::OK, html))
                 }
@@ -259,12 +277,11 @@ const UPCOMING_LIMIT: i64 = 50;
 
 /// The customer's future appointments (not canceled, finished or deleted), soonest first.
 async fn upcoming_appointments(
-    state: &AppState,
+    conn: &mut AnyConnection,
     customer: &CustomerRow,
 ) -> Result<Vec<UpcomingAppointment>, sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
     let upcoming = crate::appointment::store::upcoming_of_customer(
-        &mut conn,
+        conn,
         customer.id,
         moapi_core::time::now_micros(),
         UPCOMING_LIMIT,
@@ -282,19 +299,24 @@ async fn upcoming_appointments(
 
 async fn appointments_page(
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
 ) -> Response {
+    let conn = match connection(&mut db).await {
+        Ok(conn) => conn,
+        Err(failed) => return failed,
+    };
     let path = format!("/links/appointments/{id}");
-    let row = match linked_customer(&state, &path, &id, &query).await {
+    let row = match linked_customer(&state, conn, &path, &id, &query).await {
         Ok(row) => row,
         Err(refused) => return refused,
     };
-    let appointments = match upcoming_appointments(&state, &row).await {
+    let appointments = match upcoming_appointments(conn, &row).await {
         Ok(list) => list,
         Err(err) => return internal(err),
     };
-    let company = match company_name(&state, row.company_id).await {
+    let company = match company_name(conn, row.company_id).await {
         Ok(name) => name,
         Err(response) => return response,
     };

@@ -14,11 +14,13 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::{CursorPage, Page};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
+use crate::access;
 use crate::company;
 use crate::event::{self, EventType};
 use crate::wire::{PathId, PathIdPair};
@@ -85,10 +87,10 @@ async fn emit_record(
 /// lock (SQLite) or the row lock (PostgreSQL) before anything is read, so concurrent writes to
 /// one customer queue instead of failing or overwriting each other.
 async fn begin_change(
-    state: &AppState,
+    db: &mut Conn,
     customer_id: i64,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, Status> {
-    let mut tx = state.db.pool().begin().await?;
+) -> Result<sqlx::Transaction<'_, sqlx::Any>, Status> {
+    let mut tx = db.begin().await?;
     store::touch(&mut tx, customer_id).await?;
     Ok(tx)
 }
@@ -96,7 +98,7 @@ async fn begin_change(
 /// Ends a write to a customer's notes or tags begun with [`begin_change`]: CUSTOMER_UPDATED is
 /// appended and everything commits together.
 async fn finish_change(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
     customer_id: i64,
 ) -> Result<(), Status> {
@@ -183,30 +185,31 @@ async fn resolve_tags(
 
 /// The customer a path names, if the key may see it: "invalid obfuscate", NOT_FOUND or code 7.
 pub async fn visible_customer(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     id: &str,
 ) -> Result<CustomerRow, Status> {
-    let row = store::find(state.db.pool(), decode_customer(state, id)?)
+    let row = store::find(&mut *conn, decode_customer(state, id)?)
         .await?
         .ok_or_else(customer_not_found)?;
-    check_visible(state, principal, row.company_id).await?;
+    access::check(conn, principal, &row).await?;
     Ok(row)
 }
 
 /// Like [`visible_customer`], with the notes, tags and appointment dates its wire form
 /// carries, read together with the row.
 async fn visible_record(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     id: &str,
 ) -> Result<CustomerRecord, Status> {
     let raw = decode_customer(state, id)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let record = store::load(&mut conn, raw)
+    let record = store::load(conn, raw)
         .await?
         .ok_or_else(customer_not_found)?;
-    check_visible(state, principal, record.row.company_id).await?;
+    access::check(conn, principal, &record.row).await?;
     Ok(record)
 }
 
@@ -221,26 +224,14 @@ fn customer_not_found() -> Status {
     Status::not_found("customer not found")
 }
 
-/// Code 7 unless the key may see the company's customers.
-async fn check_visible(
-    state: &AppState,
-    principal: &MoegoPrincipal,
-    company_id: i64,
-) -> Result<(), Status> {
-    let owner = company::owner_of(state, company_id).await?;
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
-    Ok(())
-}
-
 /// Like [`visible_customer`], for a write: the customer must not be deleted.
 pub async fn writable_customer(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     id: &str,
 ) -> Result<CustomerRow, Status> {
-    let row = visible_customer(state, principal, id).await?;
+    let row = visible_customer(conn, state, principal, id).await?;
     if row.is_deleted() {
         return Err(deleted_customer());
     }
@@ -261,11 +252,14 @@ fn deleted_customer() -> Status {
 pub async fn create_customer(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CreateCustomerRequest>,
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let country = company_country(&state, owner.company_id).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let country = company_country(conn, owner.company_id).await?;
     let business_ref = request
         .preferred_business_id
         .as_deref()
@@ -293,18 +287,18 @@ pub async fn create_customer(
     let notes = input::notes(&state, "notes", &request.notes, false)?;
     let tags = input::tags(&state, "tags", &request.tags)?;
     customer.preferred_business_id =
-        Some(input::preferred_business(&state, &principal, owner, business_ref).await?);
+        Some(input::preferred_business(conn, &state, &principal, owner, business_ref).await?);
 
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     let created = create_in(&mut tx, &state, &customer, &notes, &tags).await?;
     tx.commit().await?;
     Ok(Json(created))
 }
 
 /// The company's country, in which national phone numbers are read ("" when unknown).
-pub async fn company_country(state: &AppState, company_id: i64) -> Result<String, Status> {
-    Ok(company::store::find(&state.db, company_id)
+pub async fn company_country(conn: &mut AnyConnection, company_id: i64) -> Result<String, Status> {
+    Ok(company::store::find(conn, company_id)
         .await?
         .map(|company| company.country)
         .unwrap_or_default())
@@ -317,10 +311,11 @@ pub async fn company_country(state: &AppState, company_id: i64) -> Result<String
 pub async fn get_customer(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let record = visible_record(&state, &principal, &id).await?;
+    let record = visible_record(db.get().await?, &state, &principal, &id).await?;
     Ok(Json(render(&state, &record)))
 }
 
@@ -334,22 +329,24 @@ pub async fn get_customer(
 pub async fn update_customer(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<UpdateCustomerBody>,
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let owner = company::authorize(&state, &principal, body.company_id.as_deref()).await?;
-    let row = writable_customer(&state, &principal, &id).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, body.company_id.as_deref()).await?;
+    let row = writable_customer(conn, &state, &principal, &id).await?;
     if row.company_id != owner.company_id {
         return Err(Status::no_permission());
     }
-    let country = company_country(&state, owner.company_id).await?;
+    let country = company_country(conn, owner.company_id).await?;
     let mut patch = input::CustomerPatch::default();
     if let Some(business) = body.preferred_business_id.as_deref() {
         patch.preferred_business_id = Some(if business.is_empty() {
             None
         } else {
-            Some(input::preferred_business(&state, &principal, owner, business).await?)
+            Some(input::preferred_business(conn, &state, &principal, owner, business).await?)
         });
     }
     patch.avatar_path = body
@@ -392,7 +389,7 @@ pub async fn update_customer(
 
     // The row is locked (and re-read) before the patch applies, so concurrent partial updates
     // of different fields both land.
-    let mut tx = begin_change(&state, row.id).await?;
+    let mut tx = begin_change(&mut db, row.id).await?;
     let row = store::find(&mut *tx, row.id)
         .await?
         .ok_or_else(|| Status::not_found("customer not found"))?;
@@ -438,30 +435,26 @@ pub async fn update_customer(
 pub async fn list_customers(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListCustomersRequest>,
 ) -> Result<Json<ListCustomersResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let country = company_country(&state, owner.company_id).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let country = company_country(conn, owner.company_id).await?;
     let query = input::list_query(owner.company_id, &country, request.filter.as_ref())?;
-    let mut conn = state.db.pool().acquire().await?;
     // The normalised query (phone in E.164, instants in microseconds) names the sequence the
     // page numbers count through, together with the caller.
     let normalised = format!("{query:?}");
-    let page = CursorPage::open(
-        &mut conn,
-        page,
-        &["customers", &principal.key_id, &normalised],
-    )
-    .await?;
+    let page = CursorPage::open(conn, page, &["customers", &principal.key_id, &normalised]).await?;
     let mut rows = store::list(&mut *conn, &query, &page).await?;
     let next_page_token = page.finish(&mut rows);
     let last_id = rows.last().map(|dated| dated.row.id);
-    let records = store::with_notes_and_tags(&mut conn, rows).await?;
-    drop(conn);
+    let records = store::with_notes_and_tags(conn, rows).await?;
     if let (false, Some(last_id)) = (next_page_token.is_empty(), last_id) {
-        page.remember_next_start(&state.db, last_id).await?;
+        page.remember_next_start(&mut db, last_id).await?;
     }
     let customers = records
         .iter()
@@ -500,18 +493,19 @@ fn decode_note(state: &AppState, id: &str) -> Result<i64, Status> {
 pub async fn append_customer_notes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<AppendCustomerNotesBody>,
 ) -> Result<Json<AppendCustomerNotesResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_customer(&state, &principal, &id).await?;
+    let row = writable_customer(db.get().await?, &state, &principal, &id).await?;
     if body.notes.is_empty() {
         return Err(Status::invalid_argument(
             "notes: at least one note is required",
         ));
     }
     let notes = input::notes(&state, "notes", &body.notes, false)?;
-    let mut tx = begin_change(&state, row.id).await?;
+    let mut tx = begin_change(&mut db, row.id).await?;
     let mut added = Vec::with_capacity(notes.len());
     for note in &notes {
         added.push(store::insert_note(&mut tx, row.id, &note.text).await?);
@@ -530,13 +524,15 @@ pub async fn append_customer_notes(
 pub async fn list_customer_notes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<ListCustomerNotesBody>,
 ) -> Result<Json<ListCustomerNotesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(body.pagination.as_ref())?;
-    let row = visible_customer(&state, &principal, &id).await?;
-    let mut notes = store::list_notes(state.db.pool(), row.id, page).await?;
+    let conn = db.get().await?;
+    let row = visible_customer(conn, &state, &principal, &id).await?;
+    let mut notes = store::list_notes(conn, row.id, page).await?;
     let next_page_token = page.finish(&mut notes);
     Ok(Json(ListCustomerNotesResponse {
         next_page_token,
@@ -553,14 +549,15 @@ pub async fn list_customer_notes(
 pub async fn update_customer_note(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, note_id): PathIdPair,
     ProtoJson(body): ProtoJson<UpdateCustomerNoteBody>,
 ) -> Result<Json<UpdateCustomerNoteResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_customer(&state, &principal, &customer_id).await?;
+    let row = writable_customer(db.get().await?, &state, &principal, &customer_id).await?;
     let note_id = decode_note(&state, &note_id)?;
     let text = input::note_text("note", body.note.as_deref())?;
-    let mut tx = begin_change(&state, row.id).await?;
+    let mut tx = begin_change(&mut db, row.id).await?;
     note_of(&mut tx, row.id, note_id).await?;
     let note = store::update_note(&mut tx, note_id, &text)
         .await?
@@ -579,12 +576,13 @@ pub async fn update_customer_note(
 pub async fn delete_customer_note(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, note_id): PathIdPair,
 ) -> Result<Json<DeleteCustomerNoteResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_customer(&state, &principal, &customer_id).await?;
+    let row = writable_customer(db.get().await?, &state, &principal, &customer_id).await?;
     let note_id = decode_note(&state, &note_id)?;
-    let mut tx = begin_change(&state, row.id).await?;
+    let mut tx = begin_change(&mut db, row.id).await?;
     note_of(&mut tx, row.id, note_id).await?;
     store::delete_note(&mut tx, note_id).await?;
     finish_change(tx, &state, row.id).await?;
@@ -599,18 +597,19 @@ pub async fn delete_customer_note(
 pub async fn append_customer_tags(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<AppendCustomerTagsBody>,
 ) -> Result<Json<AppendCustomerTagsResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_customer(&state, &principal, &id).await?;
+    let row = writable_customer(db.get().await?, &state, &principal, &id).await?;
     if body.tags.is_empty() {
         return Err(Status::invalid_argument(
             "tags: at least one tag is required",
         ));
     }
     let tags = input::tags(&state, "tags", &body.tags)?;
-    let mut tx = begin_change(&state, row.id).await?;
+    let mut tx = begin_change(&mut db, row.id).await?;
     let rows = resolve_tags(&mut tx, row.company_id, &tags).await?;
     for tag in &rows {
         store::link_tag(&mut tx, row.id, tag.id).await?;
@@ -629,11 +628,12 @@ pub async fn append_customer_tags(
 pub async fn list_customer_tags(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(_body): ProtoJson<ListCustomerTagsBody>,
 ) -> Result<Json<ListCustomerTagsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let record = visible_record(&state, &principal, &id).await?;
+    let record = visible_record(db.get().await?, &state, &principal, &id).await?;
     Ok(Json(ListCustomerTagsResponse {
         tags: record
             .tags
@@ -650,10 +650,11 @@ pub async fn list_customer_tags(
 pub async fn gen_customer_cof_link(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<GenCustomerCofLinkResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let row = writable_customer(&state, &principal, &id).await?;
+    let row = writable_customer(db.get().await?, &state, &principal, &id).await?;
     Ok(Json(GenCustomerCofLinkResponse {
         link: links::card_on_file_url(&state, row.id),
     }))

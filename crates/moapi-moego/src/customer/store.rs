@@ -78,6 +78,17 @@ pub struct CustomerRow {
     pub updated_at: i64,
 }
 
+/// Customers belong to the company: a key restricted to some businesses reaches them all.
+impl crate::access::Owned for CustomerRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        None
+    }
+}
+
 impl CustomerRow {
     pub fn is_deleted(&self) -> bool {
         self.deleted != 0

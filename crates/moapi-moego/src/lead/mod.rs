@@ -8,11 +8,13 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
+use crate::access;
 use crate::business::wire::Address;
 use crate::company;
 use crate::customer::{self, store::NewCustomer};
@@ -72,10 +74,10 @@ async fn company_reference(
     }
     let id = decode(state, kind, reference.trim())?;
     let owner = match kind {
-        IdKind::Business => crate::business::store::find(&state.db, id)
+        IdKind::Business => crate::business::store::find(conn, id)
             .await?
             .map(|row| row.company_id),
-        IdKind::Staff => crate::staff::store::find(&state.db, id)
+        IdKind::Staff => crate::staff::store::find(conn, id)
             .await?
             .map(|row| row.company_id),
         IdKind::LeadLifeCycle => store::setting_company(conn, SettingTable::LifeCycles, id).await?,
@@ -222,8 +224,8 @@ async fn apply(
     Ok(next)
 }
 
-async fn lead_company(state: &AppState, company_id: i64) -> Result<LeadCompany, Status> {
-    let row = company::store::find(&state.db, company_id)
+async fn lead_company(conn: &mut AnyConnection, company_id: i64) -> Result<LeadCompany, Status> {
+    let row = company::store::find(conn, company_id)
         .await?
         .ok_or_else(|| Status::internal(format!("company {company_id} of a lead is missing")))?;
     Ok(LeadCompany {
@@ -243,10 +245,7 @@ async fn authorized_lead(
     let row = store::find(conn, id)
         .await?
         .ok_or_else(|| Status::not_found("lead not found"))?;
-    let owner = company::owner_of(state, row.company_id).await?;
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
+    access::check(conn, principal, &row).await?;
     Ok(row)
 }
 
@@ -280,7 +279,7 @@ async fn check_new_lead(
     company_id: i64,
     input: &LeadInput,
 ) -> Result<LeadValues, Status> {
-    let company = lead_company(state, company_id).await?;
+    let company = lead_company(conn, company_id).await?;
     let values = apply(state, conn, &company, LeadValues::default(), input).await?;
     if values.first_name.is_empty()
         && values.last_name.is_empty()
@@ -312,6 +311,7 @@ async fn insert_checked(
 pub async fn create_lead(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<CreateLeadRequest>,
 ) -> Result<Json<Lead>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
@@ -323,12 +323,10 @@ pub async fn create_lead(
         .as_deref()
         .filter(|id| !id.is_empty())
         .ok_or_else(|| invalid("lead.companyId: value is required".into()))?;
-    let owner = company::authorize(&state, &principal, Some(company_id)).await?;
-    let values = {
-        let mut conn = state.db.pool().acquire().await?;
-        check_new_lead(&state, &mut conn, owner.company_id, &input).await?
-    };
-    let mut tx = pet::begin_write(&state).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(company_id)).await?;
+    let values = check_new_lead(&state, conn, owner.company_id, &input).await?;
+    let mut tx = pet::begin_write(&mut db).await?;
     let row = insert_checked(&mut tx, owner.company_id, &values).await?;
     tx.commit().await?;
     Ok(Json(row.to_wire(&state.ids)))
@@ -341,11 +339,11 @@ pub async fn create_lead(
 pub async fn get_lead(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Lead>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_lead(&state, &principal, &mut conn, &id).await?;
+    let row = authorized_lead(&state, &principal, db.get().await?, &id).await?;
     Ok(Json(row.to_wire(&state.ids)))
 }
 
@@ -357,6 +355,7 @@ pub async fn get_lead(
 pub async fn update_lead(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<UpdateLeadBody>,
 ) -> Result<Json<Lead>, Status> {
@@ -364,8 +363,8 @@ pub async fn update_lead(
     let input = body
         .lead
         .ok_or_else(|| invalid("lead: value is required".into()))?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_lead(&state, &principal, &mut conn, &id).await?;
+    let conn = db.get().await?;
+    let row = authorized_lead(&state, &principal, conn, &id).await?;
     if row.is_promoted() {
         return Err(already_promoted(&state, &row));
     }
@@ -376,10 +375,9 @@ pub async fn update_lead(
             ));
         }
     }
-    let company = lead_company(&state, row.company_id).await?;
-    let values = apply(&state, &mut conn, &company, row.values(), &input).await?;
-    drop(conn);
-    let mut tx = pet::begin_write(&state).await?;
+    let company = lead_company(conn, row.company_id).await?;
+    let values = apply(&state, conn, &company, row.values(), &input).await?;
+    let mut tx = pet::begin_write(&mut db).await?;
     store::update(&mut tx, row.id, &values).await?;
     let row = store::find(&mut tx, row.id)
         .await?
@@ -395,12 +393,15 @@ pub async fn update_lead(
 pub async fn list_leads(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListLeadsRequest>,
 ) -> Result<Json<ListLeadsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let company = lead_company(&state, owner.company_id).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let company = lead_company(conn, owner.company_id).await?;
     let filter = request.filter.unwrap_or_default();
     let setting = |kind, id: &Option<String>| -> Result<Option<i64>, Status> {
         match id.as_deref().map(str::trim) {
@@ -422,8 +423,7 @@ pub async fn list_leads(
         action_status_id: setting(IdKind::LeadActionStatus, &filter.action_status_id)?,
         phone,
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let mut rows = store::list(&mut conn, &query, page).await?;
+    let mut rows = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListLeadsResponse {
         next_page_token,
@@ -443,6 +443,7 @@ const NOT_IN_LEAD_CUSTOMER: [&str; 4] = ["rawId", "deleted", "complianceConfig",
 pub async fn promote_lead(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<PromoteLeadRequest>,
 ) -> Result<Json<PromoteLeadResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
@@ -451,7 +452,7 @@ pub async fn promote_lead(
         .filter(|id| !id.is_empty())
         .ok_or_else(|| invalid("id: value is required".into()))?;
     let raw = decode(&state, IdKind::Lead, &id)?;
-    let mut tx = pet::begin_write(&state).await?;
+    let mut tx = pet::begin_write(&mut db).await?;
     // The claim writes first (see `pet::begin_write`) and makes a concurrent promotion wait;
     // the lead is checked against the key right after, before anything else is written.
     let claimed = store::claim_for_promotion(&mut tx, raw).await?;
@@ -459,7 +460,7 @@ pub async fn promote_lead(
     if !claimed {
         return Err(already_promoted(&state, &row));
     }
-    let company = lead_company(&state, row.company_id).await?;
+    let company = lead_company(&mut tx, row.company_id).await?;
     let values = row.values();
     let new_customer = NewCustomer {
         preferred_business_id: values.preferred_business_id,

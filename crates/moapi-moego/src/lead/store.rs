@@ -64,6 +64,17 @@ pub struct LeadValues {
     pub sent_referral_source: Option<LeadReferralSource>,
 }
 
+/// Leads belong to the company: a key restricted to some businesses reaches them all.
+impl crate::access::Owned for LeadRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        None
+    }
+}
+
 impl LeadRow {
     pub fn is_promoted(&self) -> bool {
         self.customer_id.is_some()

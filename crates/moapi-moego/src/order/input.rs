@@ -6,6 +6,7 @@ use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
 use super::store::{self, ChildScope};
+use crate::access;
 use crate::wire::check_max_items;
 
 /// v1OrderStatus names a filter may name.
@@ -50,35 +51,6 @@ pub fn statuses(field: &str, names: &[String]) -> Result<Vec<String>, Status> {
         .collect()
 }
 
-/// The businesses `orders:list` names: required, each of the company and reached by the key
-/// (code 7 otherwise), unknown ones NOT_FOUND.
-pub async fn business_ids(
-    state: &AppState,
-    principal: &MoegoPrincipal,
-    (owner, of_company): (CompanyOwner, &[i64]),
-    references: &[String],
-) -> Result<Vec<i64>, Status> {
-    if references.is_empty() {
-        return Err(Status::invalid_argument(
-            "businessIds: value must contain at least 1 item",
-        ));
-    }
-    let ids = decode_ids(state, IdKind::Business, "businessIds", references)?;
-    for id in &ids {
-        if !of_company.contains(id) {
-            // Not the company's: an unknown business is NOT_FOUND, another's is code 7.
-            return Err(match crate::business::store::find(&state.db, *id).await? {
-                None => Status::not_found("business not found"),
-                Some(_) => Status::no_permission(),
-            });
-        }
-        if !principal.allows_business(owner, *id) {
-            return Err(Status::no_permission());
-        }
-    }
-    Ok(ids)
-}
-
 /// Checks that every order a filter names belongs to the company and a business the key
 /// reaches (code 7 otherwise); unknown orders simply match nothing.
 pub async fn check_orders(
@@ -91,9 +63,10 @@ pub async fn check_orders(
         return Ok(());
     }
     for (_, company_id, business_id) in store::owners(conn, ids).await? {
-        if company_id != owner.company_id || !principal.allows_business(owner, business_id) {
+        if company_id != owner.company_id {
             return Err(Status::no_permission());
         }
+        access::require(principal, owner, Some(business_id))?;
     }
     Ok(())
 }
@@ -107,13 +80,13 @@ pub async fn child_scope(
     company_id: Option<&str>,
     order_ids: &[String],
 ) -> Result<ChildScope, Status> {
-    let owner = crate::company::authorize(state, principal, company_id).await?;
+    let owner = access::company(conn, &state.ids, principal, company_id).await?;
     let order_ids = decode_ids(state, IdKind::Order, "filter.orderIds", order_ids)?;
     check_orders(conn, principal, owner, &order_ids).await?;
     Ok(ChildScope {
         company_id: owner.company_id,
         order_ids,
-        business_subset: principal.business_subset().map(<[i64]>::to_vec),
+        business_subset: access::business_subset(principal),
         limit: MAX_CHILD_ROWS,
     })
 }

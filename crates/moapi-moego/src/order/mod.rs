@@ -10,12 +10,13 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
-use crate::company;
+use crate::access;
 use crate::wire::PathId;
 use store::OrderRow;
 use wire::{
@@ -41,10 +42,7 @@ pub async fn authorized_order(
     let row = store::find(conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("order not found"))?;
-    let owner = company::owner_of(state, row.company_id).await?;
-    if !principal.allows_business(owner, row.business_id) {
-        return Err(Status::no_permission());
-    }
+    access::check(conn, principal, &row).await?;
     Ok(row)
 }
 
@@ -55,11 +53,11 @@ pub async fn authorized_order(
 pub async fn get_order(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Order>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_order(&state, &principal, &mut conn, &id).await?;
+    let row = authorized_order(&state, &principal, db.get().await?, &id).await?;
     Ok(Json(row.to_wire(&state.ids)?))
 }
 
@@ -71,17 +69,25 @@ pub async fn get_order(
 pub async fn list_orders(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListOrdersRequest>,
 ) -> Result<Json<ListOrdersResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let (owner, of_company) =
-        company::authorize_with_businesses(&state, &principal, request.company_id.as_deref())
-            .await?;
-    let business_ids = input::business_ids(
-        &state,
+    let conn = db.get().await?;
+    let (owner, of_company) = access::company_with_businesses(
+        conn,
+        &state.ids,
+        &principal,
+        request.company_id.as_deref(),
+    )
+    .await?;
+    let business_ids = access::businesses(
+        conn,
+        &state.ids,
         &principal,
         (owner, &of_company),
+        "businessIds",
         &request.business_ids,
     )
     .await?;
@@ -98,8 +104,7 @@ pub async fn list_orders(
         updated_from,
         updated_before,
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let mut rows = store::list(&mut conn, &query, page).await?;
+    let mut rows = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListOrdersResponse {
         next_page_token,
@@ -142,14 +147,15 @@ where
 pub async fn list_order_line_items(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListOrderLineItemsRequest>,
 ) -> Result<Json<ListOrderLineItemsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let (scope, order_line_items) = child_list(
         &state,
         &principal,
-        &mut conn,
+        conn,
         request.company_id.as_deref(),
         request.filter,
         &store::LINE_ITEMS,
@@ -158,7 +164,7 @@ pub async fn list_order_line_items(
     .await?;
     let order_line_item_taxes = if request.include_tax {
         let taxes: Vec<store::LineTaxRow> =
-            store::children(&mut conn, &store::LINE_TAXES, &scope).await?;
+            store::children(conn, &store::LINE_TAXES, &scope).await?;
         taxes
             .iter()
             .map(|row| row.to_wire(&state.ids))
@@ -179,14 +185,15 @@ pub async fn list_order_line_items(
 pub async fn list_order_discounts(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListOrderChildrenRequest>,
 ) -> Result<Json<ListOrderDiscountsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let (_, order_discounts) = child_list(
         &state,
         &principal,
-        &mut conn,
+        conn,
         request.company_id.as_deref(),
         request.filter,
         &store::DISCOUNTS,
@@ -203,14 +210,15 @@ pub async fn list_order_discounts(
 pub async fn list_order_redeem_packages(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListOrderChildrenRequest>,
 ) -> Result<Json<ListOrderRedeemPackagesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let (_, order_redeem_packages) = child_list(
         &state,
         &principal,
-        &mut conn,
+        conn,
         request.company_id.as_deref(),
         request.filter,
         &store::REDEEM_PACKAGES,

@@ -79,6 +79,16 @@ const ORDER_COLUMNS: [&str; 23] = [
     "updated_at",
 ];
 
+impl crate::access::Owned for OrderRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        Some(self.business_id)
+    }
+}
+
 impl OrderRow {
     pub fn amount(&self, value: &str) -> Result<Amount, Status> {
         stored_amount(&self.currency_code, value)

@@ -7,12 +7,13 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
-use crate::company;
+use crate::access;
 use crate::order::input::{check_orders, decode_ids};
 use crate::wire::PathId;
 use store::PaymentRow;
@@ -45,6 +46,7 @@ async fn with_refunds(
 pub async fn get_payment(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Payment>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -52,15 +54,12 @@ pub async fn get_payment(
         .ids
         .decode(IdKind::Payment, id.trim())
         .map_err(|_| Status::invalid_obfuscate())?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = store::find(&mut conn, raw)
+    let conn = db.get().await?;
+    let row = store::find(&mut *conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("payment not found"))?;
-    let owner = company::owner_of(&state, row.company_id).await?;
-    if !principal.allows_business(owner, row.business_id) {
-        return Err(Status::no_permission());
-    }
-    let mut payments = with_refunds(&state, &mut conn, std::slice::from_ref(&row)).await?;
+    access::check(conn, &principal, &row).await?;
+    let mut payments = with_refunds(&state, conn, std::slice::from_ref(&row)).await?;
     payments
         .pop()
         .map(Json)
@@ -74,24 +73,26 @@ pub async fn get_payment(
 pub async fn list_payments(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListPaymentsRequest>,
 ) -> Result<Json<ListPaymentsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
     let filter = request.filter.unwrap_or_default();
     let order_ids = decode_ids(&state, IdKind::Order, "filter.orderIds", &filter.order_ids)?;
-    let mut conn = state.db.pool().acquire().await?;
-    check_orders(&mut conn, &principal, owner, &order_ids).await?;
+    check_orders(conn, &principal, owner, &order_ids).await?;
     let query = store::ListQuery {
         company_id: owner.company_id,
         order_ids,
-        business_subset: principal.business_subset().map(<[i64]>::to_vec),
+        business_subset: access::business_subset(&principal),
     };
-    let mut rows = store::list(&mut conn, &query, page).await?;
+    let mut rows = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListPaymentsResponse {
         next_page_token,
-        payments: with_refunds(&state, &mut conn, &rows).await?,
+        payments: with_refunds(&state, conn, &rows).await?,
     }))
 }

@@ -42,6 +42,16 @@ pub struct RefundRow {
     pub processed_at: i64,
 }
 
+impl crate::access::Owned for PaymentRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        Some(self.business_id)
+    }
+}
+
 impl PaymentRow {
     pub fn to_wire(&self, ids: &IdCodec, refunds: &[RefundRow]) -> Result<Payment, Status> {
         let money = |value: &str| stored_money(&self.currency_code, value);

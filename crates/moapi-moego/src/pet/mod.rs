@@ -14,12 +14,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
 use sqlx::AnyConnection;
 
-use crate::company;
+use crate::access;
 use crate::wire::interval;
 use crate::wire::{check_max_items, PathId, PathIdPair};
 use input::{note_content, PetValues};
@@ -74,9 +75,7 @@ pub async fn authorize_customer(
         company_id,
         client_id,
     };
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
+    access::require(principal, owner, None)?;
     Ok(CustomerScope {
         customer: CustomerRef {
             id,
@@ -115,15 +114,15 @@ fn pet_deleted() -> Status {
     Status::new(Code::FailedPrecondition, "the pet has been deleted")
 }
 
-/// Like [`pet_of`], for writes: a deleted pet refuses them. It reads on a connection of its
-/// own, before the write's transaction (see [`begin_write`]).
+/// Like [`pet_of`], for writes: a deleted pet refuses them. It reads before the write's
+/// transaction (see [`begin_write`]).
 async fn writable_pet(
     state: &AppState,
     principal: &MoegoPrincipal,
+    conn: &mut AnyConnection,
     path: (&str, &str),
 ) -> Result<(PetRow, String), Status> {
-    let mut conn = state.db.pool().acquire().await?;
-    let (row, country) = pet_of(state, principal, &mut conn, path).await?;
+    let (row, country) = pet_of(state, principal, conn, path).await?;
     if row.is_deleted() {
         return Err(pet_deleted());
     }
@@ -133,10 +132,8 @@ async fn writable_pet(
 /// Begins a write's transaction. Checks run before it, so that its first statement writes: a
 /// SQLite transaction that has read cannot take the write lock once another writer committed
 /// (it fails at once instead of waiting), while one that starts by writing waits its turn.
-pub async fn begin_write(
-    state: &AppState,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, Status> {
-    Ok(state.db.pool().begin().await?)
+pub async fn begin_write(db: &mut Conn) -> Result<sqlx::Transaction<'_, sqlx::Any>, Status> {
+    Ok(db.begin().await?)
 }
 
 /// Resolves pet code references of the pet's company: at most 1,000, each a `pcd_` ID
@@ -273,13 +270,14 @@ async fn insert_checked(
 pub async fn create_pet(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(customer_id): PathId,
     ProtoJson(body): ProtoJson<CreatePetBody>,
 ) -> Result<Json<CreatePetResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     let (scope, checked) = {
-        let mut conn = state.db.pool().acquire().await?;
-        let scope = authorize_customer(&state, &principal, &mut conn, &customer_id).await?;
+        let conn = db.get().await?;
+        let scope = authorize_customer(&state, &principal, conn, &customer_id).await?;
         if scope.customer.deleted {
             return Err(Status::new(
                 Code::FailedPrecondition,
@@ -290,10 +288,10 @@ pub async fn create_pet(
             .pet
             .ok_or_else(|| Status::invalid_argument("pet: value is required"))?;
         let company = (scope.customer.company_id, scope.country.as_str());
-        let checked = check_new_pet(&state, &mut conn, company, "pet", &input).await?;
+        let checked = check_new_pet(&state, conn, company, "pet", &input).await?;
         (scope, checked)
     };
-    let mut tx = begin_write(&state).await?;
+    let mut tx = begin_write(&mut db).await?;
     let pet = insert_checked(&state, &mut tx, scope.customer, &checked).await?;
     tx.commit().await?;
     Ok(Json(CreatePetResponse { pet }))
@@ -306,12 +304,13 @@ pub async fn create_pet(
 pub async fn get_pet(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, pet_id): PathIdPair,
 ) -> Result<Json<Pet>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let (row, _) = pet_of(&state, &principal, &mut conn, (&customer_id, &pet_id)).await?;
-    let record = store::with_details(&mut conn, vec![row]).await?;
+    let conn = db.get().await?;
+    let (row, _) = pet_of(&state, &principal, conn, (&customer_id, &pet_id)).await?;
+    let record = store::with_details(conn, vec![row]).await?;
     Ok(Json(record[0].to_wire(&state.ids)))
 }
 
@@ -323,13 +322,15 @@ pub async fn get_pet(
 pub async fn update_pet(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, pet_id): PathIdPair,
     ProtoJson(body): ProtoJson<UpdatePetBody>,
 ) -> Result<Json<Pet>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let (row, country) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
+    let (row, country) =
+        writable_pet(&state, &principal, db.get().await?, (&customer_id, &pet_id)).await?;
     let values = row.values().patched(&body, &country)?;
-    let mut tx = begin_write(&state).await?;
+    let mut tx = begin_write(&mut db).await?;
     // A pet deleted since the check is refused, and nothing is written.
     let pet = store::update(&mut tx, &state.ids, row.id, &values)
         .await?
@@ -346,14 +347,15 @@ pub async fn update_pet(
 pub async fn list_pets(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(customer_id): PathId,
     ProtoJson(body): ProtoJson<ListPetsBody>,
 ) -> Result<Json<ListPetsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let scope = authorize_customer(&state, &principal, &mut conn, &customer_id).await?;
-    let rows = store::list_of_customer(&mut conn, scope.customer.id, body.include_deleted).await?;
-    let pets = store::with_details(&mut conn, rows)
+    let conn = db.get().await?;
+    let scope = authorize_customer(&state, &principal, conn, &customer_id).await?;
+    let rows = store::list_of_customer(conn, scope.customer.id, body.include_deleted).await?;
+    let pets = store::with_details(conn, rows)
         .await?
         .iter()
         .map(|record| record.to_wire(&state.ids))
@@ -368,11 +370,14 @@ pub async fn list_pets(
 pub async fn list_all_pets(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListAllPetsRequest>,
 ) -> Result<Json<ListAllPetsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
     let filter = request.filter.unwrap_or_default();
     check_max_items("filter.customerIds", filter.customer_ids.len())?;
     let customer_ids = (!filter.customer_ids.is_empty())
@@ -395,10 +400,9 @@ pub async fn list_all_pets(
         last_updated,
         include_deleted: request.include_deleted,
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let mut rows = store::list(&mut conn, &query, page).await?;
+    let mut rows = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
-    let pets = store::with_details(&mut conn, rows)
+    let pets = store::with_details(conn, rows)
         .await?
         .iter()
         .map(|record| record.to_wire(&state.ids))
@@ -417,6 +421,7 @@ pub async fn list_all_pets(
 pub async fn append_pet_notes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, pet_id): PathIdPair,
     ProtoJson(body): ProtoJson<AppendPetNotesBody>,
 ) -> Result<Json<AppendPetNotesResponse>, Status> {
@@ -434,8 +439,9 @@ pub async fn append_pet_notes(
             .map(|n| n.content.as_str())
             .collect::<Vec<_>>(),
     )?;
-    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
-    let mut tx = begin_write(&state).await?;
+    let (row, _) =
+        writable_pet(&state, &principal, db.get().await?, (&customer_id, &pet_id)).await?;
+    let mut tx = begin_write(&mut db).await?;
     let notes = store::insert_notes(&mut tx, row.id, &contents).await?;
     store::touch(&mut tx, &state.ids, row.id)
         .await?
@@ -454,14 +460,15 @@ pub async fn append_pet_notes(
 pub async fn list_pet_notes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, pet_id): PathIdPair,
     ProtoJson(body): ProtoJson<ListPetNotesBody>,
 ) -> Result<Json<ListPetNotesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(body.pagination.as_ref())?;
-    let mut conn = state.db.pool().acquire().await?;
-    let (row, _) = pet_of(&state, &principal, &mut conn, (&customer_id, &pet_id)).await?;
-    let mut notes = store::list_notes(&mut conn, row.id, page).await?;
+    let conn = db.get().await?;
+    let (row, _) = pet_of(&state, &principal, conn, (&customer_id, &pet_id)).await?;
+    let mut notes = store::list_notes(conn, row.id, page).await?;
     let next_page_token = page.finish(&mut notes);
     Ok(Json(ListPetNotesResponse {
         next_page_token,
@@ -477,6 +484,7 @@ pub async fn list_pet_notes(
 pub async fn append_pet_codes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(customer_id, pet_id): PathIdPair,
     ProtoJson(body): ProtoJson<AppendPetCodesBody>,
 ) -> Result<Json<AppendPetCodesResponse>, Status> {
@@ -484,13 +492,11 @@ pub async fn append_pet_codes(
     if body.pet_code_ids.is_empty() {
         return Err(Status::invalid_argument("petCodeIds: value is required"));
     }
-    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
+    let conn = db.get().await?;
+    let (row, _) = writable_pet(&state, &principal, conn, (&customer_id, &pet_id)).await?;
     let references: Vec<&str> = body.pet_code_ids.iter().map(String::as_str).collect();
-    let codes = {
-        let mut conn = state.db.pool().acquire().await?;
-        resolve_codes(&state, &mut conn, row.company_id, "petCodeIds", &references).await?
-    };
-    let mut tx = begin_write(&state).await?;
+    let codes = resolve_codes(&state, conn, row.company_id, "petCodeIds", &references).await?;
+    let mut tx = begin_write(&mut db).await?;
     let code_ids: Vec<i64> = codes.iter().map(|code| code.id).collect();
     store::link_codes(&mut tx, row.id, &code_ids).await?;
     store::touch(&mut tx, &state.ids, row.id)
@@ -509,14 +515,16 @@ pub async fn append_pet_codes(
 pub async fn delete_pet_code(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     path: Result<Path<(String, String, String)>, PathRejection>,
 ) -> Result<Json<DeletePetCodeResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     // Three path IDs; one that is not text is as malformed as a tampered one.
     let Path((customer_id, pet_id, code_id)) = path.map_err(|_| Status::invalid_obfuscate())?;
-    let (row, _) = writable_pet(&state, &principal, (&customer_id, &pet_id)).await?;
+    let (row, _) =
+        writable_pet(&state, &principal, db.get().await?, (&customer_id, &pet_id)).await?;
     let code_id = decode(&state, IdKind::PetCode, &code_id)?;
-    let mut tx = begin_write(&state).await?;
+    let mut tx = begin_write(&mut db).await?;
     if !store::unlink_code(&mut tx, row.id, code_id).await? {
         return Err(Status::not_found("the pet does not carry this pet code"));
     }

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 use sea_query::{Alias, Expr, Order, Query};
@@ -13,7 +14,7 @@ use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use super::READ_SCOPE;
-use crate::company;
+use crate::access;
 use crate::wire::proto_enum;
 use crate::wire::PathId;
 use moapi_core::db::{build, query_as_with};
@@ -158,17 +159,18 @@ pub async fn list(
 pub async fn list_lodgings(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_empty): ProtoJson<ListLodgingsBody>,
 ) -> Result<Json<ListLodgingsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
     let lodgings = list(
-        &mut conn,
+        conn,
         &state.ids,
         owner.company_id,
-        principal.business_subset(),
+        access::business_subset(&principal).as_deref(),
     )
     .await?;
     Ok(Json(ListLodgingsResponse { lodgings }))

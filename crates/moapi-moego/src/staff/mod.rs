@@ -8,11 +8,12 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 
-use crate::company;
+use crate::access;
 use crate::wire::PathId;
 use wire::{ListStaffsRequest, ListStaffsResponse, Staff};
 
@@ -25,14 +26,17 @@ pub const READ_SCOPE: &str = "staffs:read";
 pub async fn list_staffs(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListStaffsRequest>,
 ) -> Result<Json<ListStaffsResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, request.company_id.as_deref()).await?;
-    let mut rows = store::list(&state.db, owner.company_id, page).await?;
+    let conn = db.get().await?;
+    let owner =
+        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let mut rows = store::list(conn, owner.company_id, page).await?;
     let next_page_token = page.finish(&mut rows);
-    let staffs = store::with_businesses(&state.db, rows)
+    let staffs = store::with_businesses(conn, rows)
         .await?
         .iter()
         .map(|staff| staff.to_wire(&state.ids))
@@ -50,6 +54,7 @@ pub async fn list_staffs(
 pub async fn get_staff(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Staff>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -57,13 +62,11 @@ pub async fn get_staff(
         .ids
         .decode(IdKind::Staff, &id)
         .map_err(|_| Status::invalid_obfuscate())?;
-    let row = store::find(&state.db, raw)
+    let conn = db.get().await?;
+    let row = store::find(conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("staff not found"))?;
-    let owner = company::owner_of(&state, row.company_id).await?;
-    if !principal.allows_company(owner) {
-        return Err(Status::no_permission());
-    }
-    let staff = store::with_businesses(&state.db, vec![row]).await?;
+    access::check(conn, &principal, &row).await?;
+    let staff = store::with_businesses(conn, vec![row]).await?;
     Ok(Json(staff[0].to_wire(&state.ids)))
 }

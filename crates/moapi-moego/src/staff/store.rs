@@ -3,8 +3,9 @@
 use moapi_core::db::{build, query_as_with};
 use moapi_core::pagination::Page;
 use moapi_core::time::{now_micros, protojson_timestamp};
-use moapi_core::{Db, IdCodec, IdKind};
+use moapi_core::{IdCodec, IdKind};
 use sea_query::{Alias, Expr, Order, Query, SelectStatement};
+use sqlx::{AnyConnection, Connection};
 
 use super::wire::{Role, Staff};
 
@@ -21,6 +22,17 @@ pub struct StaffRow {
     pub email: String,
     pub hired_at: Option<i64>,
     pub deleted: i64,
+}
+
+/// Staff belong to the company: a key restricted to some businesses still reads them all.
+impl crate::access::Owned for StaffRow {
+    fn company_id(&self) -> i64 {
+        self.company_id
+    }
+
+    fn business_id(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// A staff row with the businesses the member works at.
@@ -91,15 +103,19 @@ fn select_staff() -> SelectStatement {
     select
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
+pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
     let mut select = select_staff();
     select.and_where(Expr::col((Alias::new("s"), Alias::new("id"))).eq(id));
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_optional(db.pool()).await
+    query_as_with(&sql, values).fetch_optional(&mut *conn).await
 }
 
 /// A company's staff by ID, deleted ones included, one row beyond the page.
-pub async fn list(db: &Db, company_id: i64, page: Page) -> Result<Vec<StaffRow>, sqlx::Error> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    page: Page,
+) -> Result<Vec<StaffRow>, sqlx::Error> {
     let mut select = select_staff();
     select
         .and_where(Expr::col((Alias::new("s"), Alias::new("company_id"))).eq(company_id))
@@ -107,12 +123,12 @@ pub async fn list(db: &Db, company_id: i64, page: Page) -> Result<Vec<StaffRow>,
         .limit(page.fetch_limit() as u64)
         .offset(page.offset() as u64);
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_all(db.pool()).await
+    query_as_with(&sql, values).fetch_all(&mut *conn).await
 }
 
 /// Loads the working businesses of a page of staff in one query.
 pub async fn with_businesses(
-    db: &Db,
+    conn: &mut AnyConnection,
     rows: Vec<StaffRow>,
 ) -> Result<Vec<StaffWithBusinesses>, sqlx::Error> {
     if rows.is_empty() {
@@ -125,7 +141,7 @@ pub async fn with_businesses(
         .and_where(Expr::col(Alias::new("staff_id")).is_in(rows.iter().map(|row| row.id)))
         .order_by(Alias::new("business_id"), Order::Asc);
     let (sql, values) = build(&select);
-    let links: Vec<(i64, i64)> = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let links: Vec<(i64, i64)> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
         .map(|row| StaffWithBusinesses {
@@ -156,13 +172,13 @@ pub struct NewStaff {
 
 /// Creates a staff member working at `business_ids`, all in one transaction.
 pub async fn insert(
-    db: &Db,
+    conn: &mut AnyConnection,
     company_id: i64,
     staff: &NewStaff,
     hired_at: Option<i64>,
     business_ids: &[i64],
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let role_id = match &staff.role {
         None => None,
         Some(name) => {

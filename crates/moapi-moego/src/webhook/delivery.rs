@@ -9,6 +9,7 @@ use axum::Json;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::{Page, Pagination};
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::wire::ProtoJson;
@@ -19,6 +20,7 @@ use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use super::dispatch::{self, Job, JobKind};
+use super::input::Reach;
 use super::send::{Attempt, Target};
 use super::wire::HeaderValues;
 use super::{READ_SCOPE, WRITE_SCOPE};
@@ -325,24 +327,22 @@ fn decode(state: &AppState, kind: IdKind, id: &str) -> Result<i64, Status> {
         .map_err(|_| Status::invalid_obfuscate())
 }
 
-/// The webhook `id` names, if it is the caller's client's.
+/// The webhook `id` names, if the key reaches it (see `super::check_reach`).
 async fn authorized_webhook(
     state: &AppState,
     principal: &MoegoPrincipal,
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Target, Status> {
-    let webhook_id = decode(state, IdKind::Webhook, id)?;
-    let target = Target::load(conn, &state.secrets, webhook_id)
+    let reach = Reach::of(conn, principal).await?;
+    let row = super::authorized_webhook(state, principal, &reach, conn, id).await?;
+    Target::load(conn, &state.secrets, row.id)
         .await?
-        .ok_or_else(|| Status::not_found("webhook not found"))?;
-    if target.client_id != principal.client_id {
-        return Err(Status::no_permission());
-    }
-    Ok(target)
+        .ok_or_else(|| Status::not_found("webhook not found"))
 }
 
-/// The delivery `id` names, if the caller's client owns it.
+/// The delivery `id` names, if the key reaches its webhook; the log of a deleted webhook
+/// stays its client's.
 async fn authorized_delivery(
     state: &AppState,
     principal: &MoegoPrincipal,
@@ -356,6 +356,10 @@ async fn authorized_delivery(
     if row.client_id != principal.client_id {
         return Err(Status::no_permission());
     }
+    if let Some(webhook) = super::store::find(conn, row.webhook_id).await? {
+        let reach = Reach::of(conn, principal).await?;
+        super::check_reach(principal, &reach, &webhook)?;
+    }
     Ok(row)
 }
 
@@ -368,19 +372,18 @@ fn event_type(field: &str, name: &str) -> Result<EventType, Status> {
 /// Sends a new job for `target` at once and answers with its log record.
 async fn send_and_show(
     state: &AppState,
+    db: &mut Conn,
     target: &Target,
     kind: JobKind,
     event: (&str, &str, &str),
 ) -> Result<Json<WebhookDelivery>, Status> {
     let owner = format!("request-{}", uuid::Uuid::new_v4());
     let job = {
-        let _gate = state.db.write_gate().await;
-        let mut conn = state.db.pool().acquire().await?;
-        dispatch::insert_leased_job(&mut conn, state, &owner, kind, target, event).await?
+        let _gate = db.write_gate().await;
+        dispatch::insert_leased_job(db.get().await?, state, &owner, kind, target, event).await?
     };
-    let logged = dispatch::send_now(state, &owner, target, job).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = find(&mut conn, logged)
+    let logged = dispatch::send_now(state, db, &owner, target, job).await?;
+    let row = find(db.get().await?, logged)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     Ok(Json(row.to_wire(state)))
@@ -396,6 +399,7 @@ async fn send_and_show(
 pub async fn trigger_test_webhook_delivery(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(body): ProtoJson<TriggerTestBody>,
 ) -> Result<Json<WebhookDelivery>, Status> {
@@ -404,10 +408,7 @@ pub async fn trigger_test_webhook_delivery(
         None | Some("") | Some("TYPE_UNSPECIFIED") => EventType::HealthCheck,
         Some(name) => event_type("eventType", name)?,
     };
-    let target = {
-        let mut conn = state.db.pool().acquire().await?;
-        authorized_webhook(&state, &principal, &mut conn, &id).await?
-    };
+    let target = authorized_webhook(&state, &principal, db.get().await?, &id).await?;
     let event_id = state.ids.encode(
         IdKind::Event,
         (now_micros() << 8) | i64::from(rand::random::<u8>()),
@@ -430,6 +431,7 @@ pub async fn trigger_test_webhook_delivery(
     };
     send_and_show(
         &state,
+        &mut db,
         &target,
         JobKind::Test,
         (&event_id, event_type.name(), &body),
@@ -445,11 +447,11 @@ pub async fn trigger_test_webhook_delivery(
 pub async fn get_webhook_delivery(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<WebhookDelivery>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_delivery(&state, &principal, &mut conn, &id).await?;
+    let row = authorized_delivery(&state, &principal, db.get().await?, &id).await?;
     Ok(Json(row.to_wire(&state)))
 }
 
@@ -461,6 +463,7 @@ pub async fn get_webhook_delivery(
 pub async fn list_webhook_deliveries(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListWebhookDeliveriesRequest>,
 ) -> Result<Json<ListWebhookDeliveriesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -484,8 +487,8 @@ pub async fn list_webhook_deliveries(
         Some(window) => interval("filter.deliveryTime", window)?,
         None => (None, None),
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let target = authorized_webhook(&state, &principal, &mut conn, webhook).await?;
+    let conn = db.get().await?;
+    let target = authorized_webhook(&state, &principal, conn, webhook).await?;
     let query = ListQuery {
         webhook_id: target.webhook_id,
         event_types,
@@ -493,7 +496,7 @@ pub async fn list_webhook_deliveries(
         from,
         until,
     };
-    let mut rows = list(&mut conn, &query, page).await?;
+    let mut rows = list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListWebhookDeliveriesResponse {
         next_page_token,
@@ -510,6 +513,7 @@ pub async fn list_webhook_deliveries(
 pub async fn redeliver_webhook_deliveries(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     Query(query): Query<RedeliverQuery>,
 ) -> Result<Json<WebhookDelivery>, Status> {
@@ -520,15 +524,15 @@ pub async fn redeliver_webhook_deliveries(
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| Status::invalid_argument("webhookId: value is required"))?;
     let (target, event) = {
-        let mut conn = state.db.pool().acquire().await?;
-        let row = authorized_delivery(&state, &principal, &mut conn, &id).await?;
-        let target = authorized_webhook(&state, &principal, &mut conn, webhook).await?;
+        let conn = db.get().await?;
+        let row = authorized_delivery(&state, &principal, conn, &id).await?;
+        let target = authorized_webhook(&state, &principal, conn, webhook).await?;
         if row.webhook_id != target.webhook_id {
             return Err(Status::not_found(
                 "webhook delivery not found for this webhookId",
             ));
         }
-        let event = job_event(&mut conn, row.job_id)
+        let event = job_event(conn, row.job_id)
             .await?
             .ok_or_else(|| Status::not_found("the delivery's event is no longer kept"))?;
         (target, event)
@@ -536,6 +540,7 @@ pub async fn redeliver_webhook_deliveries(
     let (event_id, event_type, payload) = &event;
     send_and_show(
         &state,
+        &mut db,
         &target,
         JobKind::Redelivery,
         (event_id, event_type, payload),

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moapi_core::db::Backend;
+use moapi_core::db::{Backend, Conn};
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdCodec, IdKind};
 use rand::Rng;
@@ -221,7 +221,8 @@ async fn load_targets(
     state: &AppState,
     jobs: &[Job],
 ) -> Result<HashMap<i64, Option<Target>>, sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut db = state.db.conn();
+    let conn = db.get().await?;
     let mut targets = HashMap::new();
     for webhook_id in jobs
         .iter()
@@ -230,7 +231,7 @@ async fn load_targets(
     {
         targets.insert(
             webhook_id,
-            Target::load(&mut conn, &state.secrets, webhook_id).await?,
+            Target::load(conn, &state.secrets, webhook_id).await?,
         );
     }
     Ok(targets)
@@ -253,7 +254,8 @@ async fn record_loop(
                 .then(|| received.try_recv().ok())
                 .flatten();
         }
-        if let Err(err) = record(&engine.state, &engine.owner, &engine.retries, &batch).await {
+        let mut db = engine.state.db.conn();
+        if let Err(err) = record(&mut db, &engine.owner, &engine.retries, &batch).await {
             // The jobs stay leased; once the leases expire they are sent again.
             tracing::warn!(error = %err, count = batch.len(), "webhook attempts could not be recorded");
         }
@@ -272,8 +274,9 @@ async fn purge_loop(engine: Arc<Engine>) -> Infallible {
 /// Deletes delivery logs and finished jobs older than the retention, and old usage counts.
 pub async fn purge(state: &AppState, now: i64) -> Result<(), sqlx::Error> {
     let cutoff = now - RETENTION_MICROS;
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let mut db = state.db.conn();
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM moego_webhook_deliveries WHERE delivered_at < $1")
         .bind(cutoff)
         .execute(&mut *tx)
@@ -366,25 +369,26 @@ impl Subscription {
 
 /// Whether fan-out has anything to read: new outbox rows or remembered gaps. A read, so an
 /// idle node polls without writing.
-async fn fan_out_due(state: &AppState) -> Result<bool, sqlx::Error> {
+async fn fan_out_due(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
     let due: Option<(i64,)> = sqlx::query_as(
         "SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox_events WHERE id > \
          (SELECT last_event_row FROM moego_webhook_fanout WHERE id = 1)) \
          OR EXISTS (SELECT 1 FROM moego_webhook_fanout_gaps)",
     )
-    .fetch_optional(state.db.pool())
+    .fetch_optional(conn)
     .await?;
     Ok(due.is_some())
 }
 
 /// Fans out the next batch of committed events; returns how many were read.
 pub async fn fan_out(state: &AppState) -> Result<usize, sqlx::Error> {
-    if !fan_out_due(state).await? {
+    let mut db = state.db.conn();
+    if !fan_out_due(db.get().await?).await? {
         return Ok(0);
     }
-    let _gate = state.db.write_gate().await;
+    let _gate = db.write_gate().await;
     let now = now_micros();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // Writing the cursor row first locks it: fan-out runs on one node at a time.
     let (cursor,): (i64,) = sqlx::query_as(
         "UPDATE moego_webhook_fanout SET last_event_row = last_event_row WHERE id = 1 \
@@ -544,20 +548,21 @@ pub async fn claim(state: &AppState, owner: &str, limit: usize) -> Result<Vec<Jo
         Backend::Sqlite => "",
     };
     // A read first, so an idle node polls without writing.
+    let mut db = state.db.conn();
     let due: Option<(i64,)> = sqlx::query_as(&format!(
         "SELECT 1 FROM moego_webhook_jobs WHERE {} LIMIT 1",
         DUE.replace("$3", "$1")
     ))
     .bind(now_micros())
-    .fetch_optional(state.db.pool())
+    .fetch_optional(db.get().await?)
     .await?;
     if due.is_none() {
         return Ok(Vec::new());
     }
-    let _gate = state.db.write_gate().await;
+    let _gate = db.write_gate().await;
     let now = now_micros();
     let lease_until = now + i64::try_from(config.lease.as_micros()).unwrap_or(i64::MAX / 4);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let mut jobs: Vec<Job> = sqlx::query_as(&format!(
         "UPDATE moego_webhook_jobs SET lease_owner = $1, lease_until = $2 \
          WHERE id IN (SELECT id FROM moego_webhook_jobs WHERE {DUE} \
@@ -640,14 +645,14 @@ pub async fn claim(state: &AppState, owner: &str, limit: usize) -> Result<Vec<Jo
 /// A job whose lease `owner` lost meanwhile keeps its state (its attempt is still logged).
 /// Returns the log IDs of the attempts, in order.
 pub async fn record(
-    state: &AppState,
+    db: &mut Conn,
     owner: &str,
     retries: &Retries,
     outcomes: &[Outcome],
 ) -> Result<Vec<Option<i64>>, sqlx::Error> {
-    let _gate = state.db.write_gate().await;
+    let _gate = db.write_gate().await;
     let now = now_micros();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let mut logged = Vec::with_capacity(outcomes.len());
     for Outcome { job, attempt } in outcomes {
         let made = job.attempts + 1;
@@ -716,19 +721,22 @@ pub async fn insert_leased_job(
     .await
 }
 
-/// Sends a job created by [`insert_leased_job`] now and records it; returns its log ID.
+/// Sends a job created by [`insert_leased_job`] now and records it; returns its log ID. The
+/// connection is given back while the receiver answers.
 pub async fn send_now(
     state: &AppState,
+    db: &mut Conn,
     owner: &str,
     target: &Target,
     job: Job,
 ) -> Result<i64, sqlx::Error> {
+    db.release();
     let attempt = Sender::new(state).send(target, job.message()).await;
     let retries = Retries {
         schedule: Vec::new(),
     };
     let logged = record(
-        state,
+        db,
         owner,
         &retries,
         &[Outcome {

@@ -8,6 +8,7 @@ use axum::http::{HeaderName, HeaderValue};
 use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
 use moapi_core::outbound::{Outbound, OutboundError};
 use moapi_core::{AppState, Config, IdKind, Status};
+use sqlx::AnyConnection;
 
 use super::store::StoredOrganization;
 use super::wire::{Headers, Organization, CONTENT_TYPE_JSON};
@@ -197,13 +198,12 @@ pub enum Reach {
 }
 
 impl Reach {
-    pub async fn of(state: &AppState, principal: &MoegoPrincipal) -> Result<Reach, Status> {
+    pub async fn of(conn: &mut AnyConnection, principal: &MoegoPrincipal) -> Result<Reach, Status> {
         Ok(match &principal.restriction {
             MoegoRestriction::AllowedIps(_) => Reach::Client,
             MoegoRestriction::Company(company_id) => Reach::Company {
                 company_id: *company_id,
-                business_ids: crate::business::store::ids_of_company(&state.db, *company_id)
-                    .await?,
+                business_ids: crate::business::store::ids_of_company(conn, *company_id).await?,
             },
             MoegoRestriction::Businesses { business_ids, .. } => {
                 Reach::Businesses(business_ids.clone())
@@ -247,6 +247,7 @@ fn decode(state: &AppState, kind: IdKind, id: &str) -> Result<i64, Status> {
 /// dropped. A key limited to a company or businesses must name them: "all organizations"
 /// would reach beyond it.
 pub async fn organizations(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     reach: &Reach,
@@ -264,7 +265,7 @@ pub async fn organizations(
             }
             BUSINESS => {
                 let id = decode(state, IdKind::Business, &organization.id)?;
-                let business = crate::business::store::find(&state.db, id)
+                let business = crate::business::store::find(&mut *conn, id)
                     .await?
                     .ok_or_else(|| Status::not_found(format!("{field}.id: business not found")))?;
                 (id, business.company_id)
@@ -280,7 +281,7 @@ pub async fn organizations(
                 )))
             }
         };
-        let owner = crate::company::store::owner(&state.db, company_id)
+        let owner = crate::company::store::owner(&mut *conn, company_id)
             .await?
             .ok_or_else(|| Status::not_found(format!("{field}.id: company not found")))?;
         let stored = StoredOrganization {

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
@@ -43,6 +44,7 @@ fn already_exists(url: &str) -> Status {
 /// are required; the optional fields left out keep their stored values (a create's defaults:
 /// no organizations filter, no secret, active, SSL verified, no headers).
 async fn values(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     reach: &Reach,
@@ -64,7 +66,8 @@ async fn values(
     next.endpoint_url = endpoint_url;
     next.event_types = event_types;
     if let Some(organizations) = &input.organizations {
-        next.organizations = input::organizations(state, principal, reach, organizations).await?;
+        next.organizations =
+            input::organizations(conn, state, principal, reach, organizations).await?;
     } else if !reach.covers_all(&next.organizations) {
         // A create without organizations would listen to all of them.
         return Err(input::all_organizations_beyond_reach());
@@ -100,10 +103,17 @@ async fn authorized_webhook(
     let row = store::find(conn, id)
         .await?
         .ok_or_else(|| Status::not_found("webhook not found"))?;
+    check_reach(principal, reach, &row)?;
+    Ok(row)
+}
+
+/// Code 7 unless the webhook is the key's client's and listens within the key's reach: the one
+/// check of every operation on a webhook or its deliveries.
+fn check_reach(principal: &MoegoPrincipal, reach: &Reach, row: &WebhookRow) -> Result<(), Status> {
     if row.client_id != principal.client_id || !reach.covers_all(&row.organizations()) {
         return Err(Status::no_permission());
     }
-    Ok(row)
+    Ok(())
 }
 
 fn render(state: &AppState, row: &WebhookRow) -> Result<Json<Webhook>, Status> {
@@ -124,7 +134,7 @@ fn url_conflict(url: &str) -> impl Fn(sqlx::Error) -> Status + '_ {
 /// Reads the written webhook back in its transaction, commits, and answers it.
 async fn commit_and_render(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
 ) -> Result<Json<Webhook>, Status> {
     let row = store::find(&mut tx, id)
@@ -142,13 +152,15 @@ async fn commit_and_render(
 pub async fn create_webhook(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<WebhookInput>,
 ) -> Result<Json<Webhook>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let reach = Reach::of(&state, &principal).await?;
-    let values = values(&state, &principal, &reach, &request, None).await?;
+    let conn = db.get().await?;
+    let reach = Reach::of(conn, &principal).await?;
+    let values = values(conn, &state, &principal, &reach, &request, None).await?;
     let client_id = principal.client_id;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     store::lock_client(&mut tx, client_id).await?;
     if store::count_of_client(&mut tx, client_id).await? >= MAX_WEBHOOKS_PER_CLIENT {
         return Err(Status::new(
@@ -174,12 +186,13 @@ pub async fn create_webhook(
 pub async fn get_webhook(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<Webhook>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let reach = Reach::of(&state, &principal).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_webhook(&state, &principal, &reach, &mut conn, &id).await?;
+    let conn = db.get().await?;
+    let reach = Reach::of(conn, &principal).await?;
+    let row = authorized_webhook(&state, &principal, &reach, conn, &id).await?;
     render(&state, &row)
 }
 
@@ -192,17 +205,16 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
     ProtoJson(UpdateWebhookBody(body)): ProtoJson<UpdateWebhookBody>,
 ) -> Result<Json<Webhook>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let reach = Reach::of(&state, &principal).await?;
-    let row = {
-        let mut conn = state.db.pool().acquire().await?;
-        authorized_webhook(&state, &principal, &reach, &mut conn, &id).await?
-    };
-    let values = values(&state, &principal, &reach, &body, Some(row.values())).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let conn = db.get().await?;
+    let reach = Reach::of(conn, &principal).await?;
+    let row = authorized_webhook(&state, &principal, &reach, conn, &id).await?;
+    let values = values(conn, &state, &principal, &reach, &body, Some(row.values())).await?;
+    let mut tx = db.begin().await?;
     let updated = store::update(&mut tx, row.id, &values)
         .await
         .map_err(url_conflict(&values.endpoint_url))?;
@@ -219,13 +231,14 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(id): PathId,
 ) -> Result<Json<DeleteWebhookResponse>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let reach = Reach::of(&state, &principal).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let row = authorized_webhook(&state, &principal, &reach, &mut conn, &id).await?;
-    if !store::delete(&mut conn, row.id).await? {
+    let conn = db.get().await?;
+    let reach = Reach::of(conn, &principal).await?;
+    let row = authorized_webhook(&state, &principal, &reach, conn, &id).await?;
+    if !store::delete(conn, row.id).await? {
         return Err(Status::not_found("webhook not found"));
     }
     Ok(Json(DeleteWebhookResponse {}))
@@ -239,6 +252,7 @@ pub async fn delete_webhook(
 pub async fn list_webhooks(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     ProtoJson(request): ProtoJson<ListWebhooksRequest>,
 ) -> Result<Json<ListWebhooksResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
@@ -259,9 +273,9 @@ pub async fn list_webhooks(
     let within = |(start, end): (Option<i64>, Option<i64>), at: i64| {
         start.is_none_or(|start| at >= start) && end.is_none_or(|end| at < end)
     };
-    let reach = Reach::of(&state, &principal).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let mut rows: Vec<WebhookRow> = store::list_of_client(&mut conn, principal.client_id)
+    let conn = db.get().await?;
+    let reach = Reach::of(conn, &principal).await?;
+    let mut rows: Vec<WebhookRow> = store::list_of_client(conn, principal.client_id)
         .await?
         .into_iter()
         .filter(|row| reach.covers_all(&row.organizations()))

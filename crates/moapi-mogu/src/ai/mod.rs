@@ -20,6 +20,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::outbound::{Outbound, OutboundError};
 use moapi_core::time::iso_seconds;
 use moapi_core::wire::parse_body;
@@ -210,6 +211,7 @@ fn path_job_id(path: Result<Path<String>, PathRejection>) -> Result<String, AiEr
 )]
 pub async fn create_trip_from_document(
     State(state): State<AppState>,
+    mut db: Conn,
     headers: HeaderMap,
     principal: Result<MoguPrincipal, MoguError>,
     body: Result<CreateBody, AiError>,
@@ -220,7 +222,7 @@ pub async fn create_trip_from_document(
     let source = checked_source(request.source, &outbound, state.config.outbound.max_bytes)?;
     let job_id = uuid::Uuid::new_v4().hyphenated().to_string();
     store::insert_job(
-        &state.db,
+        db.get().await?,
         &job_id,
         principal.account_id,
         principal.agent_id,
@@ -254,10 +256,11 @@ pub async fn create_trip_from_document(
 )]
 pub async fn get_job_status(
     State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<AiJobStatus>, AiError> {
     let job_id = path_job_id(path)?;
-    let job = store::find_job(&state.db, &job_id)
+    let job = store::find_job(db.get().await?, &job_id)
         .await?
         .ok_or_else(AiError::job_not_found)?;
     Ok(Json(job_status(&state, job)))
@@ -279,13 +282,14 @@ pub async fn get_job_status(
 )]
 pub async fn cancel_job(
     State(state): State<AppState>,
+    mut db: Conn,
     headers: HeaderMap,
     principal: Result<MoguPrincipal, MoguError>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<AiJobStatus>, AiError> {
     let principal = caller(principal, &headers)?;
     let job_id = path_job_id(path)?;
-    match store::cancel_job(&state.db, &job_id, principal.agent_id).await? {
+    match store::cancel_job(db.get().await?, &job_id, principal.agent_id).await? {
         CancelOutcome::Canceled(job) => Ok(Json(job_status(&state, job))),
         CancelOutcome::NotCancelable => Err(AiError::not_cancelable()),
         CancelOutcome::NotFound => Err(AiError::job_not_found()),
@@ -294,12 +298,12 @@ pub async fn cancel_job(
 
 /// The job's public link: the trip's page once it exists, a self-refreshing progress page
 /// before, a short notice when the import failed or was cancelled.
-async fn job_page(
-    State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
+async fn job_page(mut db: Conn, path: Result<Path<String>, PathRejection>) -> Response {
     let job = match path_job_id(path) {
-        Ok(job_id) => store::find_job(&state.db, &job_id).await,
+        Ok(job_id) => match db.get().await {
+            Ok(conn) => store::find_job(conn, &job_id).await,
+            Err(err) => Err(err),
+        },
         Err(_) => Ok(None),
     };
     let job = match job {

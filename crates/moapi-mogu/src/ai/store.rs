@@ -5,7 +5,6 @@
 
 use moapi_core::db::{build, query_with};
 use moapi_core::time::now_micros;
-use moapi_core::Db;
 use sea_query::{Expr, Iden, Query, SimpleExpr};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -113,7 +112,7 @@ impl Lease {
 
 /// Stores a new job, processing and initializing, unclaimed.
 pub async fn insert_job(
-    db: &Db,
+    conn: &mut AnyConnection,
     public_id: &str,
     account_id: i64,
     agent_id: i64,
@@ -136,13 +135,16 @@ pub async fn insert_job(
     .bind(data)
     .bind(i64::from(is_template))
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The job `public_id`, with its trip's slug once it has one.
-pub async fn find_job(db: &Db, public_id: &str) -> Result<Option<JobView>, sqlx::Error> {
+pub async fn find_job(
+    conn: &mut AnyConnection,
+    public_id: &str,
+) -> Result<Option<JobView>, sqlx::Error> {
     sqlx::query_as(
         "SELECT j.public_id, j.agent_id, j.status, j.stage, j.trip_id, t.slug AS trip_slug, \
          j.error, j.updated_at \
@@ -150,7 +152,7 @@ pub async fn find_job(db: &Db, public_id: &str) -> Result<Option<JobView>, sqlx:
          WHERE j.public_id = $1",
     )
     .bind(public_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -164,7 +166,7 @@ pub enum CancelOutcome {
 /// Cancels the job if `agent_id` created it and it is still processing; its worker notices
 /// at its next write and stops without creating the trip.
 pub async fn cancel_job(
-    db: &Db,
+    conn: &mut AnyConnection,
     public_id: &str,
     agent_id: i64,
 ) -> Result<CancelOutcome, sqlx::Error> {
@@ -178,11 +180,11 @@ pub async fn cancel_job(
     .bind(public_id)
     .bind(agent_id)
     .bind(PROCESSING)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    Ok(match find_job(db, public_id).await? {
+    Ok(match find_job(conn, public_id).await? {
         Some(job) if job.agent_id != agent_id => CancelOutcome::NotFound,
         Some(job) if canceled => CancelOutcome::Canceled(job),
         Some(_) => CancelOutcome::NotCancelable,
@@ -196,13 +198,16 @@ const CLAIMABLE: &str = "status = 'processing' AND (lease_until IS NULL OR lease
 /// idle worker never writes; the UPDATE repeats the condition, so of several workers racing
 /// for one job exactly one gets it (PostgreSQL re-checks the row after the winner's commit;
 /// SQLite runs one writer at a time).
-pub async fn claim_job(db: &Db, lease: &Lease) -> Result<Option<ClaimedJob>, sqlx::Error> {
+pub async fn claim_job(
+    conn: &mut AnyConnection,
+    lease: &Lease,
+) -> Result<Option<ClaimedJob>, sqlx::Error> {
     let now = now_micros();
     let candidate: Option<(i64,)> = sqlx::query_as(&format!(
         "SELECT id FROM mogu_ai_jobs WHERE {CLAIMABLE} ORDER BY created_at, id LIMIT 1"
     ))
     .bind(now)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((id,)) = candidate else {
         return Ok(None);
@@ -217,7 +222,7 @@ pub async fn claim_job(db: &Db, lease: &Lease) -> Result<Option<ClaimedJob>, sql
     .bind(&lease.owner)
     .bind(lease.until())
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -270,7 +275,7 @@ fn ending(status: &str) -> Vec<(MoguAiJobs, SimpleExpr)> {
 /// Moves the held job to `stage` and renews the lease; `false` when the job is no longer
 /// this worker's to run.
 pub async fn enter_stage(
-    db: &Db,
+    conn: &mut AnyConnection,
     job_id: i64,
     lease: &Lease,
     stage: &str,
@@ -280,25 +285,29 @@ pub async fn enter_stage(
         (MoguAiJobs::UpdatedAt, now_micros().into()),
         (MoguAiJobs::LeaseUntil, lease.until().into()),
     ];
-    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
+    write_held(conn, job_id, lease, values).await
 }
 
 /// Extends the lease of a job still held; `false` when it is no longer this worker's.
-pub async fn renew_lease(db: &Db, job_id: i64, lease: &Lease) -> Result<bool, sqlx::Error> {
+pub async fn renew_lease(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    lease: &Lease,
+) -> Result<bool, sqlx::Error> {
     let values = vec![(MoguAiJobs::LeaseUntil, lease.until().into())];
-    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
+    write_held(conn, job_id, lease, values).await
 }
 
 /// Ends the held job with an error the status operation shows.
 pub async fn fail_job(
-    db: &Db,
+    conn: &mut AnyConnection,
     job_id: i64,
     lease: &Lease,
     message: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut values = ending(FAILED);
     values.push((MoguAiJobs::Error, message.into()));
-    write_held(&mut *db.pool().acquire().await?, job_id, lease, values).await
+    write_held(conn, job_id, lease, values).await
 }
 
 /// Inside the caller's transaction (which has just created the trip): marks the held job

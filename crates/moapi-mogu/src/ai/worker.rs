@@ -46,7 +46,8 @@ pub async fn run(state: AppState) -> Infallible {
         duration_micros: i64::try_from(config.job_lease.as_micros()).unwrap_or(i64::MAX),
     };
     loop {
-        match store::claim_job(&state.db, &lease).await {
+        let claimed = async { store::claim_job(state.db.conn().get().await?, &lease).await };
+        match claimed.await {
             Ok(Some(job)) => process(&state, &lease, job).await,
             Ok(None) => tokio::time::sleep(config.poll_interval).await,
             Err(err) => {
@@ -78,7 +79,11 @@ async fn process_in_span(state: &AppState, lease: &Lease, job: ClaimedJob) {
         Err(Stop::Lost) => tracing::info!("AI import canceled or taken over"),
         Err(Stop::Failed(message)) => {
             tracing::info!(error = %message, "AI import failed");
-            if let Err(err) = store::fail_job(&state.db, job.id, lease, &message).await {
+            let failed = async {
+                let mut db = state.db.conn();
+                store::fail_job(db.get().await?, job.id, lease, &message).await
+            };
+            if let Err(err) = failed.await {
                 tracing::warn!(error = %err, "AI import failure could not be recorded");
             }
         }
@@ -93,16 +98,19 @@ async fn hold_lease(state: &AppState, lease: &Lease, job_id: i64) -> Result<(), 
     let every = Duration::from_micros((lease.duration_micros / 3).max(1) as u64);
     loop {
         tokio::time::sleep(every).await;
-        if !store::renew_lease(&state.db, job_id, lease).await? {
+        let mut db = state.db.conn();
+        if !store::renew_lease(db.get().await?, job_id, lease).await? {
             return Err(Stop::Lost);
         }
     }
 }
 
 async fn enter(state: &AppState, lease: &Lease, job: &ClaimedJob, stage: &str) -> Result<(), Stop> {
-    if !store::enter_stage(&state.db, job.id, lease, stage).await? {
+    let mut db = state.db.conn();
+    if !store::enter_stage(db.get().await?, job.id, lease, stage).await? {
         return Err(Stop::Lost);
     }
+    db.release();
     let delay = state.config.ai.stage_delay;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -156,8 +164,9 @@ async fn complete(
 ) -> Result<(), Stop> {
     let trip = new_trip(job, draft);
     let mut attempt = 1;
+    let mut db = state.db.conn();
     loop {
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         let trip_id =
             match trip::store::insert_trip_in(&mut tx, job.account_id, job.agent_id, &trip).await {
                 Ok(trip_id) => trip_id,

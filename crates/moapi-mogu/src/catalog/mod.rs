@@ -11,13 +11,15 @@ pub mod store;
 pub mod wire;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
+use sqlx::AnyConnection;
 
 use self::store::{CatalogWriteError, StoredCatalog, TripSetChange};
 use self::wire::{
@@ -75,18 +77,18 @@ impl From<CatalogWriteError> for MoguError {
 }
 
 async fn find_catalog(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
 ) -> Result<StoredCatalog, MoguError> {
-    store::find_catalog(&state.db, account_id, catalog_id)
+    store::find_catalog(conn, account_id, catalog_id)
         .await?
         .ok_or_else(catalog_not_found)
 }
 
 /// The catalog as it is after a write that found it (`found`), or "catalog not found".
 async fn catalog_after(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
     found: bool,
@@ -95,7 +97,7 @@ async fn catalog_after(
         return Err(catalog_not_found());
     }
     Ok(Json(
-        find_catalog(state, account_id, catalog_id).await?.into(),
+        find_catalog(conn, account_id, catalog_id).await?.into(),
     ))
 }
 
@@ -120,12 +122,13 @@ async fn catalog_after(
 )]
 pub async fn list_catalogs(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PaginatedCatalogs>, MoguError> {
+    let conn = db.get().await?;
     let request = list_request(query, &store::LIST_SPEC)?;
     let (catalogs, total_count) =
-        store::list_catalogs(&state.db, principal.account_id, &request).await?;
+        store::list_catalogs(conn, principal.account_id, &request).await?;
     let items = catalogs.into_iter().map(Catalog::from).collect();
     Ok(Json(request.envelope(items, total_count).into()))
 }
@@ -145,13 +148,14 @@ pub async fn list_catalogs(
 )]
 pub async fn create_catalog(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     MoguJson(request): MoguJson<CatalogCreateRequest>,
 ) -> Result<(StatusCode, Json<Catalog>), MoguError> {
+    let conn = db.get().await?;
     let (catalog, trip_ids) = new_catalog(request)?;
     let account_id = principal.account_id;
-    let catalog_id = store::insert_catalog(&state.db, account_id, &catalog, &trip_ids).await?;
-    let catalog = find_catalog(&state, account_id, catalog_id).await?;
+    let catalog_id = store::insert_catalog(conn, account_id, &catalog, &trip_ids).await?;
+    let catalog = find_catalog(conn, account_id, catalog_id).await?;
     Ok((StatusCode::CREATED, Json(catalog.into())))
 }
 
@@ -171,11 +175,12 @@ pub async fn create_catalog(
 )]
 pub async fn get_catalog(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Catalog>, MoguError> {
+    let conn = db.get().await?;
     let catalog_id = path_catalog_id(path)?;
-    let catalog = find_catalog(&state, principal.account_id, catalog_id).await?;
+    let catalog = find_catalog(conn, principal.account_id, catalog_id).await?;
     Ok(Json(catalog.into()))
 }
 
@@ -196,16 +201,17 @@ pub async fn get_catalog(
 )]
 pub async fn update_catalog(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<CatalogUpdateRequest>,
 ) -> Result<Json<Catalog>, MoguError> {
+    let conn = db.get().await?;
     let catalog_id = path_catalog_id(path)?;
     let account_id = principal.account_id;
-    let before = find_catalog(&state, account_id, catalog_id).await?.fields;
+    let before = find_catalog(conn, account_id, catalog_id).await?.fields;
     let changes = input::apply_changes(request, before.clone())?;
     let found = store::update_catalog(
-        &state.db,
+        conn,
         account_id,
         catalog_id,
         &before,
@@ -213,7 +219,7 @@ pub async fn update_catalog(
         changes.trip_ids.as_deref(),
     )
     .await?;
-    catalog_after(&state, account_id, catalog_id, found).await
+    catalog_after(conn, account_id, catalog_id, found).await
 }
 
 #[utoipa::path(
@@ -232,11 +238,12 @@ pub async fn update_catalog(
 )]
 pub async fn delete_catalog(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, MoguError> {
+    let conn = db.get().await?;
     let catalog_id = path_catalog_id(path)?;
-    if !store::delete_catalog(&state.db, principal.account_id, catalog_id).await? {
+    if !store::delete_catalog(conn, principal.account_id, catalog_id).await? {
         return Err(catalog_not_found());
     }
     Ok(StatusCode::NO_CONTENT)
@@ -265,15 +272,16 @@ pub async fn delete_catalog(
 )]
 pub async fn list_catalog_trips(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PaginatedTrips>, MoguError> {
+    let conn = db.get().await?;
     let catalog_id = path_catalog_id(path)?;
     let account_id = principal.account_id;
-    find_catalog(&state, account_id, catalog_id).await?;
+    find_catalog(conn, account_id, catalog_id).await?;
     let scope = store::trips_in_catalog(catalog_id);
-    Ok(Json(trip_page(&state, account_id, scope, query).await?))
+    Ok(Json(trip_page(conn, account_id, scope, query).await?))
 }
 
 #[utoipa::path(
@@ -293,11 +301,12 @@ pub async fn list_catalog_trips(
 )]
 pub async fn add_catalog_trips(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<CatalogTripIdsRequest>,
 ) -> Result<Json<Catalog>, MoguError> {
-    change_catalog_trips(principal, state, path, request, TripSetChange::Add).await
+    let conn = db.get().await?;
+    change_catalog_trips(principal, conn, path, request, TripSetChange::Add).await
 }
 
 #[utoipa::path(
@@ -317,17 +326,18 @@ pub async fn add_catalog_trips(
 )]
 pub async fn remove_catalog_trips(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<CatalogTripIdsRequest>,
 ) -> Result<Json<Catalog>, MoguError> {
-    change_catalog_trips(principal, state, path, request, TripSetChange::Remove).await
+    let conn = db.get().await?;
+    change_catalog_trips(principal, conn, path, request, TripSetChange::Remove).await
 }
 
 /// Adds or removes the trips a request names, and answers the catalog as it is then.
 async fn change_catalog_trips(
     principal: MoguPrincipal,
-    state: AppState,
+    conn: &mut AnyConnection,
     path: Result<Path<String>, PathRejection>,
     request: CatalogTripIdsRequest,
     change: TripSetChange,
@@ -335,8 +345,8 @@ async fn change_catalog_trips(
     let catalog_id = path_catalog_id(path)?;
     let trip_ids = input::trips_named(request)?;
     let account_id = principal.account_id;
-    let found = store::change_trips(&state.db, account_id, catalog_id, &trip_ids, change).await?;
-    catalog_after(&state, account_id, catalog_id, found).await
+    let found = store::change_trips(conn, account_id, catalog_id, &trip_ids, change).await?;
+    catalog_after(conn, account_id, catalog_id, found).await
 }
 
 #[utoipa::path(
@@ -356,19 +366,19 @@ async fn change_catalog_trips(
 )]
 pub async fn set_catalog_visibility(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<VisibilityRequest>,
 ) -> Result<Json<Catalog>, MoguError> {
+    let conn = db.get().await?;
     let catalog_id = path_catalog_id(path)?;
     let is_public = input::visibility(request)?;
     let account_id = principal.account_id;
-    let before = find_catalog(&state, account_id, catalog_id).await?.fields;
+    let before = find_catalog(conn, account_id, catalog_id).await?.fields;
     let after = store::NewCatalog {
         is_public,
         ..before.clone()
     };
-    let found =
-        store::update_catalog(&state.db, account_id, catalog_id, &before, &after, None).await?;
-    catalog_after(&state, account_id, catalog_id, found).await
+    let found = store::update_catalog(conn, account_id, catalog_id, &before, &after, None).await?;
+    catalog_after(conn, account_id, catalog_id, found).await
 }

@@ -4,12 +4,12 @@
 //! (an UPDATE, so PostgreSQL locks it and SQLite takes its write lock), then checks that every
 //! trip named belongs to the account, so a refused request writes nothing.
 
+use sqlx::{AnyConnection, Connection};
 use std::collections::BTreeMap;
 
 use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::query::{FieldType, ListRequest, ListSpec};
 use moapi_core::time::now_micros;
-use moapi_core::Db;
 use sea_query::{
     Alias, Condition, Expr, Func, Iden, OnConflict, Order, Query, SelectStatement, SimpleExpr,
     Value,
@@ -195,7 +195,7 @@ pub fn trips_in_catalog(catalog_id: i64) -> Condition {
 
 /// The account's catalog `catalog_id`, if it has one.
 pub async fn find_catalog(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
 ) -> Result<Option<StoredCatalog>, sqlx::Error> {
@@ -204,31 +204,31 @@ pub async fn find_catalog(
         .and_where(with_id(catalog_id))
         .to_owned();
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_optional(db.pool()).await
+    query_as_with(&sql, values).fetch_optional(&mut *conn).await
 }
 
 /// One page of the account's catalogs matching `request`, and how many match in all.
 pub async fn list_catalogs(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     request: &ListRequest,
 ) -> Result<(Vec<StoredCatalog>, i64), sqlx::Error> {
     let scope = Condition::all().add(of_account(account_id));
     request
-        .fetch_page(db, &LIST_SPEC, scope, select_catalog_columns())
+        .fetch_page(conn, &LIST_SPEC, scope, select_catalog_columns())
         .await
 }
 
 /// Stores a new catalog holding `trip_ids` (the account's trips) and returns its ID.
 pub async fn insert_catalog(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog: &NewCatalog,
     trip_ids: &[i64],
 ) -> Result<i64, CatalogWriteError> {
     // Written first so that SQLite's transaction takes the write lock at once, rather than
     // upgrading a read lock later; a refusal below rolls the row back.
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let now = now_micros();
     let generated: [(MoguCatalogs, Value); 3] = [
         (MoguCatalogs::AccountId, account_id.into()),
@@ -255,7 +255,7 @@ pub async fn insert_catalog(
 /// makes it the catalog's trip set; `updatedAt` is bumped when anything changed. `false` when
 /// the account has no such catalog.
 pub async fn update_catalog(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
     before: &NewCatalog,
@@ -269,7 +269,7 @@ pub async fn update_catalog(
         .filter(|((_, new), (_, old))| new != old)
         .map(|(change, _)| change)
         .collect();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     if !claim(&mut tx, account_id, catalog_id, &changes).await? {
         return Ok(false);
     }
@@ -299,13 +299,13 @@ pub enum TripSetChange {
 /// Applies `change` with `trip_ids` to the catalog's trip set, bumping `updatedAt` when a link
 /// came or went. `false` when the account has no such catalog.
 pub async fn change_trips(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
     trip_ids: &[i64],
     change: TripSetChange,
 ) -> Result<bool, CatalogWriteError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     if !claim(&mut tx, account_id, catalog_id, &[]).await? {
         return Ok(false);
     }
@@ -329,7 +329,7 @@ pub async fn change_trips(
 /// Deletes the account's catalog; its trips stay (only the links go, by cascade). `false`
 /// when the account has no such catalog.
 pub async fn delete_catalog(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     catalog_id: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -339,7 +339,7 @@ pub async fn delete_catalog(
         .and_where(with_id(catalog_id))
         .to_owned();
     let (sql, values) = build(&delete);
-    let done = query_with(&sql, values).execute(db.pool()).await?;
+    let done = query_with(&sql, values).execute(&mut *conn).await?;
     Ok(done.rows_affected() == 1)
 }
 

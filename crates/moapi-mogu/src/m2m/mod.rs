@@ -204,8 +204,12 @@ async fn issue_token(
             return Err(OAuthError::invalid_target(audience));
         }
     }
-    let client = clients::authenticate(&state.db, &client_id, &secret)
-        .await
+    let mut db = state.db.conn();
+    let authenticated = match db.get().await {
+        Ok(conn) => clients::authenticate(conn, &client_id, &secret).await,
+        Err(err) => Err(err),
+    };
+    let client = authenticated
         .map_err(|err| {
             tracing::error!(error = %err, "token request failed");
             OAuthError::server_error()

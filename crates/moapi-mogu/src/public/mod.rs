@@ -13,11 +13,12 @@ mod views;
 pub mod visualizations;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::AppState;
 use serde::Deserialize;
@@ -118,7 +119,7 @@ fn unavailable(err: sqlx::Error, embed: bool) -> Response {
 }
 
 async fn trip_page(
-    State(state): State<AppState>,
+    mut db: Conn,
     method: Method,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -130,7 +131,11 @@ async fn trip_page(
     let Ok(Path(slug)) = path else {
         return not_found(embed);
     };
-    let trip = match store::find_public_trip(&state.db, &slug).await {
+    let conn = match db.get().await {
+        Ok(conn) => conn,
+        Err(err) => return unavailable(err, embed),
+    };
+    let trip = match store::find_public_trip(conn, &slug).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(embed),
         Err(err) => return unavailable(err, embed),
@@ -149,12 +154,12 @@ async fn trip_page(
     }
     // HEAD requests (link checkers, previews) are not views.
     if method == Method::GET {
-        if let Err(err) = views::record(&state.db, trip.id, &visitor).await {
+        if let Err(err) = views::record(conn, trip.id, &visitor).await {
             // A lost count must not cost the visitor the page.
             tracing::warn!(error = %err, trip_id = trip.id, "page view not recorded");
         }
     }
-    let config = match store::trip_config(&state.db, trip.id).await {
+    let config = match store::trip_config(conn, trip.id).await {
         Ok(Some(config)) => config,
         // Deleted since it was read.
         Ok(None) => return not_found(embed),
@@ -165,7 +170,7 @@ async fn trip_page(
 }
 
 async fn catalog_page(
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
@@ -175,7 +180,11 @@ async fn catalog_page(
     let Some(catalog_id) = catalog_id.filter(|id| *id > 0) else {
         return not_found(embed);
     };
-    let catalog = match store::find_public_catalog(&state.db, catalog_id).await {
+    let conn = match db.get().await {
+        Ok(conn) => conn,
+        Err(err) => return unavailable(err, embed),
+    };
+    let catalog = match store::find_public_catalog(conn, catalog_id).await {
         Ok(Some(catalog)) => catalog,
         Ok(None) => return not_found(embed),
         Err(err) => return unavailable(err, embed),
@@ -188,7 +197,7 @@ async fn catalog_page(
         .unwrap_or(1);
     let size = page::CATALOG_PAGE_SIZE;
     let (trips, total) =
-        match store::catalog_trips(&state.db, catalog_id, now_micros(), requested, size).await {
+        match store::catalog_trips(conn, catalog_id, now_micros(), requested, size).await {
             Ok(found) => found,
             Err(err) => return unavailable(err, embed),
         };

@@ -4,9 +4,9 @@
 
 use moapi_core::db::{build, query_as_with};
 use moapi_core::query::{Field, FieldType, ListRequest, ListSpec};
-use moapi_core::Db;
 use rand::RngCore;
 use sea_query::{Alias, Asterisk, Expr, Func, Iden, Order, Query, SimpleExpr};
+use sqlx::AnyConnection;
 
 use crate::catalog::store::MoguCatalogTrips;
 use crate::trip::config::{self, TripConfig};
@@ -30,18 +30,23 @@ enum MoguTripViews {
 }
 
 /// The public trip with this slug, expired or not.
-pub async fn find_public_trip(db: &Db, slug: &str) -> Result<Option<StoredTrip>, sqlx::Error> {
+pub async fn find_public_trip(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> Result<Option<StoredTrip>, sqlx::Error> {
     let select = select_public_trips()
         .and_where(Expr::col((MoguTrips::Table, MoguTrips::Slug)).eq(slug))
         .to_owned();
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_optional(db.pool()).await
+    query_as_with(&sql, values).fetch_optional(&mut *conn).await
 }
 
 /// The trip's config: the stored one, or the default one GET /trips/{tripId}/config shows.
-pub async fn trip_config(db: &Db, trip_id: i64) -> Result<Option<TripConfig>, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    config::store::load(&mut conn, trip_id).await
+pub async fn trip_config(
+    conn: &mut AnyConnection,
+    trip_id: i64,
+) -> Result<Option<TripConfig>, sqlx::Error> {
+    config::store::load(conn, trip_id).await
 }
 
 /// A public catalog's heading.
@@ -54,21 +59,21 @@ pub struct PublicCatalog {
 }
 
 pub async fn find_public_catalog(
-    db: &Db,
+    conn: &mut AnyConnection,
     catalog_id: i64,
 ) -> Result<Option<PublicCatalog>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, title, description, logo_url FROM mogu_catalogs WHERE id = $1 AND is_public = 1",
     )
     .bind(catalog_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await
 }
 
 /// One page of the catalog's trips a visitor may open (public, not expired at `now`), in the
 /// order they were added, and how many there are in all.
 pub async fn catalog_trips(
-    db: &Db,
+    conn: &mut AnyConnection,
     catalog_id: i64,
     now: i64,
     page: u64,
@@ -84,7 +89,7 @@ pub async fn catalog_trips(
     let mut count = select.clone();
     count.clear_selects().expr(Func::count(Expr::col(Asterisk)));
     let (sql, values) = build(&count);
-    let (total,): (i64,) = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+    let (total,): (i64,) = query_as_with(&sql, values).fetch_one(&mut *conn).await?;
     select
         .order_by(
             (MoguCatalogTrips::Table, MoguCatalogTrips::AddedAt),
@@ -94,7 +99,7 @@ pub async fn catalog_trips(
         .limit(page_size)
         .offset((page - 1) * page_size);
     let (sql, values) = build(&select);
-    let trips = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let trips = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
     Ok((trips, total.max(0) as u64))
 }
 
@@ -106,7 +111,7 @@ fn not_expired(now: i64) -> SimpleExpr {
 /// Counts one view of `trip_id` by `visitor` on `day`: one statement, so concurrent views on
 /// any number of nodes all count.
 pub async fn record_view(
-    db: &Db,
+    conn: &mut AnyConnection,
     trip_id: i64,
     day: &str,
     visitor: &str,
@@ -124,7 +129,7 @@ pub async fn record_view(
     .bind(day)
     .bind(visitor)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -134,15 +139,9 @@ const SALT_PREFIX: &str = "visitor_salt:";
 /// The salt of visitor hashes on `day` (`YYYY-MM-DD`), created by whichever node needs it
 /// first. Creating a day's salt deletes older days' salts, so a finished day's hashes can no
 /// longer be recomputed from a guessed address.
-pub async fn daily_salt(db: &Db, day: &str) -> Result<String, sqlx::Error> {
+pub async fn daily_salt(conn: &mut AnyConnection, day: &str) -> Result<String, sqlx::Error> {
     let name = format!("{SALT_PREFIX}{day}");
-    let read = || async {
-        sqlx::query_as::<_, (String,)>("SELECT value FROM deployment_settings WHERE name = $1")
-            .bind(&name)
-            .fetch_optional(db.pool())
-            .await
-    };
-    if let Some((salt,)) = read().await? {
+    if let Some(salt) = setting(conn, &name).await? {
         return Ok(salt);
     }
     let mut fresh = [0u8; 32];
@@ -152,7 +151,7 @@ pub async fn daily_salt(db: &Db, day: &str) -> Result<String, sqlx::Error> {
     )
     .bind(&name)
     .bind(hex::encode(fresh))
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     // Compared here rather than in SQL, where PostgreSQL's collation could order names
     // differently; a node whose clock lags never deletes a newer day's salt.
@@ -161,17 +160,25 @@ pub async fn daily_salt(db: &Db, day: &str) -> Result<String, sqlx::Error> {
         SALT_PREFIX.len()
     ))
     .bind(SALT_PREFIX)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     for (stale,) in salts.into_iter().filter(|(other,)| other < &name) {
         sqlx::query("DELETE FROM deployment_settings WHERE name = $1")
             .bind(stale)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     }
     // Another node may have inserted first: everyone uses the stored value.
-    let (salt,) = read().await?.ok_or(sqlx::Error::RowNotFound)?;
-    Ok(salt)
+    setting(conn, &name).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+async fn setting(conn: &mut AnyConnection, name: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM deployment_settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(value,)| value))
 }
 
 /// What `GET /trips/{tripId}/visualizations` may filter and sort: the UTC day, as
@@ -227,7 +234,7 @@ fn last_view() -> SimpleExpr {
 
 /// The totals over the days `request` filters, and its page of days.
 pub async fn trip_views(
-    db: &Db,
+    conn: &mut AnyConnection,
     trip_id: i64,
     request: &ListRequest,
 ) -> Result<(ViewTotals, Vec<DailyViews>), sqlx::Error> {
@@ -246,7 +253,7 @@ pub async fn trip_views(
         .cond_where(request.condition.clone())
         .to_owned();
     let (sql, values) = build(&totals);
-    let totals: ViewTotals = query_as_with(&sql, values).fetch_one(db.pool()).await?;
+    let totals: ViewTotals = query_as_with(&sql, values).fetch_one(&mut *conn).await?;
     let mut page = Query::select()
         .expr_as(day(), Alias::new("day"))
         .expr_as(views_sum(), Alias::new("views"))
@@ -261,17 +268,21 @@ pub async fn trip_views(
         .to_owned();
     request.apply(&VISUALIZATION_SPEC, &mut page);
     let (sql, values) = build(&page);
-    let days = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let days = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
     Ok((totals, days))
 }
 
 /// Whether the account owns trip `trip_id`.
-pub async fn account_has_trip(db: &Db, account_id: i64, trip_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn account_has_trip(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    trip_id: i64,
+) -> Result<bool, sqlx::Error> {
     let found: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM mogu_trips WHERE id = $1 AND account_id = $2")
             .bind(trip_id)
             .bind(account_id)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?;
     Ok(found.is_some())
 }
@@ -281,11 +292,11 @@ mod tests {
     use super::*;
     use crate::test_support::TestDb;
 
-    async fn salt_names(db: &Db) -> Vec<String> {
+    async fn salt_names(conn: &mut AnyConnection) -> Vec<String> {
         let names: Vec<(String,)> = sqlx::query_as(
             "SELECT name FROM deployment_settings WHERE name LIKE 'visitor%' ORDER BY name",
         )
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await
         .unwrap();
         names.into_iter().map(|(name,)| name).collect()
@@ -294,11 +305,12 @@ mod tests {
     #[tokio::test]
     async fn a_days_salt_is_made_once_and_replaces_only_older_days() {
         let test = TestDb::new().await;
-        let db = &test.state.db;
+        let mut db = test.state.db.conn();
+        let db = db.get().await.unwrap();
         for day in ["2025-01-01", "2025-01-03"] {
             sqlx::query("INSERT INTO deployment_settings (name, value) VALUES ($1, 'old')")
                 .bind(format!("{SALT_PREFIX}{day}"))
-                .execute(db.pool())
+                .execute(&mut *db)
                 .await
                 .unwrap();
         }

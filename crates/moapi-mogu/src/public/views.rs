@@ -10,8 +10,8 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use moapi_core::time::now_micros;
-use moapi_core::Db;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use super::store;
 
@@ -87,12 +87,16 @@ pub fn utc_day(micros: i64) -> String {
 }
 
 /// Counts a view of the trip's page now.
-pub async fn record(db: &Db, trip_id: i64, visitor: &Visitor) -> Result<(), sqlx::Error> {
+pub async fn record(
+    conn: &mut AnyConnection,
+    trip_id: i64,
+    visitor: &Visitor,
+) -> Result<(), sqlx::Error> {
     let now = now_micros();
     let day = utc_day(now);
-    let salt = store::daily_salt(db, &day).await?;
+    let salt = store::daily_salt(conn, &day).await?;
     let hash = visitor_hash(&salt, trip_id, visitor);
-    store::record_view(db, trip_id, &day, &hash, now).await
+    store::record_view(conn, trip_id, &day, &hash, now).await
 }
 
 #[cfg(test)]

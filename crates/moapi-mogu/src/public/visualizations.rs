@@ -5,11 +5,12 @@
 //! visitors, `viewedAt` being the day's last view.
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::Json;
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::time::iso_millis;
-use moapi_core::{AppState, MoguError};
+use moapi_core::MoguError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -92,16 +93,17 @@ impl From<DailyViews> for DailyVisualizations {
 )]
 pub async fn get_trip_visualizations(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<TripVisualizations>, MoguError> {
+    let conn = db.get().await?;
     let trip_id = path_trip_id(path)?;
     let request = list_request(query, &VISUALIZATION_SPEC)?;
-    if !store::account_has_trip(&state.db, principal.account_id, trip_id).await? {
+    if !store::account_has_trip(conn, principal.account_id, trip_id).await? {
         return Err(trip_not_found());
     }
-    let (totals, days) = store::trip_views(&state.db, trip_id, &request).await?;
+    let (totals, days) = store::trip_views(conn, trip_id, &request).await?;
     let envelope = request.envelope(days, totals.days);
     Ok(Json(TripVisualizations {
         trip_id,

@@ -13,15 +13,17 @@ pub mod visibility;
 pub mod wire;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::query::{ListRequest, ListSpec};
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
 use sea_query::Condition;
+use sqlx::AnyConnection;
 
 use self::store::StoredTrip;
 use self::wire::{
@@ -63,23 +65,23 @@ pub(crate) fn list_request(
 /// One page of the account's trips within `scope` (all of them, or those of a catalog) as
 /// `GET /trips` lists them, for the list parameters of `query`.
 pub(crate) async fn trip_page(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: i64,
     scope: Condition,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<PaginatedTrips, MoguError> {
     let request = list_request(query, &store::LIST_SPEC)?;
-    let (trips, total_count) = store::list_trips(&state.db, account_id, scope, &request).await?;
+    let (trips, total_count) = store::list_trips(conn, account_id, scope, &request).await?;
     let items = trips.into_iter().map(TripListItem::from).collect();
     Ok(request.envelope(items, total_count).into())
 }
 
 async fn find_trip(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: i64,
     trip_id: i64,
 ) -> Result<StoredTrip, MoguError> {
-    store::find_trip(&state.db, account_id, trip_id)
+    store::find_trip(conn, account_id, trip_id)
         .await?
         .ok_or_else(trip_not_found)
 }
@@ -109,10 +111,11 @@ pub(crate) fn trip_not_found() -> MoguError {
 )]
 pub async fn list_trips(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PaginatedTrips>, MoguError> {
-    let page = trip_page(&state, principal.account_id, Condition::all(), query).await?;
+    let conn = db.get().await?;
+    let page = trip_page(conn, principal.account_id, Condition::all(), query).await?;
     Ok(Json(page))
 }
 
@@ -131,13 +134,14 @@ pub async fn list_trips(
 )]
 pub async fn create_trip(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     MoguJson(request): MoguJson<TripCreateRequest>,
 ) -> Result<(StatusCode, Json<Trip>), MoguError> {
+    let conn = db.get().await?;
     let fields = new_trip(request)?;
     let trip_id =
-        store::insert_trip(&state.db, principal.account_id, principal.agent_id, &fields).await?;
-    let trip = find_trip(&state, principal.account_id, trip_id).await?;
+        store::insert_trip(conn, principal.account_id, principal.agent_id, &fields).await?;
+    let trip = find_trip(conn, principal.account_id, trip_id).await?;
     Ok((StatusCode::CREATED, Json(trip.into())))
 }
 
@@ -157,11 +161,12 @@ pub async fn create_trip(
 )]
 pub async fn get_trip(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Trip>, MoguError> {
+    let conn = db.get().await?;
     let trip_id = path_trip_id(path)?;
-    let trip = find_trip(&state, principal.account_id, trip_id).await?;
+    let trip = find_trip(conn, principal.account_id, trip_id).await?;
     Ok(Json(trip.into()))
 }
 
@@ -182,18 +187,19 @@ pub async fn get_trip(
 )]
 pub async fn update_trip(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<TripUpdateRequest>,
 ) -> Result<Json<Trip>, MoguError> {
+    let conn = db.get().await?;
     let trip_id = path_trip_id(path)?;
     let account_id = principal.account_id;
-    let before = find_trip(&state, account_id, trip_id).await?.fields;
+    let before = find_trip(conn, account_id, trip_id).await?.fields;
     let after = input::apply_changes(request, before.clone())?;
-    if !store::update_trip(&state.db, account_id, trip_id, &before, &after).await? {
+    if !store::update_trip(conn, account_id, trip_id, &before, &after).await? {
         return Err(trip_not_found());
     }
-    let trip = find_trip(&state, account_id, trip_id).await?;
+    let trip = find_trip(conn, account_id, trip_id).await?;
     Ok(Json(trip.into()))
 }
 
@@ -212,11 +218,12 @@ pub async fn update_trip(
 )]
 pub async fn delete_trips(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     MoguJson(request): MoguJson<DeleteTripsRequest>,
 ) -> Result<Json<DeletedTrips>, MoguError> {
+    let conn = db.get().await?;
     let trip_ids = input::trips_to_delete(request)?;
-    let deleted = store::delete_trips(&state.db, principal.account_id, &trip_ids).await?;
+    let deleted = store::delete_trips(conn, principal.account_id, &trip_ids).await?;
     Ok(Json(DeletedTrips { deleted }))
 }
 
@@ -243,17 +250,19 @@ mod tests {
     impl Fixture {
         async fn new() -> Fixture {
             let db = TestDb::new().await;
+            let mut conn = db.state.db.conn();
+            let conn = conn.get().await.unwrap();
             let mut keys = Vec::new();
             for (name, picture) in [
                 ("Alpha", Some("https://cdn.example/ann.png")),
                 ("Beta", None),
             ] {
-                let account = create_account(&db.state.db, name).await.unwrap();
+                let account = create_account(conn, name).await.unwrap();
                 let email = format!("agent@{name}.example");
-                let agent = create_agent(&db.state.db, account, &email, name, picture)
+                let agent = create_agent(conn, account, &email, name, picture)
                     .await
                     .unwrap();
-                let key = moapi_core::auth::create_mogu_key(&db.state.db, name, agent)
+                let key = moapi_core::auth::create_mogu_key(conn, name, agent)
                     .await
                     .unwrap();
                 keys.push(key.secret);

@@ -7,12 +7,11 @@
 use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::query::ListRequest;
 use moapi_core::word_index::{word_rows, WordIndex, PREVIOUS_TERM_COLUMN, TERM_COLUMN};
-use moapi_core::Db;
 use sea_query::{
     Alias, Asterisk, Condition, Expr, Func, Iden, Query, SelectStatement, SimpleExpr,
     SubQueryStatement, Value,
 };
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Connection};
 
 use super::store::{page_in_order, select_trip_columns, MoguTrips, NewTrip, StoredTrip, LIST_SPEC};
 
@@ -149,11 +148,11 @@ pub(super) async fn replace_title_words(
 /// Indexes the titles of trips created before the index existed (listed by migration 0008),
 /// a batch per transaction; several nodes may run it at once, each trip is taken by one.
 /// Returns how many trips it indexed.
-pub async fn index_backlog(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn index_backlog(conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
     const BATCH: i64 = 500;
     let mut indexed = 0;
     loop {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = conn.begin().await?;
         let taken: Vec<(i64,)> = sqlx::query_as(
             "DELETE FROM mogu_trip_terms_backlog WHERE trip_id IN \
              (SELECT trip_id FROM mogu_trip_terms_backlog ORDER BY trip_id LIMIT $1) \
@@ -208,7 +207,7 @@ fn count_with_trips_issued(account_id: i64, words: Condition) -> SelectStatement
 /// kept statement once for any account, as if every account were of average size, and walk
 /// a 100,000-trip account by the wrong index (docs/performance.md).
 pub(super) async fn list_searched_trips(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     request: &ListRequest,
 ) -> Result<Option<(Vec<StoredTrip>, i64)>, sqlx::Error> {
@@ -221,7 +220,7 @@ pub(super) async fn list_searched_trips(
     let (sql, values) = build(&count);
     let (total, issued): (i64, Option<i64>) = query_as_with(&sql, values)
         .persistent(false)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     let page_end = request.offset() + request.page_size;
     if total == 0 || request.offset() >= total as u64 {
@@ -253,7 +252,7 @@ pub(super) async fn list_searched_trips(
     let (sql, values) = build(&page);
     let trips = query_as_with(&sql, values)
         .persistent(false)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     Ok(Some((trips, total)))
 }

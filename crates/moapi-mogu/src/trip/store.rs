@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use moapi_core::db::{build, query_as_with, query_with};
 use moapi_core::query::{Field, FieldType, ListRequest, ListSpec};
 use moapi_core::time::now_micros;
-use moapi_core::Db;
 use sea_query::{
     Alias, Asterisk, Condition, Expr, Func, Iden, Order, Query, SelectStatement, SimpleExpr, Value,
 };
@@ -251,13 +250,12 @@ pub(super) fn select_trip_columns() -> SelectStatement {
 /// Stores a new trip of `agent_id` and returns its ID. The account's next trip code is drawn
 /// in the same transaction, so codes are never skipped or repeated.
 pub async fn insert_trip(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     agent_id: i64,
     trip: &NewTrip,
 ) -> Result<i64, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    insert_trip_in(&mut conn, account_id, agent_id, trip).await
+    insert_trip_in(conn, account_id, agent_id, trip).await
 }
 
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -278,7 +276,7 @@ pub async fn insert_trip_in(
 
 /// The account's trip `trip_id`, if it has one.
 pub async fn find_trip(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     trip_id: i64,
 ) -> Result<Option<StoredTrip>, sqlx::Error> {
@@ -286,14 +284,14 @@ pub async fn find_trip(
         .and_where(with_id(trip_id))
         .to_owned();
     let (sql, values) = build(&select);
-    query_as_with(&sql, values).fetch_optional(db.pool()).await
+    query_as_with(&sql, values).fetch_optional(&mut *conn).await
 }
 
 /// Writes the fields that differ between `before` and `after` and bumps `updatedAt`; writing
 /// only the changes keeps a concurrent update of other fields. A new title rewrites the trip's
 /// words in the same transaction. `false` when the account has no such trip.
 pub async fn update_trip(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     trip_id: i64,
     before: &NewTrip,
@@ -311,7 +309,7 @@ pub async fn update_trip(
         }
     }
     let (sql, values) = build(&update);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let done = query_with(&sql, values).execute(&mut *tx).await?;
     if done.rows_affected() != 1 {
         return Ok(false);
@@ -326,7 +324,7 @@ pub async fn update_trip(
 /// Deletes those of `trip_ids` the account owns, in one statement (their words go with them),
 /// and returns them in the order given.
 pub async fn delete_trips(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     trip_ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -337,7 +335,7 @@ pub async fn delete_trips(
         .returning_col(MoguTrips::Id)
         .to_owned();
     let (sql, values) = build(&delete);
-    let rows: Vec<(i64,)> = query_as_with(&sql, values).fetch_all(db.pool()).await?;
+    let rows: Vec<(i64,)> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
     let deleted: HashSet<i64> = rows.into_iter().map(|(id,)| id).collect();
     Ok(trip_ids
         .iter()
@@ -350,13 +348,13 @@ pub async fn delete_trips(
 /// "in catalog X", or none) matching `request`, and how many match in all. A title search
 /// goes through the title's word index ([`search`]).
 pub async fn list_trips(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     scope: Condition,
     request: &ListRequest,
 ) -> Result<(Vec<StoredTrip>, i64), sqlx::Error> {
     if scope.is_empty() {
-        if let Some(listed) = search::list_searched_trips(db, account_id, request).await? {
+        if let Some(listed) = search::list_searched_trips(conn, account_id, request).await? {
             return Ok(listed);
         }
     }
@@ -372,14 +370,14 @@ pub async fn list_trips(
     // Planned for this account's values each time, as in `search::list_searched_trips`.
     let (total,): (i64,) = query_as_with(&sql, values)
         .persistent(false)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     let mut page = page_in_order(account_id, request, condition);
     page.cond_where(scope);
     let (sql, values) = build(&page);
     let trips = query_as_with(&sql, values)
         .persistent(false)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     Ok((trips, total))
 }

@@ -2,10 +2,11 @@
 //! The same flag is `isPublic` on the trip, which `PATCH /trips/{tripId}` also sets.
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::patch;
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
 use serde::Deserialize;
@@ -45,7 +46,7 @@ pub struct VisibilityRequest {
 )]
 pub async fn set_trip_visibility(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<VisibilityRequest>,
 ) -> Result<Json<Trip>, MoguError> {
@@ -57,16 +58,10 @@ pub async fn set_trip_visibility(
             return Err(MoguError::invalid("isPublic", "must be true or false"))
         }
     };
-    let mut conn = state.db.pool().acquire().await?;
-    touch_trip(
-        &mut conn,
-        trip_id,
-        Some(principal.account_id),
-        Some(is_public),
-    )
-    .await?
-    .ok_or_else(trip_not_found)?;
-    drop(conn);
-    let trip = find_trip(&state, principal.account_id, trip_id).await?;
+    let conn = db.get().await?;
+    touch_trip(conn, trip_id, Some(principal.account_id), Some(is_public))
+        .await?
+        .ok_or_else(trip_not_found)?;
+    let trip = find_trip(conn, principal.account_id, trip_id).await?;
     Ok(Json(trip.into()))
 }

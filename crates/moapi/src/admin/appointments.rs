@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::routing::{delete, post};
 use axum::{Json, Router};
+use moapi_core::db::Conn;
 use moapi_core::AppState;
 use moapi_moego::appointment::wire::GroomingReport;
 use serde_json::json;
@@ -24,17 +25,19 @@ pub fn router() -> Router<AppState> {
 async fn delete_appointment(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let id = appointments::delete_appointment(&state, &id).await?;
+    let id = appointments::delete_appointment(&state, &mut db, &id).await?;
     Ok(Json(json!({ "id": id, "isDeleted": true })))
 }
 
 async fn record_grooming_report(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
     Json(request): Json<NewGroomingReportRequest>,
 ) -> Answer<GroomingReport> {
-    created(appointments::record_grooming_report(&state, &id, &request).await?)
+    created(appointments::record_grooming_report(&state, &mut db, &id, &request).await?)
 }

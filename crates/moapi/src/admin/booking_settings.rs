@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::routing::{delete, post, put};
 use axum::{Json, Router};
+use moapi_core::db::Conn;
 use moapi_core::AppState;
 use serde_json::json;
 
@@ -35,48 +36,53 @@ pub fn router() -> Router<AppState> {
 async fn create_service(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewServiceRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = settings::create_service(&state, &company, &request).await?;
+    let id = settings::create_service(&state, &mut db, &company, &request).await?;
     created(json!({ "serviceId": id }))
 }
 
 async fn put_business_settings(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(business): Path<String>,
     Json(request): Json<BusinessSettingsRequest>,
 ) -> Result<Json<BusinessSettings>, OperatorError> {
     Ok(Json(
-        settings::put_business_settings(&state, &business, &request).await?,
+        settings::put_business_settings(&state, &mut db, &business, &request).await?,
     ))
 }
 
 async fn add_closed_date(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(business): Path<String>,
     Json(request): Json<NewClosedDateRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = settings::add_closed_date(&state, &business, &request).await?;
+    let id = settings::add_closed_date(&state, &mut db, &business, &request).await?;
     created(json!({ "closedDateId": id }))
 }
 
 async fn delete_closed_date(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let id = settings::delete_closed_date(&state, &id).await?;
+    let id = settings::delete_closed_date(&state, &mut db, &id).await?;
     Ok(Json(json!({ "id": id, "deleted": true })))
 }
 
 async fn create_lodging_type(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(business): Path<String>,
     Json(request): Json<NewLodgingTypeRequest>,
 ) -> Answer<CreatedLodgingType> {
-    created(settings::create_lodging_type(&state, &business, &request).await?)
+    created(settings::create_lodging_type(&state, &mut db, &business, &request).await?)
 }

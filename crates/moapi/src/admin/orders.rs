@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
+use moapi_core::db::Conn;
 use moapi_core::AppState;
 use serde_json::json;
 
@@ -28,49 +29,54 @@ pub fn router() -> Router<AppState> {
 async fn create_sale(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewSaleRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::create_sale(&state, &company, &request).await?;
+    let id = orders::create_sale(&state, &mut db, &company, &request).await?;
     created(json!({ "orderId": id }))
 }
 
 async fn record_payment(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(order): Path<String>,
     Json(request): Json<NewPaymentRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::record_payment(&state, &order, &request).await?;
+    let id = orders::record_payment(&state, &mut db, &order, &request).await?;
     created(json!({ "paymentId": id }))
 }
 
 async fn refund_payment(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(payment): Path<String>,
     Json(request): Json<NewRefundRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::refund_payment(&state, &payment, &request).await?;
+    let id = orders::refund_payment(&state, &mut db, &payment, &request).await?;
     created(json!({ "refundId": id }))
 }
 
 async fn apply_discount(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(order): Path<String>,
     Json(request): Json<NewDiscountRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::apply_discount(&state, &order, &request).await?;
+    let id = orders::apply_discount(&state, &mut db, &order, &request).await?;
     created(json!({ "discountId": id }))
 }
 
 async fn record_redeem_package(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(order): Path<String>,
     Json(request): Json<NewRedeemPackageRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::record_redeem_package(&state, &order, &request).await?;
+    let id = orders::record_redeem_package(&state, &mut db, &order, &request).await?;
     created(json!({ "redeemPackageId": id }))
 }

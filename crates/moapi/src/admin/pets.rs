@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::routing::{delete, post, put};
 use axum::{Json, Router};
+use moapi_core::db::Conn;
 use moapi_core::AppState;
 use serde_json::json;
 
@@ -43,60 +44,66 @@ pub fn router() -> Router<AppState> {
 async fn replace_pet_code(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path((company, entry)): Path<(String, String)>,
     Json(request): Json<NewPetCodeRequest>,
 ) -> Answer<serde_json::Value> {
-    pets::replace_pet_code(&state, &company, &entry, &request).await?;
+    pets::replace_pet_code(&state, &mut db, &company, &entry, &request).await?;
     edited(json!({ "petCodeId": entry }))
 }
 
 async fn replace_lead_life_cycle(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path((company, entry)): Path<(String, String)>,
     Json(request): Json<NewLeadSettingRequest>,
 ) -> Answer<serde_json::Value> {
-    pets::replace_lead_life_cycle(&state, &company, &entry, &request).await?;
+    pets::replace_lead_life_cycle(&state, &mut db, &company, &entry, &request).await?;
     edited(json!({ "lifeCycleId": entry }))
 }
 
 async fn replace_lead_action_status(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path((company, entry)): Path<(String, String)>,
     Json(request): Json<NewLeadSettingRequest>,
 ) -> Answer<serde_json::Value> {
-    pets::replace_lead_action_status(&state, &company, &entry, &request).await?;
+    pets::replace_lead_action_status(&state, &mut db, &company, &entry, &request).await?;
     edited(json!({ "actionStatusId": entry }))
 }
 
 async fn create_pet_code(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewPetCodeRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = pets::create_pet_code(&state, &company, &request).await?;
+    let id = pets::create_pet_code(&state, &mut db, &company, &request).await?;
     created(json!({ "petCodeId": id }))
 }
 
 async fn create_lead_life_cycle(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewLeadSettingRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = pets::create_lead_life_cycle(&state, &company, &request).await?;
+    let id = pets::create_lead_life_cycle(&state, &mut db, &company, &request).await?;
     created(json!({ "lifeCycleId": id }))
 }
 
 async fn create_lead_action_status(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path(company): Path<String>,
     Json(request): Json<NewLeadSettingRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = pets::create_lead_action_status(&state, &company, &request).await?;
+    let id = pets::create_lead_action_status(&state, &mut db, &company, &request).await?;
     created(json!({ "actionStatusId": id }))
 }
 
@@ -104,8 +111,9 @@ async fn create_lead_action_status(
 async fn delete_pet(
     _: OperatorToken,
     State(state): State<AppState>,
+    mut db: Conn,
     Path((customer, pet)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, OperatorError> {
-    let id = pets::delete_pet(&state, &customer, &pet).await?;
+    let id = pets::delete_pet(&state, &mut db, &customer, &pet).await?;
     Ok(Json(json!({ "id": id, "deleted": true })))
 }

@@ -70,7 +70,8 @@ async fn seed_catalog(
     business_id: i64,
     now: i64,
 ) -> anyhow::Result<SeededCompany> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut db = state.db.conn();
+    let mut tx = db.begin().await?;
     let customer = customer_store::insert(
         &mut tx,
         &NewCustomer {
@@ -146,7 +147,8 @@ async fn seed_appointments(
     count: usize,
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut db = state.db.conn();
+    let mut tx = db.begin().await?;
     let first_hour = now - HISTORY_DAYS / 2 * DAY;
     sqlx::query(&format!(
         "INSERT INTO moego_appointments (company_id, business_id, customer_id, start_at, end_at, \
@@ -220,7 +222,7 @@ async fn seed(
     let (client_id,): (i64,) =
         sqlx::query_as("SELECT client_id FROM moego_companies WHERE id = $1")
             .bind(tenant_company)
-            .fetch_one(state.db.pool())
+            .fetch_one(state.db.conn().get().await?)
             .await?;
     let big_share = options.appointments / 10;
     let small_share = (options.appointments - big_share) / (COMPANIES - 1);
@@ -250,7 +252,7 @@ async fn seed(
     // As the other benches: PostgreSQL as autovacuum leaves it, SQLite never analyzed.
     if state.db.backend() == Backend::Postgres {
         sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.pool())
+            .execute(state.db.conn().get().await?)
             .await?;
     }
     tenant.ok_or_else(|| anyhow::anyhow!("no company seeded"))

@@ -71,7 +71,8 @@ impl Tenant {
 
 /// Creates the client, company, business and key the load runs under.
 pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64, Tenant)> {
-    let (client_id, _) = company_store::insert_client(&state.db, "Bench Pets").await?;
+    let (client_id, _) =
+        company_store::insert_client(state.db.conn().get().await?, "Bench Pets").await?;
     let (company_id, business_id) = insert_company(
         state,
         client_id,
@@ -80,7 +81,7 @@ pub(super) async fn create_tenant(state: &AppState) -> anyhow::Result<(i64, i64,
     )
     .await?;
     let key = auth::create_moego_key(
-        &state.db,
+        state.db.conn().get().await?,
         &NewMoegoKey {
             name: "bench".into(),
             client_id,
@@ -105,7 +106,7 @@ pub(super) async fn insert_company(
     business_name: &str,
 ) -> anyhow::Result<(i64, i64)> {
     let company_id = company_store::insert(
-        &state.db,
+        state.db.conn().get().await?,
         &NewCompany {
             client_id,
             name,
@@ -115,7 +116,7 @@ pub(super) async fn insert_company(
     )
     .await?;
     let business_id = business_store::insert(
-        &state.db,
+        state.db.conn().get().await?,
         company_id,
         &NewBusiness {
             name: business_name.into(),
@@ -148,7 +149,8 @@ async fn seed_customers(
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let started = Instant::now();
     for transaction_start in (0..count).step_by(SEED_TRANSACTION_ROWS) {
-        let mut tx = state.db.pool().begin().await?;
+        let mut db = state.db.conn();
+        let mut tx = db.begin().await?;
         let transaction_end = (transaction_start + SEED_TRANSACTION_ROWS).min(count);
         for batch_start in (transaction_start..transaction_end).step_by(INSERT_MANY_ROWS) {
             let batch: Vec<(NewCustomer, i64)> = (batch_start
@@ -174,8 +176,12 @@ async fn seed_customers(
 
 /// Pets are seeded once PetService's table exists on this branch; until then, say so.
 async fn pets_table_exists(state: &AppState) -> bool {
+    let mut db = state.db.conn();
+    let Ok(conn) = db.get().await else {
+        return false;
+    };
     sqlx::query("SELECT 1 FROM moego_pets LIMIT 1")
-        .fetch_optional(state.db.pool())
+        .fetch_optional(conn)
         .await
         .is_ok()
 }
@@ -315,7 +321,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
     // moapi never analyzes SQLite, so neither does the bench.
     if state.db.backend() == Backend::Postgres {
         sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.pool())
+            .execute(state.db.conn().get().await?)
             .await?;
     }
     let (base, server) = start_server(state).await?;

@@ -53,7 +53,7 @@ async fn seed_business_orders(
     .bind(count as i64)
     .bind(now)
     .bind(HISTORY_DAYS * 86_400)
-    .execute(state.db.pool())
+    .execute(state.db.conn().get().await?)
     .await?;
     Ok(())
 }
@@ -63,7 +63,7 @@ pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResu
     let state = AppState::open(Config::new(&url)).await?;
     let (company_id, big_business, tenant) = create_tenant(&state).await?;
     let customer = customer_store::insert(
-        &mut *state.db.pool().acquire().await?,
+        state.db.conn().get().await?,
         &NewCustomer {
             first_name: "Bench".into(),
             ..NewCustomer::new(company_id)
@@ -75,7 +75,7 @@ pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResu
         let name = format!("Bench Grooming {n}");
         businesses.push(
             business_store::insert(
-                &state.db,
+                state.db.conn().get().await?,
                 company_id,
                 &NewBusiness {
                     name,
@@ -98,7 +98,7 @@ pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResu
     // As the customers bench: PostgreSQL as autovacuum leaves it, SQLite never analyzed.
     if state.db.backend() == Backend::Postgres {
         sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.pool())
+            .execute(state.db.conn().get().await?)
             .await?;
     }
     let small_business = state.ids.encode(IdKind::Business, businesses[1]);

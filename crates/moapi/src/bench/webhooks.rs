@@ -81,7 +81,8 @@ async fn commit(
     first_number: i64,
     count: usize,
 ) -> anyhow::Result<(Vec<String>, Instant)> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut db = state.db.conn();
+    let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(count);
     for offset in 0..count {
         let body = event::envelope(
@@ -134,9 +135,10 @@ pub async fn run(options: WebhookBenchOptions) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("sqlite://{}", temp_file.display()));
     let state = AppState::open(node_config(&url)?).await?;
     let backend = format!("{:?}", state.db.backend());
-    let (client_id, _) = company_store::insert_client(&state.db, "Bench Hooks").await?;
+    let (client_id, _) =
+        company_store::insert_client(state.db.conn().get().await?, "Bench Hooks").await?;
     let company_id = company_store::insert(
-        &state.db,
+        state.db.conn().get().await?,
         &NewCompany {
             client_id,
             name: "Bench Hooks",
@@ -157,7 +159,7 @@ pub async fn run(options: WebhookBenchOptions) -> anyhow::Result<()> {
     .bind(json!([EventType::CustomerCreated.name()]).to_string())
     .bind(state.secrets.seal("bench-secret"))
     .bind(now)
-    .execute(state.db.pool())
+    .execute(state.db.conn().get().await?)
     .await?;
 
     eprintln!(

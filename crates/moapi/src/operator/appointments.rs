@@ -2,6 +2,7 @@
 //! appointment (APPOINTMENT_DELETED, its staff time released) and recording a pet's grooming
 //! report.
 
+use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::appointment::grooming::{self, NewReport};
@@ -14,13 +15,17 @@ use super::{from_status, resolve_id, OperatorError, Result};
 
 /// Soft-deletes an appointment in one transaction with its APPOINTMENT_DELETED event, whose
 /// payload is what GET answers from then on: `{id, isDeleted: true}`. Returns the ID.
-pub async fn delete_appointment(state: &AppState, appointment: &str) -> Result<String> {
+pub async fn delete_appointment(
+    state: &AppState,
+    db: &mut Conn,
+    appointment: &str,
+) -> Result<String> {
     let id = resolve_id(state, IdKind::Appointment, appointment)?;
-    let row = appointments::find(&mut *state.db.pool().acquire().await?, id)
+    let row = appointments::find(db.get().await?, id)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("appointment {appointment} not found")))?;
-    let _gate = state.db.write_gate().await;
-    let mut tx = state.db.pool().begin().await?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.begin().await?;
     if !appointments::soft_delete(&mut tx, id, now_micros()).await? {
         return Err(OperatorError::NotFound(format!(
             "appointment {appointment} is already deleted"
@@ -62,12 +67,13 @@ pub struct NewGroomingReportRequest {
 /// Records a grooming report of a pet the (live) appointment books.
 pub async fn record_grooming_report(
     state: &AppState,
+    db: &mut Conn,
     appointment: &str,
     request: &NewGroomingReportRequest,
 ) -> Result<GroomingReport> {
     let appointment_id = resolve_id(state, IdKind::Appointment, appointment)?;
     let pet_id = resolve_id(state, IdKind::Pet, &request.pet_id)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let report = grooming::record(
         &mut tx,
         &state.ids,

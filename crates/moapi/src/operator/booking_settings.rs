@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use moapi_core::auth::CompanyOwner;
+use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::business::store::BusinessRow;
@@ -16,7 +17,7 @@ use moapi_moego::setting::lodging::LodgingUnitType;
 use moapi_moego::setting::service::store::{self as services, ServiceValues};
 use moapi_moego::setting::service::wire::{ServiceFilters, ServiceItemType, ServiceType};
 use moapi_moego::setting::service::{self, input};
-use moapi_moego::{business, company, staff};
+use moapi_moego::{business, staff};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -73,8 +74,8 @@ pub struct NewServiceRequest {
     pub inactive: bool,
 }
 
-async fn owner_of(state: &AppState, company_id: i64) -> Result<CompanyOwner> {
-    company::owner_of(state, company_id)
+async fn owner_of(db: &mut Conn, company_id: i64) -> Result<CompanyOwner> {
+    moapi_moego::access::owner_of(db.get().await?, company_id)
         .await
         .map_err(from_status)
 }
@@ -82,6 +83,7 @@ async fn owner_of(state: &AppState, company_id: i64) -> Result<CompanyOwner> {
 /// Creates a service in a company; returns its `srv_` ID.
 pub async fn create_service(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     request: &NewServiceRequest,
 ) -> Result<String> {
@@ -91,19 +93,19 @@ pub async fn create_service(
     if request.service_type.is_unspecified() {
         return invalid("serviceType: value is required");
     }
-    let company = resolve_company(state, company).await?;
-    let business_ids = resolve_businesses(state, company.id, &request.businesses).await?;
+    let company = resolve_company(state, db, company).await?;
+    let business_ids = resolve_businesses(state, db, company.id, &request.businesses).await?;
     let mut staff_ids = BTreeSet::new();
     for reference in &request.staff {
         let id = resolve_id(state, IdKind::Staff, reference)?;
-        match staff::store::find(&state.db, id).await? {
+        match staff::store::find(db.get().await?, id).await? {
             Some(member) if member.company_id == company.id => staff_ids.insert(id),
             _ => return invalid(format!("staff {reference} is not the company's")),
         };
     }
     let currency = match &request.currency_code {
         Some(code) => code.clone(),
-        None => offering_currency(state, company.id, &business_ids).await?,
+        None => offering_currency(db, company.id, &business_ids).await?,
     };
     let price = Amount::from_stored(&currency, request.price.trim())
         .ok_or_else(|| {
@@ -129,8 +131,8 @@ pub async fn create_service(
         filters: request.filters.clone(),
         inactive: request.inactive,
     };
-    let owner = owner_of(state, company.id).await?;
-    let record = service::create(state, None, owner, &values)
+    let owner = owner_of(db, company.id).await?;
+    let record = service::create(db.get().await?, None, owner, &values)
         .await
         .map_err(from_status)?;
     Ok(state.ids.encode(IdKind::Service, record.id))
@@ -138,13 +140,9 @@ pub async fn create_service(
 
 /// The one currency of the businesses offering a service (all when none are named), or USD
 /// when they have several, which the service's checks then refuse by name.
-async fn offering_currency(
-    state: &AppState,
-    company_id: i64,
-    businesses: &[i64],
-) -> Result<String> {
-    let mut conn = state.db.pool().acquire().await?;
-    let currencies: BTreeSet<String> = services::business_currencies(&mut conn, company_id)
+async fn offering_currency(db: &mut Conn, company_id: i64, businesses: &[i64]) -> Result<String> {
+    let conn = db.get().await?;
+    let currencies: BTreeSet<String> = services::business_currencies(&mut *conn, company_id)
         .await?
         .into_iter()
         .filter(|(id, _)| businesses.is_empty() || businesses.contains(id))
@@ -156,9 +154,9 @@ async fn offering_currency(
     })
 }
 
-async fn resolve_business(state: &AppState, reference: &str) -> Result<BusinessRow> {
+async fn resolve_business(state: &AppState, db: &mut Conn, reference: &str) -> Result<BusinessRow> {
     let id = resolve_id(state, IdKind::Business, reference)?;
-    business::store::find(&state.db, id)
+    business::store::find(db.get().await?, id)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("business {reference} not found")))
 }
@@ -249,10 +247,11 @@ fn working_hours(
 /// business offers is priced in another.
 pub async fn put_business_settings(
     state: &AppState,
+    db: &mut Conn,
     business: &str,
     request: &BusinessSettingsRequest,
 ) -> Result<BusinessSettings> {
-    let business = resolve_business(state, business).await?;
+    let business = resolve_business(state, db, business).await?;
     let currency = Currency::parse(&request.currency_code).ok_or_else(|| {
         OperatorError::Invalid("currencyCode: an ISO 4217 code of three upper-case letters".into())
     })?;
@@ -270,7 +269,7 @@ pub async fn put_business_settings(
     };
     let hours = serde_json::to_string(&settings.working_hours)
         .map_err(|err| OperatorError::Internal(err.to_string()))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO moego_business_settings (business_id, company_id, currency_code, tax_rate, \
          tax_name, working_hours, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -323,6 +322,7 @@ fn calendar_day(field: &str, text: &str) -> Result<NaiveDate> {
 /// Closes a business on some days; returns the closed date's ID.
 pub async fn add_closed_date(
     state: &AppState,
+    db: &mut Conn,
     business: &str,
     request: &NewClosedDateRequest,
 ) -> Result<String> {
@@ -335,7 +335,7 @@ pub async fn add_closed_date(
         return invalid("endDate: must not be before startDate");
     }
     let description = label("description", &request.description, false)?;
-    let business = resolve_business(state, business).await?;
+    let business = resolve_business(state, db, business).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_closed_dates (company_id, business_id, start_date, end_date, \
          description, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -346,17 +346,21 @@ pub async fn add_closed_date(
     .bind(end.format("%Y-%m-%d").to_string())
     .bind(description)
     .bind(now_micros())
-    .fetch_one(state.db.pool())
+    .fetch_one(db.get().await?)
     .await?;
     Ok(state.ids.encode(IdKind::ClosedDate, id))
 }
 
 /// Reopens the days of a closed date.
-pub async fn delete_closed_date(state: &AppState, closed_date: &str) -> Result<String> {
+pub async fn delete_closed_date(
+    state: &AppState,
+    db: &mut Conn,
+    closed_date: &str,
+) -> Result<String> {
     let id = resolve_id(state, IdKind::ClosedDate, closed_date)?;
     let deleted = sqlx::query("DELETE FROM moego_closed_dates WHERE id = $1")
         .bind(id)
-        .execute(state.db.pool())
+        .execute(db.get().await?)
         .await?
         .rows_affected();
     if deleted == 0 {
@@ -404,6 +408,7 @@ pub struct CreatedLodgingType {
 /// Creates a lodging type of a business with its units, in one transaction.
 pub async fn create_lodging_type(
     state: &AppState,
+    db: &mut Conn,
     business: &str,
     request: &NewLodgingTypeRequest,
 ) -> Result<CreatedLodgingType> {
@@ -433,10 +438,10 @@ pub async fn create_lodging_type(
     if units.iter().collect::<BTreeSet<_>>().len() != units.len() {
         return invalid("units: names must differ");
     }
-    let business = resolve_business(state, business).await?;
+    let business = resolve_business(state, db, business).await?;
     let photos = serde_json::to_string(&request.photo_list)
         .map_err(|err| OperatorError::Internal(err.to_string()))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let (type_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_lodging_types (company_id, business_id, name, description, \
          photo_list, max_pet_num, unit_type, created_at) \
@@ -476,7 +481,12 @@ pub async fn create_lodging_type(
 /// Seeds a company's booking settings, closed dates, lodgings and services from its fixture,
 /// after its businesses and staff, which the fixture names: businesses by name, staff by
 /// "First Last".
-pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompany) -> Result<()> {
+pub async fn seed_company(
+    state: &AppState,
+    db: &mut Conn,
+    company: &str,
+    fixture: &MoegoCompany,
+) -> Result<()> {
     if fixture.booking_settings.is_empty()
         && fixture.closed_dates.is_empty()
         && fixture.lodgings.is_empty()
@@ -484,11 +494,11 @@ pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompan
     {
         return Ok(());
     }
-    let company_row = resolve_company(state, company).await?;
+    let company_row = resolve_company(state, db, company).await?;
     let businesses: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM moego_businesses WHERE company_id = $1")
             .bind(company_row.id)
-            .fetch_all(state.db.pool())
+            .fetch_all(db.get().await?)
             .await?;
     let business = |name: &str| {
         businesses
@@ -498,22 +508,22 @@ pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompan
             .ok_or_else(|| OperatorError::Invalid(format!("unknown business {name:?}")))
     };
     for (name, settings) in &fixture.booking_settings {
-        put_business_settings(state, &business(name)?, settings).await?;
+        put_business_settings(state, db, &business(name)?, settings).await?;
     }
     for (name, closed_dates) in &fixture.closed_dates {
         for closed_date in closed_dates {
-            add_closed_date(state, &business(name)?, closed_date).await?;
+            add_closed_date(state, db, &business(name)?, closed_date).await?;
         }
     }
     for (name, lodgings) in &fixture.lodgings {
         for lodging in lodgings {
-            create_lodging_type(state, &business(name)?, lodging).await?;
+            create_lodging_type(state, db, &business(name)?, lodging).await?;
         }
     }
     let staff: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, first_name, last_name FROM moego_staff WHERE company_id = $1")
             .bind(company_row.id)
-            .fetch_all(state.db.pool())
+            .fetch_all(db.get().await?)
             .await?;
     let member = |name: &str| {
         staff
@@ -536,7 +546,7 @@ pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompan
                 .collect::<Result<_>>()?,
             ..fixture_service.clone()
         };
-        create_service(state, company, &request)
+        create_service(state, db, company, &request)
             .await
             .map_err(|err| match err {
                 OperatorError::Invalid(message) => {

@@ -10,6 +10,7 @@ use axum::extract::State;
 use chrono::{NaiveDate, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
+use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind};
@@ -26,6 +27,7 @@ use moapi_moego::order::store as orders;
 use moapi_moego::wire::Interval;
 use moapi_moego::{appointment, block, company};
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::appointments::NewGroomingReportRequest;
 use super::orders::{NewDiscountRequest, NewPaymentRequest, NewRefundRequest};
@@ -264,35 +266,53 @@ struct Names {
 }
 
 impl Names {
-    async fn load(state: &AppState, company_id: i64) -> Result<Names> {
+    async fn load(state: &AppState, db: &mut Conn, company_id: i64) -> Result<Names> {
+        let conn = db.get().await?;
         // `TRIM(first || ' ' || last)` is `full_name` in SQL both backends speak.
-        let rows = |sql: &'static str| async move {
-            sqlx::query_as(sql)
-                .bind(company_id)
-                .fetch_all(state.db.pool())
-                .await
-        };
         Ok(Names {
             ids: state.ids.clone(),
-            businesses: rows("SELECT id, name FROM moego_businesses WHERE company_id = $1").await?,
-            staff: rows(
-                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_staff \
-                 WHERE company_id = $1",
+            businesses: Self::rows(
+                conn,
+                "SELECT id, name FROM moego_businesses WHERE company_id = $1",
+                company_id,
             )
             .await?,
-            services: rows("SELECT id, name FROM moego_services WHERE company_id = $1").await?,
-            customers: rows(
+            staff: Self::rows(
+                conn,
+                "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_staff \
+                 WHERE company_id = $1",
+                company_id,
+            )
+            .await?,
+            services: Self::rows(
+                conn,
+                "SELECT id, name FROM moego_services WHERE company_id = $1",
+                company_id,
+            )
+            .await?,
+            customers: Self::rows(
+                conn,
                 "SELECT id, TRIM(first_name || ' ' || last_name) FROM moego_customers \
                  WHERE company_id = $1 AND deleted = 0",
+                company_id,
             )
             .await?,
             pets: sqlx::query_as(
                 "SELECT id, customer_id, name FROM moego_pets WHERE company_id = $1 AND deleted = 0",
             )
             .bind(company_id)
-            .fetch_all(state.db.pool())
+            .fetch_all(conn)
             .await?,
         })
+    }
+
+    /// `(id, name)` rows of one company.
+    async fn rows(
+        conn: &mut AnyConnection,
+        sql: &'static str,
+        company_id: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(sql).bind(company_id).fetch_all(conn).await?)
     }
 
     fn business(&self, name: &str) -> Result<String> {
@@ -371,13 +391,14 @@ impl SeedCalendar {
 /// the company (a key of its own is not needed: the principal never leaves this process).
 pub async fn seed_company(
     state: &AppState,
+    db: &mut Conn,
     company: &CompanyRow,
     fixture: &MoegoCompany,
 ) -> Result<()> {
     if fixture.appointments.is_empty() && fixture.blocks.is_empty() {
         return Ok(());
     }
-    let names = Names::load(state, company.id).await?;
+    let names = Names::load(state, db, company.id).await?;
     let principal = MoegoPrincipal {
         key_id: "seed".into(),
         client_id: company.client_id,
@@ -400,12 +421,17 @@ pub async fn seed_company(
             description: fixture_block.description.clone(),
             color_code: fixture_block.color_code.clone(),
         };
-        let _ = block::create_block(State(state.clone()), principal.clone(), ProtoJson(request))
-            .await
-            .map_err(from_status)?;
+        let _ = block::create_block(
+            State(state.clone()),
+            principal.clone(),
+            db.take(),
+            ProtoJson(request),
+        )
+        .await
+        .map_err(from_status)?;
     }
     for (index, booking) in fixture.appointments.iter().enumerate() {
-        book(state, &principal, &names, calendar, booking)
+        book(state, db, &principal, &names, calendar, booking)
             .await
             .map_err(|err| match err {
                 OperatorError::Invalid(message) => OperatorError::Invalid(format!(
@@ -420,6 +446,7 @@ pub async fn seed_company(
 
 async fn book(
     state: &AppState,
+    db: &mut Conn,
     principal: &MoegoPrincipal,
     names: &Names,
     calendar: SeedCalendar,
@@ -461,6 +488,7 @@ async fn book(
     let created = appointment::create_appointment(
         State(state.clone()),
         principal.clone(),
+        db.take(),
         ProtoJson(request),
     )
     .await
@@ -476,6 +504,7 @@ async fn book(
         let _ = appointment::update_appointment_status(
             State(state.clone()),
             principal.clone(),
+            db.take(),
             moapi_moego::wire::PathId(created.id.clone()),
             ProtoJson(body),
         )
@@ -492,38 +521,38 @@ async fn book(
             send_type: Default::default(),
             sending_method_list: Vec::new(),
         };
-        super::appointments::record_grooming_report(state, &created.id, &request).await?;
+        super::appointments::record_grooming_report(state, db, &created.id, &request).await?;
     }
     if let Some(discount) = &booking.discount {
-        super::orders::apply_discount(state, &created.order_id, discount).await?;
+        super::orders::apply_discount(state, db, &created.order_id, discount).await?;
     }
     for payment in &booking.payments {
         let amount = match &payment.amount {
             Some(amount) => amount.clone(),
-            None => owed(state, &created.order_id).await?,
+            None => owed(state, db, &created.order_id).await?,
         };
         let request = NewPaymentRequest {
             amount,
             method: payment.method.clone(),
             processing_fee: None,
         };
-        let paid = super::orders::record_payment(state, &created.order_id, &request).await?;
+        let paid = super::orders::record_payment(state, db, &created.order_id, &request).await?;
         if let Some(refund) = &payment.refund {
             let request = NewRefundRequest {
                 amount: refund.clone(),
                 reason: String::new(),
                 staff_id: None,
             };
-            super::orders::refund_payment(state, &paid, &request).await?;
+            super::orders::refund_payment(state, db, &paid, &request).await?;
         }
     }
     Ok(())
 }
 
 /// What an order still owes, as decimal text.
-async fn owed(state: &AppState, order: &str) -> Result<String> {
+async fn owed(state: &AppState, db: &mut Conn, order: &str) -> Result<String> {
     let id = resolve_id(state, IdKind::Order, order)?;
-    let row = orders::find(&mut *state.db.pool().acquire().await?, id)
+    let row = orders::find(db.get().await?, id)
         .await?
         .ok_or_else(|| OperatorError::Internal(format!("order {order} just opened")))?;
     let amount = |value: &str| row.amount(value).map_err(from_status);

@@ -2,6 +2,7 @@
 //! sale (an order with line items), payments, refunds, discounts and redeemed packages. Each
 //! is one transaction through the order ledger, which recomputes the order's amounts.
 
+use moapi_core::db::Conn;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{
@@ -61,11 +62,11 @@ fn amount(field: &str, currency: &str, text: &str) -> Result<Amount> {
 }
 
 /// Runs one ledger write in its own transaction, queued behind this process's other SQLite
-/// writers (see `Db::write_gate`).
+/// writers (see `Conn::write_gate`).
 macro_rules! in_transaction {
-    ($state:expr, |$tx:ident| $write:expr) => {{
-        let _gate = $state.db.write_gate().await;
-        let mut $tx = $state.db.pool().begin().await?;
+    ($db:expr, |$tx:ident| $write:expr) => {{
+        let _gate = $db.write_gate().await;
+        let mut $tx = $db.begin().await?;
         let id = $write.await.map_err(from_status)?;
         $tx.commit().await?;
         id
@@ -76,12 +77,14 @@ macro_rules! in_transaction {
 /// rate); returns its `ord_` ID.
 pub async fn create_sale(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     request: &NewSaleRequest,
 ) -> Result<String> {
-    let company = resolve_company(state, company).await?;
+    let company = resolve_company(state, db, company).await?;
     let business_id = resolve_businesses(
         state,
+        db,
         company.id,
         std::slice::from_ref(&request.business_id),
     )
@@ -90,7 +93,7 @@ pub async fn create_sale(
     let owner: Option<(i64,)> =
         sqlx::query_as("SELECT company_id FROM moego_customers WHERE id = $1 AND deleted = 0")
             .bind(customer_id)
-            .fetch_optional(state.db.pool())
+            .fetch_optional(db.get().await?)
             .await?;
     if owner != Some((company.id,)) {
         return Err(OperatorError::NotFound(format!(
@@ -108,7 +111,7 @@ pub async fn create_sale(
             return invalid(format!("lines[{index}].name: 1 to 255 characters"));
         }
         let service_id = match &line.service_id {
-            Some(service) => Some(company_service(state, company.id, service).await?),
+            Some(service) => Some(company_service(state, db, company.id, service).await?),
             None => None,
         };
         lines.push(SaleLine {
@@ -137,16 +140,21 @@ pub async fn create_sale(
         created_by: "",
         lines: Vec::new(),
     };
-    let id = in_transaction!(state, |tx| ledger::open_sale(&mut tx, &order, &lines)).id;
+    let id = in_transaction!(db, |tx| ledger::open_sale(&mut tx, &order, &lines)).id;
     Ok(state.ids.encode(IdKind::Order, id))
 }
 
-async fn company_service(state: &AppState, company_id: i64, reference: &str) -> Result<i64> {
+async fn company_service(
+    state: &AppState,
+    db: &mut Conn,
+    company_id: i64,
+    reference: &str,
+) -> Result<i64> {
     let id = resolve_id(state, IdKind::Service, reference)?;
     let owner: Option<(i64,)> =
         sqlx::query_as("SELECT company_id FROM moego_services WHERE id = $1")
             .bind(id)
-            .fetch_optional(state.db.pool())
+            .fetch_optional(db.get().await?)
             .await?;
     match owner {
         Some((owner,)) if owner == company_id => Ok(id),
@@ -156,9 +164,9 @@ async fn company_service(state: &AppState, company_id: i64, reference: &str) -> 
     }
 }
 
-async fn find_order(state: &AppState, reference: &str) -> Result<orders::OrderRow> {
+async fn find_order(state: &AppState, db: &mut Conn, reference: &str) -> Result<orders::OrderRow> {
     let id = resolve_id(state, IdKind::Order, reference)?;
-    orders::find(&mut *state.db.pool().acquire().await?, id)
+    orders::find(db.get().await?, id)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("order {reference} not found")))
 }
@@ -185,10 +193,11 @@ pub struct NewPaymentRequest {
 /// Records a payment of an order (at most what it still owes); returns its `pay_` ID.
 pub async fn record_payment(
     state: &AppState,
+    db: &mut Conn,
     order: &str,
     request: &NewPaymentRequest,
 ) -> Result<String> {
-    let row = find_order(state, order).await?;
+    let row = find_order(state, db, order).await?;
     let payment = NewPayment {
         order_id: row.id,
         method: request.method.trim(),
@@ -200,7 +209,7 @@ pub async fn record_payment(
             .transpose()?,
         recorded_by: "",
     };
-    let id = in_transaction!(state, |tx| ledger::record_payment(&mut tx, &payment));
+    let id = in_transaction!(db, |tx| ledger::record_payment(&mut tx, &payment));
     Ok(state.ids.encode(IdKind::Payment, id))
 }
 
@@ -218,11 +227,12 @@ pub struct NewRefundRequest {
 /// Refunds part or all of a payment (at most what is left of it); returns its `rfd_` ID.
 pub async fn refund_payment(
     state: &AppState,
+    db: &mut Conn,
     payment: &str,
     request: &NewRefundRequest,
 ) -> Result<String> {
     let id = resolve_id(state, IdKind::Payment, payment)?;
-    let row = payments::find(&mut *state.db.pool().acquire().await?, id)
+    let row = payments::find(db.get().await?, id)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("payment {payment} not found")))?;
     let staff_id = request
@@ -237,7 +247,7 @@ pub async fn refund_payment(
         reason: request.reason.trim(),
         staff_id,
     };
-    let id = in_transaction!(state, |tx| ledger::refund_payment(&mut tx, &refund));
+    let id = in_transaction!(db, |tx| ledger::refund_payment(&mut tx, &refund));
     Ok(state.ids.encode(IdKind::Refund, id))
 }
 
@@ -260,10 +270,11 @@ pub struct NewDiscountRequest {
 /// Applies a discount to an order (or one of its lines); returns its `odc_` ID.
 pub async fn apply_discount(
     state: &AppState,
+    db: &mut Conn,
     order: &str,
     request: &NewDiscountRequest,
 ) -> Result<String> {
-    let row = find_order(state, order).await?;
+    let row = find_order(state, db, order).await?;
     let value = match (&request.amount, &request.percentage) {
         (Some(text), None) => DiscountValue::Amount(amount("amount", &row.currency_code, text)?),
         (None, Some(text)) => DiscountValue::percentage("percentage", text).map_err(from_status)?,
@@ -276,7 +287,7 @@ pub async fn apply_discount(
         apply_by: "",
         discount_code_id: request.discount_code_id.trim(),
     };
-    let id = in_transaction!(state, |tx| ledger::apply_discount(&mut tx, &discount));
+    let id = in_transaction!(db, |tx| ledger::apply_discount(&mut tx, &discount));
     Ok(state.ids.encode(IdKind::OrderDiscount, id))
 }
 
@@ -303,16 +314,17 @@ pub struct NewRedeemPackageRequest {
 /// Records a package redeemed on an order; returns its `orp_` ID.
 pub async fn record_redeem_package(
     state: &AppState,
+    db: &mut Conn,
     order: &str,
     request: &NewRedeemPackageRequest,
 ) -> Result<String> {
-    let row = find_order(state, order).await?;
+    let row = find_order(state, db, order).await?;
     let package_id = request.package_id.trim();
     if package_id.is_empty() || package_id.len() > 255 {
         return invalid("packageId: 1 to 255 characters");
     }
     let service_id = match &request.service_id {
-        Some(service) => Some(company_service(state, row.company_id, service).await?),
+        Some(service) => Some(company_service(state, db, row.company_id, service).await?),
         None => None,
     };
     let redeemed = NewRedeemPackage {
@@ -326,8 +338,6 @@ pub async fn record_redeem_package(
         service_price: amount("servicePrice", &row.currency_code, &request.service_price)?,
         quantity: request.quantity,
     };
-    let id = in_transaction!(state, |tx| ledger::record_redeem_package(
-        &mut tx, &redeemed
-    ));
+    let id = in_transaction!(db, |tx| ledger::record_redeem_package(&mut tx, &redeemed));
     Ok(state.ids.encode(IdKind::OrderRedeemPackage, id))
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use moapi_core::db::Conn;
 use moapi_core::{AppState, IdKind};
 use moapi_moego::lead::store as leads;
 use moapi_moego::lead::wire::{LeadInput, LeadReferralSource, SettingRef};
@@ -51,28 +52,30 @@ fn checked_code(request: &NewPetCodeRequest) -> Result<NewPetCode<'_>> {
 /// Creates a company pet code; returns its `pcd_` ID.
 pub async fn create_pet_code(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     request: &NewPetCodeRequest,
 ) -> Result<String> {
     let code = checked_code(request)?;
-    let company = resolve_company(state, company).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let id = pets::insert_code(&mut conn, company.id, &code).await?;
+    let company = resolve_company(state, db, company).await?;
+    let conn = db.get().await?;
+    let id = pets::insert_code(&mut *conn, company.id, &code).await?;
     Ok(state.ids.encode(IdKind::PetCode, id))
 }
 
 /// Replaces a company pet code, checked as a new one is; the pets it marks show the change.
 pub async fn replace_pet_code(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     pet_code: &str,
     request: &NewPetCodeRequest,
 ) -> Result<()> {
     let code = checked_code(request)?;
-    let company = resolve_company(state, company).await?;
+    let company = resolve_company(state, db, company).await?;
     let id = resolve_id(state, IdKind::PetCode, pet_code)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let replaced = pets::update_code(&mut conn, company.id, id, &code).await?;
+    let conn = db.get().await?;
+    let replaced = pets::update_code(&mut *conn, company.id, id, &code).await?;
     found(replaced, "pet code", pet_code)
 }
 
@@ -99,74 +102,83 @@ fn setting_name(request: &NewLeadSettingRequest) -> Result<&str> {
 /// Creates a lead life cycle stage; returns its `llc_` ID.
 pub async fn create_lead_life_cycle(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     request: &NewLeadSettingRequest,
 ) -> Result<String> {
     let name = setting_name(request)?;
-    let company = resolve_company(state, company).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let id = leads::insert_life_cycle(&mut conn, company.id, name, request.is_default).await?;
+    let company = resolve_company(state, db, company).await?;
+    let conn = db.get().await?;
+    let id = leads::insert_life_cycle(&mut *conn, company.id, name, request.is_default).await?;
     Ok(state.ids.encode(IdKind::LeadLifeCycle, id))
 }
 
 /// Creates a lead action status; returns its `las_` ID.
 pub async fn create_lead_action_status(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     request: &NewLeadSettingRequest,
 ) -> Result<String> {
     let name = setting_name(request)?;
     check_color(&request.color)?;
-    let company = resolve_company(state, company).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    let id = leads::insert_action_status(&mut conn, company.id, name, &request.color).await?;
+    let company = resolve_company(state, db, company).await?;
+    let conn = db.get().await?;
+    let id = leads::insert_action_status(&mut *conn, company.id, name, &request.color).await?;
     Ok(state.ids.encode(IdKind::LeadActionStatus, id))
 }
 
 /// Replaces a lead life cycle stage's name and default flag; its leads show the change.
 pub async fn replace_lead_life_cycle(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     life_cycle: &str,
     request: &NewLeadSettingRequest,
 ) -> Result<()> {
     let name = setting_name(request)?;
-    let company = resolve_company(state, company).await?;
+    let company = resolve_company(state, db, company).await?;
     let id = resolve_id(state, IdKind::LeadLifeCycle, life_cycle)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let replaced =
-        leads::update_life_cycle(&mut conn, company.id, id, name, request.is_default).await?;
+        leads::update_life_cycle(&mut *conn, company.id, id, name, request.is_default).await?;
     found(replaced, "lead life cycle", life_cycle)
 }
 
 /// Replaces a lead action status's name and colour.
 pub async fn replace_lead_action_status(
     state: &AppState,
+    db: &mut Conn,
     company: &str,
     action_status: &str,
     request: &NewLeadSettingRequest,
 ) -> Result<()> {
     let name = setting_name(request)?;
     check_color(&request.color)?;
-    let company = resolve_company(state, company).await?;
+    let company = resolve_company(state, db, company).await?;
     let id = resolve_id(state, IdKind::LeadActionStatus, action_status)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let conn = db.get().await?;
     let replaced =
-        leads::update_action_status(&mut conn, company.id, id, name, &request.color).await?;
+        leads::update_action_status(&mut *conn, company.id, id, name, &request.color).await?;
     found(replaced, "lead action status", action_status)
 }
 
 /// Soft-deletes a customer's pet (PET_DELETED in the same transaction). A pet already deleted
 /// or of another customer is NOT_FOUND.
-pub async fn delete_pet(state: &AppState, customer: &str, pet: &str) -> Result<String> {
+pub async fn delete_pet(
+    state: &AppState,
+    db: &mut Conn,
+    customer: &str,
+    pet: &str,
+) -> Result<String> {
     let customer_id = resolve_id(state, IdKind::Customer, customer)?;
     let pet_id = resolve_id(state, IdKind::Pet, pet)?;
-    let row = pets::find(&mut *state.db.pool().acquire().await?, pet_id)
+    let row = pets::find(db.get().await?, pet_id)
         .await?
         .filter(|row| row.customer_id == customer_id)
         .ok_or_else(|| OperatorError::NotFound(format!("customer {customer} has no pet {pet}")))?;
     // The transaction starts with its write (see `moapi_moego::pet::begin_write`).
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if !pets::soft_delete(&mut tx, &state.ids, row.company_id, row.id).await? {
         return Err(OperatorError::NotFound(format!(
             "pet {pet} is already deleted"
@@ -178,29 +190,34 @@ pub async fn delete_pet(state: &AppState, customer: &str, pet: &str) -> Result<S
 
 /// Seeds a company's pet codes, lead settings, pets and leads from its fixture, after its
 /// customers. Pets and leads go through the same rules (and events) as the API's creates.
-pub async fn seed_company(state: &AppState, company: &str, fixture: &MoegoCompany) -> Result<()> {
+pub async fn seed_company(
+    state: &AppState,
+    db: &mut Conn,
+    company: &str,
+    fixture: &MoegoCompany,
+) -> Result<()> {
     let mut codes = HashMap::new();
     for code in &fixture.pet_codes {
-        let id = create_pet_code(state, company, code).await?;
+        let id = create_pet_code(state, db, company, code).await?;
         codes.insert(code.abbreviation.trim().to_string(), id);
     }
     let mut life_cycles = HashMap::new();
     for setting in &fixture.lead_life_cycles {
-        let id = create_lead_life_cycle(state, company, setting).await?;
+        let id = create_lead_life_cycle(state, db, company, setting).await?;
         life_cycles.insert(setting.name.trim().to_string(), id);
     }
     let mut action_statuses = HashMap::new();
     for setting in &fixture.lead_action_statuses {
-        let id = create_lead_action_status(state, company, setting).await?;
+        let id = create_lead_action_status(state, db, company, setting).await?;
         action_statuses.insert(setting.name.trim().to_string(), id);
     }
-    let company = resolve_company(state, company).await?;
+    let company = resolve_company(state, db, company).await?;
     let named = |map: &HashMap<String, String>, what: &str, name: &str| {
         map.get(name.trim())
             .cloned()
             .ok_or_else(|| OperatorError::Invalid(format!("unknown {what} {name:?}")))
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     for fixture_pet in &fixture.pets {
         let phone =
             moapi_moego::customer::input::phone("owner", &fixture_pet.owner, &company.country)

@@ -54,7 +54,7 @@ impl TestApp {
     pub async fn staff(&self, first_name: &str) -> (String, i64) {
         let (id,): (i64,) = sqlx::query_as("SELECT id FROM moego_staff WHERE first_name = $1")
             .bind(first_name)
-            .fetch_one(self.state.db.pool())
+            .fetch_one(self.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
         (self.state.ids.encode(IdKind::Staff, id), id)
@@ -81,7 +81,7 @@ impl TestApp {
         .bind(i64::from(spec.staff.is_none()))
         .bind(ids_json(&spec.staff))
         .bind(now_micros())
-        .fetch_one(self.state.db.pool())
+        .fetch_one(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
         self.state.ids.encode(IdKind::Service, id)
@@ -97,7 +97,7 @@ impl TestApp {
         .bind(self.company_raw_id(company))
         .bind(rate)
         .bind(now_micros())
-        .execute(self.state.db.pool())
+        .execute(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     }
@@ -112,7 +112,7 @@ impl TestApp {
         .bind(from)
         .bind(to)
         .bind(now_micros())
-        .execute(self.state.db.pool())
+        .execute(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     }
@@ -136,7 +136,7 @@ impl TestApp {
         .bind(business_id)
         .bind(max_pets)
         .bind(now_micros())
-        .fetch_one(self.state.db.pool())
+        .fetch_one(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
         let (unit_id,): (i64,) = sqlx::query_as(
@@ -146,7 +146,7 @@ impl TestApp {
         .bind(company_id)
         .bind(business_id)
         .bind(type_id)
-        .fetch_one(self.state.db.pool())
+        .fetch_one(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
         self.state.ids.encode(IdKind::LodgingUnit, unit_id)

@@ -141,9 +141,13 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let state = AppState::open(config)
         .await
         .expect("open the test database");
-    let seed = operator::seed(&state, Fixtures::parse(FIXTURES).expect("fixtures parse"))
-        .await
-        .expect("seed the fixtures");
+    let seed = operator::seed(
+        &state,
+        &mut state.db.conn(),
+        Fixtures::parse(FIXTURES).expect("fixtures parse"),
+    )
+    .await
+    .expect("seed the fixtures");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server_state = state.clone();
@@ -240,7 +244,7 @@ impl TestApp {
 
     /// Issues a MoeGo key as the operator would, panicking on refusal.
     pub async fn issue_moego_key(&self, request: MoegoKeyRequest) -> IssuedMoegoKey {
-        operator::create_moego_key(&self.state, &request)
+        operator::create_moego_key(&self.state, &mut self.state.db.conn(), &request)
             .await
             .expect("the operator issues the key")
     }

@@ -21,7 +21,7 @@ impl TestApp {
         .bind(business)
         .bind(self.company_raw_id(company))
         .bind(rate)
-        .execute(self.state.db.pool())
+        .execute(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
     }
@@ -79,7 +79,7 @@ impl TestApp {
         sqlx::query("UPDATE moego_orders SET updated_at = $2 WHERE id = $1")
             .bind(id)
             .bind(micros)
-            .execute(self.state.db.pool())
+            .execute(self.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
     }

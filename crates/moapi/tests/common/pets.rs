@@ -24,7 +24,7 @@ impl TestApp {
     /// A customer of company `index` (phone already E.164), stored as the customer store
     /// writes it; returns its `cus_` ID.
     pub async fn insert_customer(&self, index: usize, first_name: &str, phone: &str) -> String {
-        let mut conn = self.state.db.pool().acquire().await.unwrap();
+        let mut conn = self.state.db.conn().detach().await.unwrap();
         let row = customers::insert(
             &mut conn,
             &NewCustomer {
@@ -80,7 +80,7 @@ impl TestApp {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT event_type, payload FROM outbox_events WHERE product = 'moego' ORDER BY id",
         )
-        .fetch_all(self.state.db.pool())
+        .fetch_all(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
         rows.into_iter()
@@ -91,7 +91,7 @@ impl TestApp {
     /// How many rows a table holds (to prove a refused write left nothing).
     pub async fn count_rows(&self, table: &str) -> i64 {
         let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(self.state.db.pool())
+            .fetch_one(self.state.db.conn().get().await.unwrap())
             .await
             .unwrap();
         count

@@ -23,7 +23,7 @@ impl TestApp {
             sqlx::query_as("SELECT id FROM moego_staff WHERE company_id = $1 AND first_name = $2")
                 .bind(self.company_raw_id(index))
                 .bind(first_name)
-                .fetch_one(self.state.db.pool())
+                .fetch_one(self.state.db.conn().get().await.unwrap())
                 .await
                 .expect("a fixture staff member");
         self.state.ids.encode(moapi_core::IdKind::Staff, id)

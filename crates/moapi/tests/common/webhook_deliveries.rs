@@ -242,6 +242,8 @@ pub struct NewWebhook<'a> {
     pub url: &'a str,
     pub secret: Option<&'a str>,
     pub event_types: &'a [&'a str],
+    /// As stored; `null` (the default) listens to the company of `company_index`, which the
+    /// fixtures' company keys reach.
     pub organizations: serde_json::Value,
     pub headers: serde_json::Value,
     pub standard_webhooks: bool,
@@ -254,7 +256,7 @@ impl<'a> NewWebhook<'a> {
             url,
             secret: Some(secret),
             event_types,
-            organizations: json!([]),
+            organizations: serde_json::Value::Null,
             headers: json!({}),
             standard_webhooks: false,
         }
@@ -272,7 +274,7 @@ impl TestApp {
         let (client_id,): (i64,) =
             sqlx::query_as("SELECT client_id FROM moego_companies WHERE id = $1")
                 .bind(company)
-                .fetch_one(self.state.db.pool())
+                .fetch_one(self.state.db.conn().get().await.unwrap())
                 .await
                 .unwrap();
         client_id
@@ -282,6 +284,14 @@ impl TestApp {
     /// stores it) and returns its encoded ID.
     pub async fn insert_webhook(&self, webhook: NewWebhook<'_>) -> String {
         let client_id = self.client_of(webhook.company_index).await;
+        let organizations = match webhook.organizations {
+            serde_json::Value::Null => {
+                let company = &self.seed.moego[webhook.company_index].company_id;
+                let company = self.state.ids.decode(IdKind::Company, company).unwrap();
+                json!([{"id": company, "type": "COMPANY"}])
+            }
+            listed => listed,
+        };
         let now = now_micros();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO moego_webhooks (client_id, endpoint_url, organizations, event_types, \
@@ -290,13 +300,13 @@ impl TestApp {
         )
         .bind(client_id)
         .bind(webhook.url)
-        .bind(webhook.organizations.to_string())
+        .bind(organizations.to_string())
         .bind(json!(webhook.event_types).to_string())
         .bind(webhook.secret.map(|secret| self.state.secrets.seal(secret)))
         .bind(webhook.headers.to_string())
         .bind(i64::from(webhook.standard_webhooks))
         .bind(now)
-        .fetch_one(self.state.db.pool())
+        .fetch_one(self.state.db.conn().get().await.unwrap())
         .await
         .unwrap();
         self.state.ids.encode(IdKind::Webhook, id)
@@ -322,7 +332,8 @@ impl TestApp {
             .collect::<Vec<_>>()
             .chunks(per_transaction.max(1))
         {
-            let mut tx = self.state.db.pool().begin().await.unwrap();
+            let mut detached = self.state.db.conn().detach().await.unwrap();
+            let mut tx = sqlx::Connection::begin(&mut detached).await.unwrap();
             for n in chunk {
                 let body = event::envelope(
                     &self.state.ids,

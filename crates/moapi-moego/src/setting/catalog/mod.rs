@@ -11,13 +11,13 @@ pub mod wire;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Status};
-use sqlx::pool::PoolConnection;
-use sqlx::Any;
+use sqlx::AnyConnection;
 
 use super::READ_SCOPE;
-use crate::company;
+use crate::access;
 use crate::customer::wire::ReferralSource;
 use crate::wire::{check_max_items, PathId};
 use store::NamedCatalog;
@@ -28,15 +28,18 @@ use wire::{
     PetCoatType, PetTypeEntry,
 };
 
-/// The path's company, checked against the key, and a connection to read its catalog.
-async fn company_catalog(
+/// The path's company, checked against the key, and the request's connection to read its
+/// catalog.
+async fn company_catalog<'c>(
     state: &AppState,
     principal: &MoegoPrincipal,
+    db: &'c mut Conn,
     company_id: &str,
-) -> Result<(i64, PoolConnection<Any>), Status> {
+) -> Result<(i64, &'c mut AnyConnection), Status> {
     principal.require_scope(READ_SCOPE)?;
-    let owner = company::authorize(state, principal, Some(company_id)).await?;
-    Ok((owner.company_id, state.db.pool().acquire().await?))
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, principal, Some(company_id)).await?;
+    Ok((owner.company_id, conn))
 }
 
 /// The entries of a name-only catalog of the path's company, each made `(id, name)` into its
@@ -44,12 +47,13 @@ async fn company_catalog(
 async fn named_entries<T>(
     state: &AppState,
     principal: &MoegoPrincipal,
+    db: &mut Conn,
     company_id: &str,
     catalog: NamedCatalog,
     entry: impl Fn(String, String) -> T,
 ) -> Result<Vec<T>, Status> {
-    let (company_id, mut conn) = company_catalog(state, principal, company_id).await?;
-    let rows = store::list_named(&mut conn, catalog, company_id).await?;
+    let (company_id, conn) = company_catalog(state, principal, db, company_id).await?;
+    let rows = store::list_named(conn, catalog, company_id).await?;
     Ok(rows
         .into_iter()
         .map(|row| entry(state.ids.encode(catalog.kind(), row.id), row.name))
@@ -65,10 +69,11 @@ async fn named_entries<T>(
 pub async fn list_custom_fields(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(body): ProtoJson<ListCustomFieldsBody>,
 ) -> Result<Json<ListCustomFieldsResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
     let association_types = body.filter.unwrap_or_default().association_types;
     check_max_items("filter.associationTypes", association_types.len())?;
     if association_types.contains(&wire::AssociationType::AssociationTypeUnspecified) {
@@ -76,7 +81,7 @@ pub async fn list_custom_fields(
             "filter.associationTypes: CUSTOMER or LEAD, not ASSOCIATION_TYPE_UNSPECIFIED",
         ));
     }
-    let rows = store::list_custom_fields(&mut conn, company_id, &association_types).await?;
+    let rows = store::list_custom_fields(conn, company_id, &association_types).await?;
     let custom_fields = rows
         .iter()
         .map(|row| row.to_wire(&state.ids).map_err(Status::internal))
@@ -93,13 +98,19 @@ pub async fn list_custom_fields(
 pub async fn list_referral_sources(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListReferralSourcesResponse>, Status> {
     let catalog = NamedCatalog::ReferralSources;
-    let referral_sources = named_entries(&state, &principal, &company_id, catalog, |id, name| {
-        ReferralSource { id, name }
-    })
+    let referral_sources = named_entries(
+        &state,
+        &principal,
+        &mut db,
+        &company_id,
+        catalog,
+        |id, name| ReferralSource { id, name },
+    )
     .await?;
     Ok(Json(ListReferralSourcesResponse { referral_sources }))
 }
@@ -113,11 +124,12 @@ pub async fn list_referral_sources(
 pub async fn list_customer_tags(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListCustomerTagsResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
-    let rows = store::list_tags(&mut conn, company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
+    let rows = store::list_tags(conn, company_id).await?;
     Ok(Json(ListCustomerTagsResponse {
         tags: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),
     }))
@@ -132,12 +144,13 @@ pub async fn list_customer_tags(
 pub async fn list_leads_action_status(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListActionStatusesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
     Ok(Json(ListActionStatusesResponse {
-        action_statuses: store::list_action_statuses(&mut conn, &state.ids, company_id).await?,
+        action_statuses: store::list_action_statuses(conn, &state.ids, company_id).await?,
     }))
 }
 
@@ -150,12 +163,13 @@ pub async fn list_leads_action_status(
 pub async fn list_leads_life_cycles(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListLifeCyclesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
     Ok(Json(ListLifeCyclesResponse {
-        life_cycles: store::list_life_cycles(&mut conn, &state.ids, company_id).await?,
+        life_cycles: store::list_life_cycles(conn, &state.ids, company_id).await?,
     }))
 }
 
@@ -168,13 +182,19 @@ pub async fn list_leads_life_cycles(
 pub async fn list_pet_coat_types(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetCoatTypesResponse>, Status> {
     let catalog = NamedCatalog::PetCoatTypes;
-    let pet_coat_types = named_entries(&state, &principal, &company_id, catalog, |id, name| {
-        PetCoatType { id, name }
-    })
+    let pet_coat_types = named_entries(
+        &state,
+        &principal,
+        &mut db,
+        &company_id,
+        catalog,
+        |id, name| PetCoatType { id, name },
+    )
     .await?;
     Ok(Json(ListPetCoatTypesResponse { pet_coat_types }))
 }
@@ -188,11 +208,12 @@ pub async fn list_pet_coat_types(
 pub async fn list_pet_codes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetCodesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
-    let rows = store::list_pet_codes(&mut conn, company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
+    let rows = store::list_pet_codes(conn, company_id).await?;
     Ok(Json(ListPetCodesResponse {
         codes: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),
     }))
@@ -207,11 +228,12 @@ pub async fn list_pet_codes(
 pub async fn list_pet_sizes(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetSizesResponse>, Status> {
-    let (company_id, mut conn) = company_catalog(&state, &principal, &company_id).await?;
-    let rows = store::list_pet_sizes(&mut conn, company_id).await?;
+    let (company_id, conn) = company_catalog(&state, &principal, &mut db, &company_id).await?;
+    let rows = store::list_pet_sizes(conn, company_id).await?;
     Ok(Json(ListPetSizesResponse {
         pet_sizes: rows.iter().map(|row| row.to_wire(&state.ids)).collect(),
     }))
@@ -226,13 +248,19 @@ pub async fn list_pet_sizes(
 pub async fn list_pet_types(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(_body): ProtoJson<ListCatalogBody>,
 ) -> Result<Json<ListPetTypesResponse>, Status> {
     let catalog = NamedCatalog::PetTypes;
-    let pet_types = named_entries(&state, &principal, &company_id, catalog, |id, name| {
-        PetTypeEntry { id, name }
-    })
+    let pet_types = named_entries(
+        &state,
+        &principal,
+        &mut db,
+        &company_id,
+        catalog,
+        |id, name| PetTypeEntry { id, name },
+    )
     .await?;
     Ok(Json(ListPetTypesResponse { pet_types }))
 }

@@ -13,13 +13,14 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::Json;
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
+use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, Code, IdKind, Status};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Connection};
 
 use super::{READ_SCOPE, WRITE_SCOPE};
-use crate::company;
+use crate::access;
 use crate::wire::{check_max_items, PathId, PathIdPair};
 use input::Availability;
 use store::{ServiceRecord, ServiceValues};
@@ -135,28 +136,30 @@ fn apply_fields(
 /// Checks that each business is the company's and, for a key, one it reaches: NOT_FOUND for
 /// an unknown one, code 7 otherwise.
 async fn check_businesses(
-    state: &AppState,
+    conn: &mut AnyConnection,
     principal: Option<&MoegoPrincipal>,
     owner: CompanyOwner,
     field: &str,
     ids: &[i64],
 ) -> Result<(), Status> {
     for id in ids {
-        let business = crate::business::store::find(&state.db, *id)
+        let business = crate::business::store::find(&mut *conn, *id)
             .await?
             .ok_or_else(|| Status::not_found(format!("{field}: business not found")))?;
-        let reached = principal.is_none_or(|key| key.allows_business(owner, *id));
-        if business.company_id != owner.company_id || !reached {
+        if business.company_id != owner.company_id {
             return Err(Status::no_permission());
+        }
+        if let Some(principal) = principal {
+            access::require(principal, owner, Some(*id))?;
         }
     }
     Ok(())
 }
 
 /// Checks that each staff member is the company's and not deleted.
-async fn check_staff(state: &AppState, company_id: i64, ids: &[i64]) -> Result<(), Status> {
+async fn check_staff(conn: &mut AnyConnection, company_id: i64, ids: &[i64]) -> Result<(), Status> {
     for id in ids {
-        let staff = crate::staff::store::find(&state.db, *id)
+        let staff = crate::staff::store::find(&mut *conn, *id)
             .await?
             .ok_or_else(|| Status::not_found("availableStaffIds: staff not found"))?;
         if staff.company_id != company_id {
@@ -208,7 +211,7 @@ async fn check_currency(
 /// new service), so that a staff member deleted since does not block renaming it, and its
 /// currency. `principal` is the key acting, or `None` for an operator.
 pub async fn check(
-    state: &AppState,
+    conn: &mut AnyConnection,
     principal: Option<&MoegoPrincipal>,
     owner: CompanyOwner,
     previous: Option<&ServiceValues>,
@@ -234,12 +237,11 @@ pub async fn check(
         ),
     ];
     for (field, ids) in businesses {
-        check_businesses(state, principal, owner, field, &ids).await?;
+        check_businesses(conn, principal, owner, field, &ids).await?;
     }
     let staff = gained(&values.available_staff_ids, |v| &v.available_staff_ids);
-    check_staff(state, owner.company_id, &staff).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    check_currency(&mut conn, owner.company_id, values).await
+    check_staff(conn, owner.company_id, &staff).await?;
+    check_currency(conn, owner.company_id, values).await
 }
 
 fn name_taken() -> Status {
@@ -251,13 +253,13 @@ fn name_taken() -> Status {
 
 /// Checks and creates a service of `owner`'s company, as `CreateService` and operators do.
 pub async fn create(
-    state: &AppState,
+    conn: &mut AnyConnection,
     principal: Option<&MoegoPrincipal>,
     owner: CompanyOwner,
     values: &ServiceValues,
 ) -> Result<ServiceRecord, Status> {
-    check(state, principal, owner, None, values).await?;
-    let mut tx = state.db.pool().begin().await?;
+    check(conn, principal, owner, None, values).await?;
+    let mut tx = conn.begin().await?;
     let record = store::insert(&mut tx, owner.company_id, values)
         .await?
         .ok_or_else(name_taken)?;
@@ -269,6 +271,7 @@ pub async fn create(
 /// the key also reaches, code 7 when the key reaches neither its company nor, for a key of
 /// some businesses, any business offering it.
 async fn service_in(
+    conn: &mut AnyConnection,
     state: &AppState,
     principal: &MoegoPrincipal,
     owner: CompanyOwner,
@@ -278,17 +281,13 @@ async fn service_in(
         .ids
         .decode(IdKind::Service, id)
         .map_err(|_| Status::invalid_obfuscate())?;
-    let mut conn = state.db.pool().acquire().await?;
-    let record = store::find(&mut conn, raw)
+    let record = store::find(&mut *conn, raw)
         .await?
         .ok_or_else(|| Status::not_found("service not found"))?;
     if record.company_id != owner.company_id {
-        let service_owner = company::owner_of(state, record.company_id).await?;
-        return Err(if principal.allows_company(service_owner) {
-            Status::not_found("service not found in this company")
-        } else {
-            Status::no_permission()
-        });
+        let service_owner = access::owner_of(conn, record.company_id).await?;
+        access::require(principal, service_owner, None)?;
+        return Err(Status::not_found("service not found in this company"));
     }
     if let Some(businesses) = principal.business_subset() {
         if !record.values.offered_at_any(businesses) {
@@ -307,11 +306,13 @@ async fn service_in(
 pub async fn create_service(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(body): ProtoJson<CreateServiceBody>,
 ) -> Result<Json<Service>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
     if body.service_item_type.is_unspecified() {
         return Err(Status::invalid_argument(
             "serviceItemType: value is required",
@@ -323,7 +324,7 @@ pub async fn create_service(
     let price = input::price("price", body.fields.price.as_ref())?;
     let base = blank(body.service_item_type, body.service_type, price);
     let values = apply_fields(&state, &body.fields, base)?;
-    let record = create(&state, Some(&principal), owner, &values).await?;
+    let record = create(conn, Some(&principal), owner, &values).await?;
     Ok(Json(record.to_wire(&state.ids)))
 }
 
@@ -334,11 +335,13 @@ pub async fn create_service(
 pub async fn get_service(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(company_id, id): PathIdPair,
 ) -> Result<Json<Service>, Status> {
     principal.require_scope(READ_SCOPE)?;
-    let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
-    let record = service_in(&state, &principal, owner, &id).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
+    let record = service_in(conn, &state, &principal, owner, &id).await?;
     Ok(Json(record.to_wire(&state.ids)))
 }
 
@@ -351,25 +354,20 @@ pub async fn get_service(
 pub async fn update_service(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathIdPair(company_id, id): PathIdPair,
     ProtoJson(body): ProtoJson<UpdateServiceBody>,
 ) -> Result<Json<Service>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
-    let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
-    let record = service_in(&state, &principal, owner, &id).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
+    let record = service_in(conn, &state, &principal, owner, &id).await?;
     let values = ServiceValues {
         inactive: body.inactive.unwrap_or(record.values.inactive),
         ..apply_fields(&state, &body.fields, record.values.clone())?
     };
-    check(
-        &state,
-        Some(&principal),
-        owner,
-        Some(&record.values),
-        &values,
-    )
-    .await?;
-    let mut tx = state.db.pool().begin().await?;
+    check(conn, Some(&principal), owner, Some(&record.values), &values).await?;
+    let mut tx = conn.begin().await?;
     let updated = store::update(&mut tx, record.id, &values)
         .await?
         .ok_or_else(name_taken)?;
@@ -386,21 +384,16 @@ pub async fn update_service(
 pub async fn list_services(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
+    mut db: Conn,
     PathId(company_id): PathId,
     ProtoJson(body): ProtoJson<ListServicesBody>,
 ) -> Result<Json<ListServicesResponse>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(body.pagination.as_ref())?;
-    let owner = company::authorize(&state, &principal, Some(&company_id)).await?;
+    let conn = db.get().await?;
+    let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
     let business_ids = decode_list(&state, IdKind::Business, "businessIds", &body.business_ids)?;
-    check_businesses(
-        &state,
-        Some(&principal),
-        owner,
-        "businessIds",
-        &business_ids,
-    )
-    .await?;
+    check_businesses(conn, Some(&principal), owner, "businessIds", &business_ids).await?;
     let item_types = body
         .filter
         .map(|filter| filter.item_types)
@@ -414,14 +407,13 @@ pub async fn list_services(
     let query = store::ListQuery {
         company_id: owner.company_id,
         business_ids: if business_ids.is_empty() {
-            principal.business_subset().map(<[i64]>::to_vec)
+            access::business_subset(&principal)
         } else {
             Some(business_ids)
         },
         item_types,
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let mut records = store::list(&mut conn, &query, page).await?;
+    let mut records = store::list(conn, &query, page).await?;
     let next_page_token = page.finish(&mut records);
     Ok(Json(ListServicesResponse {
         next_page_token,

@@ -10,11 +10,12 @@ pub mod store;
 pub mod wire;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
+use moapi_core::db::Conn;
 use moapi_core::error::MoguValidation;
 use moapi_core::wire::MoguJson;
 use moapi_core::{AppState, MoguError};
@@ -275,12 +276,11 @@ fn stale(revision: i64) -> MoguError {
 )]
 pub async fn get_trip_config(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<TripConfig>, MoguError> {
     let trip_id = path_trip_id(path)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let stored = store::load_stored(&mut conn, trip_id, Some(principal.account_id))
+    let stored = store::load_stored(db.get().await?, trip_id, Some(principal.account_id))
         .await?
         .ok_or_else(trip_not_found)?;
     Ok(Json(stored.config))
@@ -304,13 +304,13 @@ pub async fn get_trip_config(
 )]
 pub async fn update_trip_config(
     principal: MoguPrincipal,
-    State(state): State<AppState>,
+    mut db: Conn,
     path: Result<Path<String>, PathRejection>,
     MoguJson(request): MoguJson<TripConfigUpdate>,
 ) -> Result<Json<TripConfig>, MoguError> {
     let trip_id = path_trip_id(path)?;
     let changes = Changes::parse(request)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // The trip's bump comes first: it is the tenancy check, and on both databases it holds
     // the trip's writers in line until this transaction ends.
     let updated_at = store::touch_trip(&mut tx, trip_id, Some(principal.account_id), None)

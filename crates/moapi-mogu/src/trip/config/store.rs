@@ -292,65 +292,59 @@ mod tests {
     /// A database with one trip; returns it with the trip's account and id.
     async fn one_trip() -> (TestDb, i64, i64) {
         let db = TestDb::new().await;
-        let account = create_account(&db.state.db, "Agency").await.unwrap();
-        let agent = create_agent(&db.state.db, account, "a@agency.example", "Ann", None)
+        let mut conn = db.state.db.conn();
+        let conn = conn.get().await.unwrap();
+        let account = create_account(conn, "Agency").await.unwrap();
+        let agent = create_agent(conn, account, "a@agency.example", "Ann", None)
             .await
             .unwrap();
         let trip = NewTrip {
             title: "Lisbon".into(),
             ..NewTrip::default()
         };
-        let trip_id = insert_trip(&db.state.db, account, agent, &trip)
-            .await
-            .unwrap();
+        let trip_id = insert_trip(conn, account, agent, &trip).await.unwrap();
         (db, account, trip_id)
     }
 
     #[tokio::test]
     async fn the_revision_check_is_part_of_the_write() {
         let (db, _, trip_id) = one_trip().await;
-        let mut conn = db.state.db.pool().acquire().await.unwrap();
-        let mut config = load(&mut conn, trip_id).await.unwrap().unwrap();
+        let mut conn = db.state.db.conn();
+        let conn = conn.get().await.unwrap();
+        let mut config = load(conn, trip_id).await.unwrap().unwrap();
         assert_eq!(config.version, "1.0.0+0");
         assert_eq!(config.contact.agent_name.as_deref(), Some("Ann"));
         config.blocks = vec![Block::new("t", "title", None)];
-        let first = write(&mut conn, trip_id, &config, Some(0), 5)
-            .await
-            .unwrap();
+        let first = write(conn, trip_id, &config, Some(0), 5).await.unwrap();
         let Saved::Written(first) = first else {
             panic!("the first writer of revision 0 wins: {first:?}")
         };
         assert_eq!(first.version, "1.0.0+1");
         for expected in [Some(0), Some(2), Some(-1)] {
             assert_eq!(
-                write(&mut conn, trip_id, &config, expected, 6)
-                    .await
-                    .unwrap(),
+                write(conn, trip_id, &config, expected, 6).await.unwrap(),
                 Saved::Stale,
                 "{expected:?}"
             );
         }
-        let again = write(&mut conn, trip_id, &config, Some(1), 7)
-            .await
-            .unwrap();
+        let again = write(conn, trip_id, &config, Some(1), 7).await.unwrap();
         assert!(matches!(again, Saved::Written(config) if config.version == "1.0.0+2"));
-        let any = write(&mut conn, trip_id, &config, None, 8).await.unwrap();
+        let any = write(conn, trip_id, &config, None, 8).await.unwrap();
         assert!(matches!(any, Saved::Written(config) if config.version == "1.0.0+3"));
     }
 
     #[tokio::test]
     async fn a_stale_save_in_a_callers_transaction_leaves_the_trip_untouched() {
         let (db, account, trip_id) = one_trip().await;
+        let mut conn = db.state.db.conn();
+        let conn = conn.get().await.unwrap();
         // An updatedAt ahead of the clock makes each bump exactly one millisecond.
         sqlx::query("UPDATE mogu_trips SET updated_at = updated_at + 3600000000")
-            .execute(db.state.db.pool())
+            .execute(&mut *conn)
             .await
             .unwrap();
-        let before = find_trip(&db.state.db, account, trip_id)
-            .await
-            .unwrap()
-            .unwrap();
-        let mut tx = db.state.db.pool().begin().await.unwrap();
+        let before = find_trip(conn, account, trip_id).await.unwrap().unwrap();
+        let mut tx = conn.begin().await.unwrap();
         let config = load(&mut tx, trip_id).await.unwrap().unwrap();
         let stale = save(&mut tx, trip_id, &config, Some(4)).await.unwrap();
         assert_eq!(stale, Saved::Stale);
@@ -358,21 +352,17 @@ mod tests {
             panic!("revision 0 is current")
         };
         tx.commit().await.unwrap();
-        let after = find_trip(&db.state.db, account, trip_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let after = find_trip(conn, account, trip_id).await.unwrap().unwrap();
         assert_eq!(
             after.updated_at,
             before.updated_at + 1000,
             "one bump: the stale save's was rolled back"
         );
         assert_eq!(saved.updated_at, iso_millis(after.updated_at));
-        let mut conn = db.state.db.pool().acquire().await.unwrap();
         assert_eq!(
-            save(&mut conn, trip_id + 1, &config, None).await.unwrap(),
+            save(conn, trip_id + 1, &config, None).await.unwrap(),
             Saved::NoTrip
         );
-        assert_eq!(load(&mut conn, trip_id + 1).await.unwrap(), None);
+        assert_eq!(load(conn, trip_id + 1).await.unwrap(), None);
     }
 }

@@ -183,7 +183,7 @@ enum Command {
         /// Token of the operator API under /admin/v1 (disabled when unset)
         #[arg(long, env = "MOAPI_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
-        /// Base URL used in printed links (default: http://LISTEN)
+        /// Base URL used in printed links (default: http:// and the bound address)
         #[arg(long, env = "MOAPI_PUBLIC_URL")]
         public_url: Option<String>,
         /// Largest request body, in bytes
@@ -456,12 +456,18 @@ async fn run(command: Command) -> anyhow::Result<()> {
             webhooks,
             m2m,
         } => {
+            // Bound before the database is opened: a taken address must stop the start before
+            // `--demo` seeds and prints keys and curl lines for a port another process answers.
+            // Connections made meanwhile wait in the backlog until serving starts.
+            let listener = bind(listen).await?;
+            let bound = listener.local_addr()?;
             let mut config = Config {
                 admin_token,
                 rate_limit_per_second: rate_limit,
                 body_limit_bytes: body_limit,
                 request_timeout: Duration::from_secs(request_timeout),
-                public_base_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                // The bound address, so that `--listen 127.0.0.1:0` prints the port it got.
+                public_base_url: public_url.unwrap_or_else(|| format!("http://{bound}")),
                 m2m_audience: m2m.m2m_audience,
                 m2m_issuer: m2m.m2m_issuer,
                 m2m_jwks_url: m2m.m2m_jwks_url,
@@ -476,10 +482,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if demo {
                 seed_demo_if_empty(&state).await?;
             }
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("binding {listen}"))?;
-            tracing::info!(address = %listener.local_addr()?, "moapi listening");
+            tracing::info!(address = %bound, "moapi listening");
             moapi::server::serve(listener, state, moapi::server::shutdown_signal()).await?;
         }
         Command::Migrate { db } => {
@@ -603,6 +606,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Binds `serve`'s address; the error names it, and for a taken one says what to do.
+async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|err| {
+            let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
+                " (another process, perhaps another moapi, is using it: stop it or pass another --listen)"
+            } else {
+                ""
+            };
+            anyhow::Error::new(err).context(format!("cannot listen on {listen}{hint}"))
+        })
 }
 
 /// Indexes the titles of trips stored before the title word index existed (migration 0008).

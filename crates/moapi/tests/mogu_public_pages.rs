@@ -183,7 +183,7 @@ async fn chromium(url: &str, extra: &[String]) -> String {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: the public page tests render in Debian's Chromium; \
-         install it with `apt-get install -y chromium` (`.ci/run` does so)"
+         install it with `apt-get install -y chromium` (`scripts/test` does so)"
     );
     let profile =
         std::env::temp_dir().join(format!("moapi-chromium-{:016x}", rand::random::<u64>()));

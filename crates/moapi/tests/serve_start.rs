@@ -1,0 +1,151 @@
+//! `moapi serve --demo` as a newcomer runs it: the real binary, its output and its exit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A SQLite file path in a fresh temporary directory, removed with it.
+struct TempDb {
+    dir: PathBuf,
+}
+
+impl TempDb {
+    fn new() -> TempDb {
+        let dir =
+            std::env::temp_dir().join(format!("moapi-serve-start-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDb { dir }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join("moapi.db")
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.file().display())
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn moapi() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_moapi"));
+    // The printed links must come from --listen, whatever the caller's environment says.
+    command
+        .env_remove("MOAPI_PUBLIC_URL")
+        .env("MOAPI_LOG", "error")
+        .stdin(Stdio::null());
+    command
+}
+
+#[test]
+fn a_taken_address_stops_serve_demo_before_it_seeds_or_prints_anything() {
+    // Held for the whole run, as another moapi on that port would.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let db = TempDb::new();
+    let output = moapi()
+        .args(["serve", "--demo", "--listen", &address])
+        .args(["--database-url", &db.url()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(
+        stderr.contains(&address) && stderr.contains("Address already in use"),
+        "the error names the address: {stderr}"
+    );
+    for printed in ["Authorization", "curl", "http://"] {
+        assert!(
+            !stdout.contains(printed) && !stderr.contains(printed),
+            "printed {printed:?} for a port another process answers\nstdout: {stdout}\nstderr: {stderr}"
+        );
+    }
+    // The address is bound before the database is opened, so nothing was created or seeded.
+    assert!(
+        !db.file().exists(),
+        "the database was touched before the address was bound"
+    );
+    drop(taken);
+}
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_demo_on_port_zero_prints_keys_for_the_port_it_got_and_answers_there() {
+    let db = TempDb::new();
+    let mut server = Server(
+        moapi()
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .args(["--database-url", &db.url()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // Lines arrive on a thread so that a server that never prints fails the test, not hangs it.
+    let stdout = server.0.stdout.take().unwrap();
+    let (lines, printed) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut output = Vec::new();
+    let base = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = printed
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no docs link within two minutes: {output:#?}"));
+        if let Some(base) = line.trim().strip_prefix("Docs: ") {
+            break base.trim_end_matches("/docs").to_string();
+        }
+        output.push(line);
+    };
+    let port = base
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|port| port.parse::<u16>().ok())
+        .unwrap_or_else(|| panic!("links name the bound port, not 0: {base}"));
+    assert_ne!(port, 0, "links name the bound port");
+    let text = output.join("\n");
+    assert!(text.contains("Authorization: Basic "), "{text}");
+    assert!(text.contains("Authorization: Bearer ak_"), "{text}");
+    assert!(
+        text.contains(&format!("curl -s -X POST {base}/v1/")),
+        "{text}"
+    );
+
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains(r#"{"status":"ok"}"#), "{reply}");
+}

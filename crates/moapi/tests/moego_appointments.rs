@@ -498,6 +498,48 @@ async fn reschedule_moves_every_service_and_rechecks_conflicts() {
 }
 
 #[tokio::test]
+async fn reschedule_refuses_the_past_and_times_outside_working_hours() {
+    let s = scene().await;
+    let id = s.booked_id("2030-01-07T14:00:00Z").await;
+    let path = format!("/v1/appointments/{id}:reschedule");
+    let to = |start: &str| json!({"businessId": s.business, "duration": {"startTime": start}});
+    let past = s.post(&path, to("2021-01-05T15:00:00Z")).await;
+    assert_eq!(
+        (past.status, &past.body["code"]),
+        (400, &json!(3)),
+        "{}",
+        past.text
+    );
+    assert!(past.text.contains("future"), "{}", past.text);
+    // Tuesdays 09:00-17:00 in New York (UTC-5 in January); every other day closed.
+    let settings = s
+        .app
+        .put_booking_settings(
+            &s.business,
+            json!({"workingHours": {"TUESDAY": [{"start": 540, "end": 1020}]}}),
+        )
+        .await;
+    assert_eq!(settings.status, 200, "{}", settings.text);
+    for (start, why) in [
+        ("2030-01-09T15:00:00Z", "a closed day"),
+        ("2030-01-08T13:30:00Z", "before opening"),
+        ("2030-01-08T21:30:00Z", "running past closing"),
+    ] {
+        let refused = s.post(&path, to(start)).await;
+        assert_eq!(
+            (refused.status, &refused.body["code"]),
+            (400, &json!(9)),
+            "{why}: {}",
+            refused.text
+        );
+    }
+    assert_eq!(s.app.appointment_events().await.len(), 1, "nothing moved");
+    let moved = s.post(&path, to("2030-01-08T15:00:00Z")).await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["duration"]["startTime"], "2030-01-08T15:00:00Z");
+}
+
+#[tokio::test]
 async fn list_filters_and_pages_by_page_number() {
     let s = scene().await;
     let second_pet = s.app.create_pet(&s.auth, &s.customer, "Bo").await;

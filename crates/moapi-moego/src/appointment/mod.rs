@@ -330,8 +330,8 @@ pub async fn cancel_appointment(
 }
 
 /// Moves the whole appointment (every service, keeping their lengths and order) so that it
-/// starts at `duration.startTime`; staff conflicts are always refused. Emits
-/// APPOINTMENT_UPDATED.
+/// starts at `duration.startTime`, which must be in the future and leave it within the
+/// business's working hours; staff conflicts are always refused. Emits APPOINTMENT_UPDATED.
 #[utoipa::path(post, path = "/v1/appointments/{id}:reschedule", operation_id = "AppointmentService_RescheduleAppointment",
     params(("id" = String, Path, description = "Appointment ID (apt_...)")),
     request_body = RescheduleAppointmentBody,
@@ -351,6 +351,11 @@ pub async fn reschedule_appointment(
     let (start, end) = interval("duration", duration)?;
     let start =
         start.ok_or_else(|| Status::invalid_argument("duration.startTime: value is required"))?;
+    if start <= now_micros() {
+        return Err(Status::invalid_argument(
+            "duration.startTime: must be in the future",
+        ));
+    }
     let conn = db.get().await?;
     let row = writable_appointment(&state, &principal, conn, &id, &body.business_id).await?;
     let status = row.status();
@@ -375,6 +380,13 @@ pub async fn reschedule_appointment(
         Some(end) => end,
         None => shifted_end,
     };
+    let hours = crate::business::hours::of_business(conn, row.business_id).await?;
+    if hours.is_some_and(|hours| !hours.covers(start, end)) {
+        return Err(Status::new(
+            Code::FailedPrecondition,
+            "duration: must lie within the business's working hours",
+        ));
+    }
     // Details keep their places relative to the start, which the write re-checks, so they
     // are read before the transaction (whose first statement must write on SQLite).
     let details = store::staffed_details(conn, row.id).await?;

@@ -1,6 +1,7 @@
 //! Businesses (BusinessService): the locations of a company. A key restricted to some
 //! businesses sees only those.
 
+pub mod hours;
 pub mod store;
 pub mod wire;
 

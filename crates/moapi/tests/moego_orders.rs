@@ -56,6 +56,65 @@ fn created_id(reply: &common::Reply, member: &str) -> String {
     reply.body[member].as_str().unwrap().to_string()
 }
 
+/// The swagger's `remainAmount = totalAmount - paidAmount` after a refund, on the order and on
+/// the appointment it bills (whose `paymentStatus` then says the payment was partly refunded).
+#[tokio::test]
+async fn after_a_refund_paid_is_what_was_kept_and_remain_is_total_less_paid() {
+    let (app, auth, business, customer) = alpha_with_customer().await;
+    let pet = app.create_pet(&auth, &customer, "Rex").await;
+    let service = app
+        .insert_service(
+            0,
+            common::booking::ServiceSpec {
+                price: "65.75",
+                ..Default::default()
+            },
+        )
+        .await;
+    let (staff, _) = app.staff("Ann").await;
+    let body = common::booking::booking(
+        &business,
+        &customer,
+        &pet,
+        &service,
+        &staff,
+        "2030-01-07T14:00:00Z",
+    );
+    let booked = app.book(&auth, body).await;
+    assert_eq!(booked.status, 200, "{}", booked.text);
+    let order = booked.body["orderId"].as_str().unwrap().to_string();
+    let first = created_id(&app.pay(&order, "30.25").await, "paymentId");
+    created_id(&app.pay(&order, "35.50").await, "paymentId");
+    created_id(&app.refund(&first, "5.00").await, "refundId");
+
+    let billed = get_order(&app, &auth, &order).await;
+    let (total, paid, remain) = (
+        money(&billed["totalAmount"]),
+        money(&billed["paidAmount"]),
+        money(&billed["remainAmount"]),
+    );
+    assert_eq!((total, paid, remain), (6575, 6075, 500), "{billed}");
+    assert_eq!(total - paid, remain, "the swagger's formula");
+    assert_eq!(billed["refundedAmount"], usd(5, 0));
+    assert_eq!(billed["status"], "COMPLETED", "a refund does not reopen");
+
+    let path = format!(
+        "/v1/appointments/{}?businessId={business}",
+        booked.body["id"].as_str().unwrap()
+    );
+    let appointment = app.moego_get(&auth, &path).await;
+    assert_eq!(appointment.status, 200, "{}", appointment.text);
+    assert_eq!(appointment.body["paidAmount"], billed["paidAmount"]);
+    assert_eq!(appointment.body["refundAmount"], usd(5, 0));
+    assert_eq!(appointment.body["paymentStatus"], "PARTIAL_REFUNDED");
+}
+
+/// A Money in cents.
+fn money(value: &Value) -> i64 {
+    let units: i64 = value["units"].as_str().unwrap_or("0").parse().unwrap();
+    units * 100 + value["nanos"].as_i64().unwrap_or(0) / 10_000_000
+}
+
 #[tokio::test]
 async fn payments_and_refunds_settle_the_order_to_the_cent() {
     let (app, auth, business, customer) = alpha_with_customer().await;
@@ -111,6 +170,11 @@ async fn payments_and_refunds_settle_the_order_to_the_cent() {
     created_id(&app.refund(&first, "5.50").await, "refundId");
     let refunded = get_order(&app, &auth, &order).await;
     assert_eq!(refunded["refundedAmount"], usd(5, 500_000_000));
+    assert_eq!(
+        refunded["paidAmount"],
+        usd(43, 190_000_000),
+        "kept: paid less refunded"
+    );
     assert_eq!(refunded["remainAmount"], usd(5, 500_000_000));
     assert_eq!(refunded["status"], "COMPLETED", "a refund does not reopen");
 

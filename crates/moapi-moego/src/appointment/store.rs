@@ -115,7 +115,9 @@ impl AppointmentRow {
                 .map(|id| ids.encode(IdKind::Order, id))
                 .unwrap_or_default(),
             total_amount: total.map(|amount| amount.to_wire()),
-            paid_amount: paid.map(|amount| amount.to_wire()),
+            paid_amount: paid
+                .zip(refunded)
+                .map(|(paid, refunded)| ledger::net_paid(paid, refunded).to_wire()),
             refund_amount: refunded.map(|amount| amount.to_wire()),
             payment_status,
             created_by: self.created_by.clone(),

@@ -374,9 +374,16 @@ pub fn order_status(total: &Amount, paid: &Amount) -> &'static str {
     }
 }
 
-/// What is still due: total - paid + refunded, never below zero.
+/// What the customer paid and kept: payments less their refunds. It is `paidAmount` on the
+/// wire (orders and appointments), so that the swagger's `remainAmount = totalAmount -
+/// paidAmount` holds after a refund; `refundedAmount` shows the refunds beside it.
+pub fn net_paid(paid: Amount, refunded: Amount) -> Amount {
+    paid.minus(refunded)
+}
+
+/// What is still due: total - (paid - refunded), never below zero.
 pub fn remain(total: Amount, paid: Amount, refunded: Amount) -> Amount {
-    let due = total.minus(paid).plus(refunded);
+    let due = total.minus(net_paid(paid, refunded));
     if due.value.is_sign_negative() {
         Amount::zero(total.currency)
     } else {

@@ -113,7 +113,7 @@ impl OrderRow {
             sub_total_amount: money(&self.sub_total)?,
             tips_based_amount: money(&self.tips_based_amount)?,
             total_amount: total.to_wire(),
-            paid_amount: paid.to_wire(),
+            paid_amount: super::ledger::net_paid(paid, refunded).to_wire(),
             remain_amount: super::ledger::remain(total, paid, refunded).to_wire(),
             refunded_amount: refunded.to_wire(),
             created_by: self.created_by.clone(),

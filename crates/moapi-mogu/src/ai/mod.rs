@@ -54,6 +54,9 @@ fn caller(
                 Err(AiError::missing_api_key())
             }
         }
+        Err(err) if err.status() == StatusCode::FORBIDDEN => {
+            Err(AiError::insufficient_scope(err.to_string()))
+        }
         Err(err) if err.status() == StatusCode::TOO_MANY_REQUESTS => {
             let message = err.to_string();
             let retry_after = err

@@ -123,6 +123,11 @@ impl AiError {
         }
     }
 
+    /// Outside the reference's codes: an M2M token without the operation's scope (403).
+    pub fn insufficient_scope(message: impl Into<String>) -> Self {
+        AiError::new(StatusCode::FORBIDDEN, "insufficient_scope", message)
+    }
+
     pub fn invalid_source(message: impl Into<String>) -> Self {
         AiError::new(StatusCode::BAD_REQUEST, "invalid_source", message)
     }

@@ -9,6 +9,7 @@ pub mod catalogs;
 pub mod fidelity;
 pub mod orders;
 pub mod pets;
+pub mod route_catalog;
 pub mod settings_services;
 pub mod webhook_deliveries;
 pub mod webhooks;

@@ -178,6 +178,13 @@ fn parse_bounded(raw: Option<&str>, default: u64, max: u64) -> Result<u64, Strin
 
 /// Parses and validates a list request's query parameters.
 pub fn parse(params: &[(String, String)], spec: &ListSpec) -> Result<ListRequest, MoguError> {
+    let mut nul = MoguValidation::default();
+    for (name, value) in params {
+        if value.contains('\0') {
+            nul.add(name, "must not contain the NUL character (U+0000)");
+        }
+    }
+    nul.finish()?;
     let mut errors = MoguValidation::default();
     let page = parse_bounded(param(params, &["page"]), 1, MAX_PAGE).unwrap_or_else(|msg| {
         errors.add("page", msg);
@@ -238,7 +245,14 @@ fn parse_json(raw: &str, what: &str) -> Result<Json, String> {
     if raw.len() > 16 * 1024 {
         return Err(format!("{what} is too long"));
     }
-    serde_json::from_str(raw).map_err(|err| format!("{what} must be valid JSON: {err}"))
+    let json: Json =
+        serde_json::from_str(raw).map_err(|err| format!("{what} must be valid JSON: {err}"))?;
+    match crate::wire::nul_in(&json) {
+        None => Ok(json),
+        Some(_) => Err(format!(
+            "{what} must not contain the NUL character (U+0000)"
+        )),
+    }
 }
 
 fn names_where(spec: &ListSpec, keep: impl Fn(&Field) -> bool) -> String {

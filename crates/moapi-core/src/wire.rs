@@ -53,6 +53,65 @@ fn nesting_depth(bytes: &[u8]) -> usize {
     deepest
 }
 
+/// The path (`notes[0].note`, as serde names fields) of the first string, or object key, that
+/// holds the NUL character, if any. PostgreSQL's text cannot hold it, and SQLite's could: both
+/// refuse it rather than store it on one and fail on the other.
+pub fn nul_in(value: &serde_json::Value) -> Option<String> {
+    fn walk(value: &serde_json::Value, path: &str) -> Option<String> {
+        let nested = |key: &str| match path {
+            "" => key.to_string(),
+            _ => format!("{path}.{key}"),
+        };
+        match value {
+            serde_json::Value::String(text) => text.contains('\0').then(|| path.to_string()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(index, item)| walk(item, &format!("{path}[{index}]"))),
+            serde_json::Value::Object(members) => members.iter().find_map(|(key, member)| {
+                if key.contains('\0') {
+                    Some(nested(key))
+                } else {
+                    walk(member, &nested(key))
+                }
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "")
+}
+
+/// The message of a value refused for holding the NUL character.
+pub fn nul_message(field: &str) -> String {
+    format!("{field}: must not contain the NUL character (U+0000)")
+}
+
+/// Refuses a body whose strings hold the NUL character, naming the field. Only a body that
+/// spells `\u0000` can hold one (JSON has no raw control characters in strings).
+fn refuse_nul(bytes: &[u8]) -> Result<(), BodyProblem> {
+    if !bytes.windows(6).any(|window| window == b"\\u0000") {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match nul_in(&value) {
+        None => Ok(()),
+        Some(field) => {
+            let field = if field.is_empty() {
+                "body".to_string()
+            } else {
+                field
+            };
+            Err(BodyProblem {
+                message: nul_message(&field),
+                field: Some(field),
+                too_large: false,
+            })
+        }
+    }
+}
+
 /// Parses JSON into `T`, naming the field behind a type error.
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
     if nesting_depth(bytes) > MAX_NESTING {
@@ -83,6 +142,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
             })
         }
     };
+    refuse_nul(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -250,5 +310,18 @@ mod tests {
         assert!(parse_body::<Outer>(b"[]").is_err());
         let latin1 = parse_body::<Outer>(b"{\"ignored\":\"\xff\xfe\"}").unwrap_err();
         assert!(latin1.message.contains("UTF-8"), "{}", latin1.message);
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_the_field() {
+        let nul =
+            parse_body::<Outer>(br#"{"pagination":{"pageSize":1},"notes":[{"note":"a\u0000b"}]}"#)
+                .unwrap_err();
+        assert_eq!(nul.field.as_deref(), Some("notes[0].note"));
+        assert!(nul.message.contains("U+0000"), "{}", nul.message);
+        let key = parse_body::<Outer>(br#"{"a\u0000":1}"#).unwrap_err();
+        assert_eq!(key.field.as_deref(), Some("a\u{0}"));
+        let escaped = parse_body::<Outer>(br#"{"note":"C:\\u0000 is a path"}"#);
+        assert!(escaped.is_ok(), "an escaped backslash is no NUL");
     }
 }

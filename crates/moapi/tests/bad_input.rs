@@ -279,3 +279,116 @@ async fn bad_ids_and_query_strings_are_client_errors() {
         assert!(reply.body["errors"].is_object(), "{path}: {}", reply.text);
     }
 }
+
+/// A NUL character (U+0000) in any stored string, or in a list's query, is refused in the
+/// dialect naming the field, on both databases alike (PostgreSQL's text cannot hold it, so
+/// neither stores it), and nothing is written.
+#[tokio::test]
+async fn nul_characters_are_refused_naming_the_field_and_nothing_is_written() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let company = app.seed.moego[0].company_id.clone();
+    let customer = app.insert_customer(0, "Ann", "+12125550001").await;
+    let pet = app.create_pet(&auth, &customer, "Rex").await;
+    let nul = "Bad\u{0}name";
+    let customers_before = app.count_rows("moego_customers").await;
+    for (method, path, body, field) in [
+        (
+            "POST",
+            "/v1/customers".to_string(),
+            serde_json::json!({"companyId": company, "preferredBusinessId": app.seed.moego[0].business_ids[0],
+                               "firstName": nul, "lastName": "Lee", "phone": "(212) 555-0102"}),
+            "firstName",
+        ),
+        (
+            "POST",
+            format!("/v1/customers/{customer}/notes"),
+            serde_json::json!({"notes": [{"note": nul}]}),
+            "notes[0].note",
+        ),
+        (
+            "PUT",
+            format!("/v1/customers/{customer}/pets/{pet}"),
+            serde_json::json!({"name": nul}),
+            "name",
+        ),
+        (
+            "POST",
+            "/v1/leads".to_string(),
+            serde_json::json!({"lead": {"companyId": company, "firstName": nul}}),
+            "lead.firstName",
+        ),
+    ] {
+        let reply = app
+            .send(
+                app.client
+                    .request(method.parse().unwrap(), app.url(&path))
+                    .header("authorization", &auth)
+                    .json(&body),
+            )
+            .await;
+        assert_eq!(
+            (reply.status, reply.body["code"].as_i64()),
+            (400, Some(3)),
+            "{path}: {}",
+            reply.text
+        );
+        assert!(
+            reply.body["message"].as_str().unwrap().contains(field),
+            "{path}: {}",
+            reply.text
+        );
+    }
+    assert_eq!(app.count_rows("moego_customers").await, customers_before);
+
+    let mogu = app.mogu_auth(0);
+    let trip = app
+        .create_trip(&mogu, serde_json::json!({"title": nul}))
+        .await;
+    assert_eq!(trip.status, 400, "{}", trip.text);
+    assert!(trip.body["errors"]["title"].is_array(), "{}", trip.text);
+    let catalog = app
+        .send(
+            app.client
+                .post(app.url("/catalogs"))
+                .header("authorization", &mogu)
+                .json(&serde_json::json!({"title": "Ok", "description": nul})),
+        )
+        .await;
+    assert_eq!(catalog.status, 400, "{}", catalog.text);
+    assert!(
+        catalog.body["errors"]["description"].is_array(),
+        "{}",
+        catalog.text
+    );
+    for filters in [
+        serde_json::json!([{"field": "title", "operator": "contains", "value": nul}]).to_string(),
+        format!("[{{\"field\":\"title\",\"operator\":\"eq\",\"value\":\"{nul}\"}}]"),
+    ] {
+        let listed = app
+            .send(
+                app.client
+                    .get(app.url("/trips"))
+                    .header("authorization", &mogu)
+                    .query(&[("filters", filters.as_str())]),
+            )
+            .await;
+        assert_eq!(listed.status, 400, "{}", listed.text);
+        assert!(
+            listed.body["errors"]["filters"].is_array(),
+            "{}",
+            listed.text
+        );
+    }
+    assert_eq!(app.count_rows("mogu_trips").await, 0);
+    let page = app.send(app.client.get(app.url("/p/trips/a%00b"))).await;
+    assert_eq!(page.status, 404);
+    let token = app
+        .send(app.client.post(app.url("/oauth/token")).form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "a\u{0}b"),
+            ("client_secret", "s"),
+        ]))
+        .await;
+    assert_eq!(token.status, 401, "{}", token.text);
+}

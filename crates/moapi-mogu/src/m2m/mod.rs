@@ -204,6 +204,10 @@ async fn issue_token(
             return Err(OAuthError::invalid_target(audience));
         }
     }
+    // No client's ID or secret holds a NUL, which PostgreSQL could not even compare.
+    if client_id.contains('\0') || secret.contains('\0') {
+        return Err(OAuthError::invalid_client());
+    }
     let mut db = state.db.conn();
     let authenticated = match db.get().await {
         Ok(conn) => clients::authenticate(conn, &client_id, &secret).await,

@@ -127,8 +127,12 @@ async fn trip_page(
 ) -> Response {
     let query = page_query(query);
     let embed = query.embed();
-    // A segment that is not UTF-8 names no trip.
-    let Ok(Path(slug)) = path else {
+    // A segment that is not UTF-8, or holds a NUL (no stored slug can), names no trip.
+    let Some(slug) = path
+        .ok()
+        .map(|Path(slug)| slug)
+        .filter(|slug| !slug.contains('\0'))
+    else {
         return not_found(embed);
     };
     let conn = match db.get().await {

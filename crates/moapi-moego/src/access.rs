@@ -102,9 +102,31 @@ pub async fn company(
     Ok(owner)
 }
 
+/// A list's `companyId` and the `businessIds` it names (see [`businesses`]): the company's
+/// owner chain and the businesses, each of the company and reached by the key.
+pub async fn listed_businesses(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+    business_ids: &[String],
+) -> Result<(CompanyOwner, Vec<i64>), Status> {
+    let (owner, of_company) = company_with_businesses(conn, ids, principal, company_id).await?;
+    let listed = businesses(
+        conn,
+        ids,
+        principal,
+        (owner, &of_company),
+        "businessIds",
+        business_ids,
+    )
+    .await?;
+    Ok((owner, listed))
+}
+
 /// [`company`], also answering the IDs of the company's businesses (one statement for both),
 /// for the lists that name businesses ([`businesses`]).
-pub async fn company_with_businesses(
+async fn company_with_businesses(
     conn: &mut AnyConnection,
     ids: &IdCodec,
     principal: &MoegoPrincipal,
@@ -147,7 +169,7 @@ pub async fn business(
 /// The businesses a list names (`field`, required non-empty, at most 1,000), each one of the
 /// company's (`of_company`) and reached by the key: an unknown business is NOT_FOUND, another
 /// company's or one beyond a restricted key code 7.
-pub async fn businesses(
+async fn businesses(
     conn: &mut AnyConnection,
     ids: &IdCodec,
     principal: &MoegoPrincipal,

@@ -157,19 +157,11 @@ pub async fn list_appointments(
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
     let conn = db.get().await?;
-    let (owner, of_company) = access::company_with_businesses(
+    let (owner, business_ids) = access::listed_businesses(
         conn,
         &state.ids,
         &principal,
         request.company_id.as_deref(),
-    )
-    .await?;
-    let business_ids = access::businesses(
-        conn,
-        &state.ids,
-        &principal,
-        (owner, &of_company),
-        "businessIds",
         &request.business_ids,
     )
     .await?;

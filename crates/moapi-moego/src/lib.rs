@@ -24,7 +24,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
-use moapi_core::route_catalog::{lookup, Lookup};
+use moapi_core::route_catalog::{self, lookup, Lookup};
 use moapi_core::{AppState, Code, Status};
 use utoipa::OpenApi;
 
@@ -147,16 +147,37 @@ pub fn router() -> Router<AppState> {
 /// vendor's catalog moapi has not built, 405 for a known path with another method, else 404.
 pub fn unrouted(method: &Method, path: &str) -> Response {
     match lookup(reference::OPERATIONS, method.as_str(), path) {
-        Lookup::Found(operation) => Status::unimplemented(format!(
-            "{} is not implemented by moapi yet",
-            operation.operation_id
-        ))
-        .into_response(),
-        Lookup::WrongMethod => Status::new(Code::Unimplemented, "Method Not Allowed")
-            .with_http_status(StatusCode::METHOD_NOT_ALLOWED)
-            .into_response(),
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod => method_not_allowed(path),
         Lookup::Unknown => Status::not_found("Not Found").into_response(),
     }
+}
+
+/// The answer for a routed `/v1/...` path called with a method none of its routes takes:
+/// UNIMPLEMENTED for an operation of the catalog moapi has not built, else 405.
+pub fn unrouted_method(method: &Method, path: &str) -> Response {
+    match lookup(reference::OPERATIONS, method.as_str(), path) {
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod | Lookup::Unknown => method_not_allowed(path),
+    }
+}
+
+fn not_implemented(operation: &route_catalog::Operation) -> Response {
+    Status::unimplemented(format!(
+        "{} is not implemented by moapi yet",
+        operation.operation_id
+    ))
+    .into_response()
+}
+
+/// 405 with `Allow`: the methods the catalog has for `path`. A path the catalog does not know
+/// has none here; the router then names those of its routes.
+pub fn method_not_allowed(path: &str) -> Response {
+    let mut response = Status::new(Code::Unimplemented, "Method Not Allowed")
+        .with_http_status(StatusCode::METHOD_NOT_ALLOWED)
+        .into_response();
+    route_catalog::set_allow(&mut response, reference::OPERATIONS, path);
+    response
 }
 
 #[derive(OpenApi)]

@@ -43,7 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(unrouted)
-        .method_not_allowed_fallback(unrouted)
+        .method_not_allowed_fallback(unrouted_method)
         .layer(middleware::from_fn_with_state(request_timeout, timeout_in_dialect))
         .layer(CatchPanicLayer::custom(|_| {
             Status::internal("handler panicked").into_response()
@@ -82,10 +82,20 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// No route serves the path.
 async fn unrouted(method: Method, uri: Uri) -> Response {
     match dialect(uri.path()) {
         Dialect::Moego => moapi_moego::unrouted(&method, uri.path()),
         Dialect::Mogu => moapi_mogu::unrouted(&method, uri.path()),
+    }
+}
+
+/// A route serves the path, with other methods. A 405 for a path the vendor's catalog does not
+/// know gets the methods of its routes in `Allow` from the router.
+async fn unrouted_method(method: Method, uri: Uri) -> Response {
+    match dialect(uri.path()) {
+        Dialect::Moego => moapi_moego::unrouted_method(&method, uri.path()),
+        Dialect::Mogu => moapi_mogu::unrouted_method(&method, uri.path()),
     }
 }
 

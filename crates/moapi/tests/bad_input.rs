@@ -1,5 +1,6 @@
 //! Every built endpoint, fed every kind of bad input, answers a clear 4xx in its own dialect:
-//! never a 5xx, never a body that is not the dialect's error.
+//! never a 5xx, never a body that is not the dialect's error. That includes requests refused
+//! before any handler: methods a path does not have.
 
 mod common;
 
@@ -278,4 +279,100 @@ async fn bad_ids_and_query_strings_are_client_errors() {
         );
         assert!(reply.body["errors"].is_object(), "{path}: {}", reply.text);
     }
+}
+
+/// The methods of an `Allow` value, in any order.
+fn methods(allow: Option<&str>) -> std::collections::BTreeSet<String> {
+    allow
+        .unwrap_or_default()
+        .split(',')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// Every path of both catalogs, called with a method none of them uses: 405 in the dialect,
+/// with the path's methods (GET brings HEAD) in `Allow`, whether the operation is built or not.
+#[tokio::test]
+async fn every_405_names_the_paths_methods_in_allow() {
+    use moapi_core::route_catalog::Operation;
+    let app = common::spawn().await;
+    let concrete = |template: &str| {
+        template
+            .split('/')
+            .map(|segment| match (segment.find('{'), segment.find('}')) {
+                (Some(open), Some(close)) => {
+                    format!("{}p1{}", &segment[..open], &segment[close + 1..])
+                }
+                _ => segment.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let catalogs: [(&[Operation], &str, bool); 2] = [
+        (moapi_moego::reference::OPERATIONS, "PATCH", true),
+        (moapi_mogu::reference::OPERATIONS, "PUT", false),
+    ];
+    for (catalog, unused, moego) in catalogs {
+        for operation in catalog {
+            let mut expected: std::collections::BTreeSet<String> = catalog
+                .iter()
+                .filter(|other| other.path == operation.path)
+                .map(|other| other.method.to_string())
+                .collect();
+            if expected.contains("GET") {
+                expected.insert("HEAD".into());
+            }
+            let path = concrete(operation.path);
+            let response = app
+                .client
+                .request(unused.parse().unwrap(), app.url(&path))
+                .send()
+                .await
+                .unwrap();
+            let what = format!("{unused} {path}");
+            assert_eq!(response.status(), 405, "{what}");
+            let allow = response
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(methods(allow.as_deref()), expected, "{what}");
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            if moego {
+                assert_eq!(body["code"], 12, "{what}: {body}");
+            } else {
+                assert!(body["errors"]["method"].is_array(), "{what}: {body}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn moapis_own_paths_answer_405_with_the_routers_methods() {
+    let app = common::spawn().await;
+    for (method, path, allow) in [
+        ("POST", "/healthz", "GET,HEAD"),
+        ("GET", "/oauth/token", "POST"),
+        ("DELETE", "/admin/v1/seed", "POST"),
+        ("POST", "/docs", "GET,HEAD"),
+        ("DELETE", "/p/trips/some-slug", "GET,HEAD"),
+    ] {
+        let response = app
+            .client
+            .request(method.parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(
+            methods(response.headers().get("allow").map(|v| v.to_str().unwrap())),
+            methods(Some(allow)),
+            "{method} {path}"
+        );
+    }
+    // HEAD is GET without a body: an unbuilt GET operation is unimplemented for both.
+    let reply = app
+        .send(app.client.head(app.url("/v1/agreements/agr_x")))
+        .await;
+    assert_eq!(reply.status, 501);
 }

@@ -20,7 +20,9 @@ pub mod staff;
 pub mod webhook;
 pub mod wire;
 
+use axum::extract::Request;
 use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -141,6 +143,20 @@ pub fn router() -> Router<AppState> {
         .merge(appointment::router())
         .merge(block::router())
         .merge(webhook::delivery_router())
+        // Last, so that it guards every route above, before their extractors.
+        .route_layer(axum::middleware::from_fn(methods_of_the_catalog))
+}
+
+/// The router matches whole segments, so a route with an `{id}` segment also takes
+/// `x:cancel` or `notes` there (`GET /v1/appointments/x:cancel` would be GetAppointment of
+/// the ID `x:cancel`). The catalog knows which operation such a path is: a method it does not
+/// have there is 405 before any handler runs.
+async fn methods_of_the_catalog(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if lookup(reference::OPERATIONS, request.method().as_str(), path) == Lookup::WrongMethod {
+        return method_not_allowed(path);
+    }
+    next.run(request).await
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the

@@ -376,3 +376,57 @@ async fn moapis_own_paths_answer_405_with_the_routers_methods() {
         .await;
     assert_eq!(reply.status, 501);
 }
+
+#[tokio::test]
+async fn appointment_paths_have_the_catalogs_methods_not_the_routers() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let cases = [
+        // `/v1/appointments/{id}` is GET only, although a route takes POST there for the verbs.
+        ("POST", "/v1/appointments/apt_x", "GET,HEAD"),
+        ("DELETE", "/v1/appointments/apt_x", "GET,HEAD"),
+        ("POST", "/v1/appointments/apt_x:archive", "GET,HEAD"),
+        // A verb is an operation of its own, not an appointment ID `apt_x:cancel`.
+        ("GET", "/v1/appointments/apt_x:cancel", "POST"),
+        ("GET", "/v1/appointments/apt_x:reschedule", "POST"),
+        ("GET", "/v1/appointments/apt_x:updateStatus", "POST"),
+        ("HEAD", "/v1/appointments/apt_x:cancel", "POST"),
+        ("PUT", "/v1/appointments/apt_x:cancel", "POST"),
+        ("DELETE", "/v1/appointments/apt_x:updateStatus", "POST"),
+        // `notes` is no appointment ID either.
+        ("GET", "/v1/appointments/notes", "POST"),
+    ];
+    for (method, path, allow) in cases {
+        for authorization in [Some(auth.as_str()), None] {
+            let mut request = app.client.request(method.parse().unwrap(), app.url(path));
+            if let Some(authorization) = authorization {
+                request = request.header("authorization", authorization);
+            }
+            let response = request.send().await.unwrap();
+            let what = format!("{method} {path} (key: {})", authorization.is_some());
+            assert_eq!(response.status(), 405, "{what}");
+            assert_eq!(
+                methods(response.headers().get("allow").map(|v| v.to_str().unwrap())),
+                methods(Some(allow)),
+                "{what}"
+            );
+            let text = response.text().await.unwrap();
+            if method != "HEAD" {
+                assert_eq!(
+                    text, r#"{"code":12,"message":"Method Not Allowed","details":[]}"#,
+                    "{what}"
+                );
+            }
+        }
+    }
+    // The verbs still reach their operations.
+    let reply = app
+        .moego_post(
+            &auth,
+            "/v1/appointments/apt_x:cancel",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_ne!(reply.status, 405, "{}", reply.text);
+    assert!((400..500).contains(&reply.status), "{}", reply.text);
+}

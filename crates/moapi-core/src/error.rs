@@ -141,6 +141,20 @@ impl Status {
         self.code
     }
 
+    /// The JSON body, byte for byte as the response carries it; for answers written below the
+    /// router, where there is no response to build.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).unwrap_or_default()
+    }
+
+    fn body(&self) -> StatusBody {
+        StatusBody {
+            code: self.code as i32,
+            message: self.message.clone(),
+            details: self.with_details.then(Vec::new),
+        }
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -158,12 +172,10 @@ pub struct StatusBody {
 
 impl IntoResponse for Status {
     fn into_response(self) -> Response {
-        let body = StatusBody {
-            code: self.code as i32,
-            message: self.message,
-            details: self.with_details.then(Vec::new),
-        };
-        with_retry_after((self.http, Json(body)).into_response(), self.retry_after)
+        with_retry_after(
+            (self.http, Json(self.body())).into_response(),
+            self.retry_after,
+        )
     }
 }
 
@@ -275,14 +287,26 @@ impl std::fmt::Display for MoguError {
     }
 }
 
-impl IntoResponse for MoguError {
-    fn into_response(self) -> Response {
+impl MoguError {
+    /// The JSON body, byte for byte as the response carries it; for answers written below the
+    /// router, where there is no response to build.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).unwrap_or_default()
+    }
+
+    fn body(&self) -> serde_json::Value {
         let errors: serde_json::Map<String, serde_json::Value> = self
             .errors
-            .into_iter()
-            .map(|(field, messages)| (field, messages.into()))
+            .iter()
+            .map(|(field, messages)| (field.clone(), messages.clone().into()))
             .collect();
-        let response = (self.status, Json(serde_json::json!({ "errors": errors }))).into_response();
+        serde_json::json!({ "errors": errors })
+    }
+}
+
+impl IntoResponse for MoguError {
+    fn into_response(self) -> Response {
+        let response = (self.status, Json(self.body())).into_response();
         with_retry_after(response, self.retry_after)
     }
 }

@@ -1,11 +1,12 @@
 //! Every built endpoint, fed every kind of bad input, answers a clear 4xx in its own dialect:
 //! never a 5xx, never a body that is not the dialect's error. That includes requests refused
-//! before any handler: methods a path does not have.
+//! before any handler: heads too large or unparsable, methods a path does not have.
 
 mod common;
 
-use common::TestApp;
+use common::{RawReply, TestApp};
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 
 fn bad_bodies() -> Vec<(&'static str, Vec<u8>)> {
     let text = |what: &'static str, body: String| (what, body.into_bytes());
@@ -429,4 +430,169 @@ async fn appointment_paths_have_the_catalogs_methods_not_the_routers() {
         .await;
     assert_ne!(reply.status, 405, "{}", reply.text);
     assert!((400..500).contains(&reply.status), "{}", reply.text);
+}
+
+/// A MoeGo error body with its code; `Allow` and the like are the caller's to check.
+fn assert_moego_error(what: &str, status: u16, code: i64, reply: &RawReply) {
+    assert_eq!(
+        reply.status, status,
+        "{what}: {} {}",
+        reply.head, reply.body
+    );
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{what}: {}", reply.body);
+    assert!(body["message"].is_string(), "{what}: {}", reply.body);
+    assert_eq!(
+        body["details"],
+        serde_json::json!([]),
+        "{what}: {}",
+        reply.body
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
+}
+
+fn assert_mogu_error(what: &str, status: u16, field: &str, reply: &RawReply) {
+    assert_eq!(
+        reply.status, status,
+        "{what}: {} {}",
+        reply.head, reply.body
+    );
+    assert!(
+        reply.json()["errors"][field][0].is_string(),
+        "{what}: {}",
+        reply.body
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
+}
+
+fn get(path: &str, extra_headers: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nhost: moapi\r\n{extra_headers}\r\n").into_bytes()
+}
+
+#[tokio::test]
+async fn heads_over_moapis_limits_are_answered_in_the_paths_dialect() {
+    let app = common::spawn().await;
+    let long = "a".repeat(9 * 1024);
+    let many: String = (0..120).map(|i| format!("x-field-{i}: 1\r\n")).collect();
+    let large = format!("x-large: {}\r\n", "b".repeat(70 * 1024));
+    for (what, request, moego, status, field) in [
+        (
+            "a long MoeGo path",
+            get(&format!("/v1/companies/{long}"), ""),
+            true,
+            414,
+            "uri",
+        ),
+        (
+            "a long MOGU query",
+            get(&format!("/trips?search={long}"), ""),
+            false,
+            414,
+            "uri",
+        ),
+        (
+            "many MoeGo header fields",
+            get("/v1/companies/x", &many),
+            true,
+            431,
+            "headers",
+        ),
+        (
+            "a large MOGU header field",
+            get("/trips", &large),
+            false,
+            431,
+            "headers",
+        ),
+    ] {
+        let reply = app.raw(&request).await;
+        if moego {
+            assert_moego_error(what, status, 3, &reply);
+        } else {
+            assert_mogu_error(what, status, field, &reply);
+        }
+        // Refused by moapi itself: it went through the layers.
+        assert!(
+            reply.header("x-request-id").is_some(),
+            "{what}: {}",
+            reply.head
+        );
+    }
+}
+
+#[tokio::test]
+async fn heads_hyper_refuses_get_the_dialects_body_too() {
+    let app = common::spawn().await;
+    let too_long = "a".repeat(70_000);
+    let too_many: String = (0..300).map(|i| format!("x-field-{i}: 1\r\n")).collect();
+    let moego = [
+        (
+            "a target over 64 KiB",
+            get(&format!("/v1/companies/{too_long}"), ""),
+            414,
+        ),
+        ("300 header fields", get("/v1/companies/x", &too_many), 431),
+        (
+            "a header line without a colon",
+            get("/v1/companies/x", "no colon here\r\n"),
+            400,
+        ),
+        (
+            "an absolute-form target",
+            get("http://moapi.example/v1/companies/x", "bad header\r\n"),
+            400,
+        ),
+        // The line is refused, but its path can be read.
+        ("a bad version", b"GET /v1/x HTTP/9.9\r\n\r\n".to_vec(), 400),
+    ];
+    for (what, request, status) in moego {
+        let reply = app.raw(&request).await;
+        assert_moego_error(what, status, 3, &reply);
+        assert_eq!(reply.header("connection"), Some("close"), "{what}");
+        assert!(reply.header("x-request-id").is_some(), "{what}");
+    }
+    let mogu = [
+        (
+            "a target over 64 KiB",
+            get(&format!("/trips?search={too_long}"), ""),
+            414,
+            "uri",
+        ),
+        (
+            "300 header fields",
+            get("/trips", &too_many),
+            431,
+            "headers",
+        ),
+        (
+            "a bad header",
+            get("/trips", "no colon here\r\n"),
+            400,
+            "request",
+        ),
+        // No path can be read: MOGU's body, the documented default.
+        ("garbage", b"GARBAGE\r\n\r\n".to_vec(), 400, "request"),
+    ];
+    for (what, request, status, field) in mogu {
+        let reply = app.raw(&request).await;
+        assert_mogu_error(what, status, field, &reply);
+    }
+    // On a kept-alive connection, the dialect is that of the request refused, not the first.
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    stream.write_all(&get("/healthz", "")).await.unwrap();
+    assert_eq!(common::read_raw_reply(&mut stream).await.status, 200);
+    stream
+        .write_all(&get("/v1/companies/x", "no colon here\r\n"))
+        .await
+        .unwrap();
+    let reply = common::read_raw_reply(&mut stream).await;
+    assert_moego_error("a second request", 400, 3, &reply);
 }

@@ -132,6 +132,14 @@ impl Status {
         Status::new(Code::Internal, "internal error")
     }
 
+    /// A request body that stopped arriving (`Config::body_timeout`): DEADLINE_EXCEEDED, the
+    /// code of a deadline, with HTTP 408 because the client was too slow, not moapi
+    /// (docs/compatibility.md).
+    pub fn body_timeout(timeout: std::time::Duration) -> Self {
+        Status::new(Code::DeadlineExceeded, body_timeout_message(timeout))
+            .with_http_status(StatusCode::REQUEST_TIMEOUT)
+    }
+
     pub fn with_http_status(mut self, http: StatusCode) -> Self {
         self.http = http;
         self
@@ -177,6 +185,11 @@ impl IntoResponse for Status {
             self.retry_after,
         )
     }
+}
+
+/// What every dialect says of a request body that stopped arriving.
+pub fn body_timeout_message(timeout: std::time::Duration) -> String {
+    format!("the request body stopped arriving: nothing was received for {timeout:?}")
 }
 
 fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
@@ -242,6 +255,15 @@ impl MoguError {
             StatusCode::INTERNAL_SERVER_ERROR,
             "server",
             "internal error",
+        )
+    }
+
+    /// 408 for a request body that stopped arriving (`Config::body_timeout`).
+    pub fn body_timeout(timeout: std::time::Duration) -> Self {
+        MoguError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body",
+            body_timeout_message(timeout),
         )
     }
 

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tower::Service;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -48,6 +49,7 @@ const HYPER_MAX_HEADERS: usize = 256;
 
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
+    let body_timeout = state.config.body_timeout;
     Router::new()
         .merge(moapi_moego::router())
         .merge(moapi_mogu::router())
@@ -57,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .fallback(unrouted)
         .method_not_allowed_fallback(unrouted_method)
+        // Body readers answer its error with 408 in their dialect (moapi_core::wire).
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn(head_limits))
         .layer(middleware::from_fn_with_state(request_timeout, timeout_in_dialect))
         .layer(CatchPanicLayer::custom(|_| {

@@ -1,8 +1,11 @@
 //! Every built endpoint, fed every kind of bad input, answers a clear 4xx in its own dialect:
 //! never a 5xx, never a body that is not the dialect's error. That includes requests refused
-//! before any handler: heads too large or unparsable, methods a path does not have.
+//! before any handler: heads too large or unparsable, bodies that stop arriving, methods a path
+//! does not have.
 
 mod common;
+
+use std::time::{Duration, Instant};
 
 use common::{RawReply, TestApp};
 use serde_json::Value;
@@ -595,4 +598,97 @@ async fn heads_hyper_refuses_get_the_dialects_body_too() {
         .unwrap();
     let reply = common::read_raw_reply(&mut stream).await;
     assert_moego_error("a second request", 400, 3, &reply);
+}
+
+/// Sends a head announcing 100 bytes of body and 10 of them, then waits for the answer.
+async fn stalled_body(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &str,
+) -> (RawReply, Duration) {
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: moapi\r\n{headers}content-length: 100\r\n\r\n{{\"title\":"
+    );
+    let started = Instant::now();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let reply = common::read_raw_reply(&mut stream).await;
+    (reply, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_answered_408_promptly_by_every_reader() {
+    let app = common::spawn_with(|config| {
+        config.body_timeout = Duration::from_millis(500);
+        config.request_timeout = Duration::from_secs(8);
+    })
+    .await;
+    let moego = format!("authorization: {}\r\n", app.moego_auth(0));
+    let mogu = format!("authorization: {}\r\n", app.mogu_auth(0));
+    let admin = format!("authorization: Bearer {}\r\n", common::ADMIN_TOKEN);
+    let json = "content-type: application/json\r\n";
+    let form = "content-type: application/x-www-form-urlencoded\r\n";
+    let cases = [
+        ("ProtoJson", "/v1/companies:list", moego.clone()),
+        (
+            "ProtoJson, a verb",
+            "/v1/appointments/apt_x:cancel",
+            moego.clone(),
+        ),
+        ("MoguJson", "/trips", format!("{mogu}{json}")),
+        (
+            "AI import",
+            "/ai/trips/from-document",
+            format!("{mogu}{json}"),
+        ),
+        ("token endpoint", "/oauth/token", json.to_string()),
+        (
+            "operator API",
+            "/admin/v1/moego/companies",
+            format!("{admin}{json}"),
+        ),
+        ("operator seed", "/admin/v1/seed", admin.clone()),
+        (
+            "card form",
+            "/links/cof/cus_x?expires=1&signature=x",
+            form.to_string(),
+        ),
+    ];
+    for (what, path, headers) in cases {
+        let (reply, took) = stalled_body(&app, "POST", path, &headers).await;
+        assert_eq!(reply.status, 408, "{what}: {} {}", reply.head, reply.body);
+        assert!(
+            took < Duration::from_secs(4),
+            "{what}: answered after {took:?}"
+        );
+        let body = reply.json();
+        match what {
+            "ProtoJson" | "ProtoJson, a verb" => {
+                assert_moego_error(what, 408, 4, &reply);
+                assert!(reply.body.contains("stopped arriving"), "{}", reply.body);
+            }
+            "MoguJson" => assert_mogu_error(what, 408, "body", &reply),
+            "AI import" => assert_eq!(body["error"]["code"], "request_timeout", "{}", reply.body),
+            "token endpoint" => assert_eq!(body["error"], "invalid_request", "{}", reply.body),
+            "operator API" | "operator seed" => {
+                assert_eq!(body["error"]["code"], "request_timeout", "{}", reply.body)
+            }
+            _ => assert!(reply.body.contains("<html"), "{what}: {}", reply.body),
+        }
+    }
+    // The timeout is between parts of the body, not for all of it.
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    let body = br#"{"title":"slow but steady"}"#;
+    let head = format!(
+        "POST /trips HTTP/1.1\r\nhost: moapi\r\n{mogu}{json}content-length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for part in body.chunks(9) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stream.write_all(part).await.unwrap();
+    }
+    let reply = common::read_raw_reply(&mut stream).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
 }

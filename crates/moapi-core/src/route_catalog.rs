@@ -51,6 +51,31 @@ pub fn lookup<'a>(operations: &'a [Operation], method: &str, path: &str) -> Look
     }
 }
 
+/// [`lookup`] for a request the router took through the route `route` (its template, as
+/// `MatchedPath` gives it). A route more specific than the catalog's templates for the path (a
+/// literal segment where they have a parameter, as moapi's alias
+/// `/v1/webhooks/deliveries:list` beside the vendor's `/v1/webhooks/{id}`) is an operation of
+/// moapi's own, which the catalog knows nothing of: `Unknown`.
+pub fn lookup_routed<'a>(
+    operations: &'a [Operation],
+    method: &str,
+    path: &str,
+    route: &str,
+) -> Lookup<'a> {
+    let mut best = None;
+    for_best_matches(operations, path, |operation, better| {
+        if better {
+            best = Some(operation.path);
+        }
+    });
+    match best {
+        Some(best) if specificity(route).cmp(specificity(best)) == Ordering::Greater => {
+            Lookup::Unknown
+        }
+        _ => lookup(operations, method, path),
+    }
+}
+
 /// Methods in the order `Allow` lists them.
 const METHODS: [&str; 9] = [
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
@@ -237,6 +262,35 @@ mod tests {
             Some("GET,HEAD")
         );
         assert_eq!(allowed_methods(OPS, "/v1/appointments/a/b"), None);
+    }
+
+    #[test]
+    fn a_route_more_specific_than_the_catalog_is_its_own() {
+        let path = "/v1/appointments/deliveries:list";
+        assert_eq!(lookup(OPS, "POST", path), Lookup::WrongMethod);
+        assert_eq!(
+            lookup_routed(OPS, "POST", path, "/v1/appointments/deliveries:list"),
+            Lookup::Unknown
+        );
+        // A route no more specific than the catalog's template is the catalog's to judge.
+        assert_eq!(
+            lookup_routed(
+                OPS,
+                "POST",
+                "/v1/appointments/apt_1",
+                "/v1/appointments/{id}"
+            ),
+            Lookup::WrongMethod
+        );
+        assert_eq!(
+            lookup_routed(
+                OPS,
+                "GET",
+                "/v1/appointments/apt_1:cancel",
+                "/v1/appointments/{id}"
+            ),
+            Lookup::WrongMethod
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use m2m::M2mScheme;
-use moapi_core::route_catalog::{self, lookup, Lookup};
+use moapi_core::route_catalog::{self, lookup, lookup_routed, Lookup};
 use moapi_core::{AppState, MoguError};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -47,12 +47,15 @@ pub fn unrouted(method: &Method, path: &str) -> Response {
     }
 }
 
-/// The answer for a routed path called with a method none of its routes takes: 501 for an
-/// operation of the reference moapi has not built, else 405.
-pub fn unrouted_method(method: &Method, path: &str) -> Response {
-    match lookup(reference::OPERATIONS, method.as_str(), path) {
+/// The answer for a path the router took through `route` (its template), called with a
+/// method none of its routes takes: 501 for an operation of the reference moapi has not built,
+/// else 405.
+pub fn unrouted_method(method: &Method, path: &str, route: &str) -> Response {
+    match lookup_routed(reference::OPERATIONS, method.as_str(), path, route) {
         Lookup::Found(operation) => not_implemented(operation),
-        Lookup::WrongMethod | Lookup::Unknown => method_not_allowed(method, path),
+        Lookup::WrongMethod => method_not_allowed(method, path),
+        // A route the reference does not know: the router names its methods in `Allow`.
+        Lookup::Unknown => method_not_allowed_error(method, path).into_response(),
     }
 }
 
@@ -69,14 +72,17 @@ fn not_implemented(operation: &route_catalog::Operation) -> Response {
 /// operator API, health, pages, `/oauth/token`) has none here; the router then names those of
 /// its routes.
 fn method_not_allowed(method: &Method, path: &str) -> Response {
-    let mut response = MoguError::new(
+    let mut response = method_not_allowed_error(method, path).into_response();
+    route_catalog::set_allow(&mut response, reference::OPERATIONS, path);
+    response
+}
+
+fn method_not_allowed_error(method: &Method, path: &str) -> MoguError {
+    MoguError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method",
         format!("{method} is not allowed on {path}"),
     )
-    .into_response();
-    route_catalog::set_allow(&mut response, reference::OPERATIONS, path);
-    response
 }
 
 /// The OpenAPI document of the operations this crate serves.

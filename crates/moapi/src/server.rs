@@ -6,7 +6,7 @@ mod head_errors;
 
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderName, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -110,10 +110,12 @@ async fn unrouted(method: Method, uri: Uri) -> Response {
 
 /// A route serves the path, with other methods. A 405 for a path the vendor's catalog does not
 /// know gets the methods of its routes in `Allow` from the router.
-async fn unrouted_method(method: Method, uri: Uri) -> Response {
-    match dialect(uri.path()) {
-        Dialect::Moego => moapi_moego::unrouted_method(&method, uri.path()),
-        Dialect::Mogu => moapi_mogu::unrouted_method(&method, uri.path()),
+async fn unrouted_method(method: Method, uri: Uri, route: Option<MatchedPath>) -> Response {
+    let path = uri.path();
+    let route = route.as_ref().map_or(path, MatchedPath::as_str);
+    match dialect(path) {
+        Dialect::Moego => moapi_moego::unrouted_method(&method, path, route),
+        Dialect::Mogu => moapi_mogu::unrouted_method(&method, path, route),
     }
 }
 

@@ -355,6 +355,8 @@ async fn every_405_names_the_paths_methods_in_allow() {
 async fn moapis_own_paths_answer_405_with_the_routers_methods() {
     let app = common::spawn().await;
     for (method, path, allow) in [
+        // moapi's alias of the vendor's `/v1/webhook/deliveries:list`, not `/v1/webhooks/{id}`.
+        ("GET", "/v1/webhooks/deliveries:list", "POST"),
         ("POST", "/healthz", "GET,HEAD"),
         ("GET", "/oauth/token", "POST"),
         ("DELETE", "/admin/v1/seed", "POST"),

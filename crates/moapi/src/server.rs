@@ -245,11 +245,16 @@ async fn serve_http(
     // Its read buffer (about 400 KiB) already holds more than MAX_TARGET_BYTES and
     // MAX_HEADER_BYTES together; its limit on the target (65,534 bytes) is fixed.
     http.max_headers(HYPER_MAX_HEADERS);
-    // Dropping `stop` asks every connection to finish; each holds an `open` receiver, so
-    // `finished` closes when the last one is done.
-    let (stop, _) = tokio::sync::watch::channel(());
+    // `shutdown` drops the one receiver of `stopping`, which every connection watches. As in
+    // axum::serve, the signal and not the end of this future stops them: connections of a
+    // server whose task is aborted live on.
+    let (stopping, stop) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown.await;
+        drop(stop);
+    });
+    // Each connection holds an `open` receiver: `finished` closes when the last one is done.
     let (finished, open) = tokio::sync::watch::channel(());
-    tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -259,10 +264,10 @@ async fn serve_http(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            () = stopping.closed() => break,
         };
-        let (app, http, open) = (app.clone(), http.clone(), open.clone());
-        let mut stopping = stop.subscribe();
+        let (app, http, open, stopping) =
+            (app.clone(), http.clone(), open.clone(), stopping.clone());
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |mut request| {
                 request.extensions_mut().insert(ConnectInfo(peer));
@@ -273,7 +278,7 @@ async fn serve_http(
             tokio::pin!(connection);
             let served = tokio::select! {
                 served = connection.as_mut() => served,
-                _ = stopping.changed() => {
+                () = stopping.closed() => {
                     connection.as_mut().graceful_shutdown();
                     connection.await
                 }
@@ -285,7 +290,6 @@ async fn serve_http(
         });
     }
     drop(listener);
-    drop(stop);
     drop(open);
     finished.closed().await;
     Ok(())

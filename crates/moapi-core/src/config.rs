@@ -22,6 +22,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Longest time a request may run before it is answered with a timeout.
     pub request_timeout: Duration,
+    /// Longest wait for the next part of a request body; a body that stops arriving (one
+    /// shorter than its Content-Length) is answered with 408 after it.
+    pub body_timeout: Duration,
     /// Base URL printed in links and curl examples.
     pub public_base_url: String,
     /// Requests per second each API key may make on one node; `None`: unlimited.
@@ -187,6 +190,7 @@ impl Config {
             secrets_key: None,
             body_limit_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(5),
             public_base_url: "http://127.0.0.1:8080".to_string(),
             rate_limit_per_second: None,
             m2m_audience: None,

@@ -132,6 +132,14 @@ impl Status {
         Status::new(Code::Internal, "internal error")
     }
 
+    /// A request body that stopped arriving (`Config::body_timeout`): DEADLINE_EXCEEDED, the
+    /// code of a deadline, with HTTP 408 because the client was too slow, not moapi
+    /// (docs/compatibility.md).
+    pub fn body_timeout(timeout: std::time::Duration) -> Self {
+        Status::new(Code::DeadlineExceeded, body_timeout_message(timeout))
+            .with_http_status(StatusCode::REQUEST_TIMEOUT)
+    }
+
     pub fn with_http_status(mut self, http: StatusCode) -> Self {
         self.http = http;
         self
@@ -139,6 +147,20 @@ impl Status {
 
     pub fn code(&self) -> Code {
         self.code
+    }
+
+    /// The JSON body, byte for byte as the response carries it; for answers written below the
+    /// router, where there is no response to build.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).unwrap_or_default()
+    }
+
+    fn body(&self) -> StatusBody {
+        StatusBody {
+            code: self.code as i32,
+            message: self.message.clone(),
+            details: self.with_details.then(Vec::new),
+        }
     }
 
     pub fn message(&self) -> &str {
@@ -158,13 +180,16 @@ pub struct StatusBody {
 
 impl IntoResponse for Status {
     fn into_response(self) -> Response {
-        let body = StatusBody {
-            code: self.code as i32,
-            message: self.message,
-            details: self.with_details.then(Vec::new),
-        };
-        with_retry_after((self.http, Json(body)).into_response(), self.retry_after)
+        with_retry_after(
+            (self.http, Json(self.body())).into_response(),
+            self.retry_after,
+        )
     }
+}
+
+/// What every dialect says of a request body that stopped arriving.
+pub fn body_timeout_message(timeout: std::time::Duration) -> String {
+    format!("the request body stopped arriving: nothing was received for {timeout:?}")
 }
 
 fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
@@ -233,6 +258,15 @@ impl MoguError {
         )
     }
 
+    /// 408 for a request body that stopped arriving (`Config::body_timeout`).
+    pub fn body_timeout(timeout: std::time::Duration) -> Self {
+        MoguError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body",
+            body_timeout_message(timeout),
+        )
+    }
+
     /// Adds another message, keeping the fields in the order they were first reported.
     pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
         let field = field.into();
@@ -275,14 +309,26 @@ impl std::fmt::Display for MoguError {
     }
 }
 
-impl IntoResponse for MoguError {
-    fn into_response(self) -> Response {
+impl MoguError {
+    /// The JSON body, byte for byte as the response carries it; for answers written below the
+    /// router, where there is no response to build.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).unwrap_or_default()
+    }
+
+    fn body(&self) -> serde_json::Value {
         let errors: serde_json::Map<String, serde_json::Value> = self
             .errors
-            .into_iter()
-            .map(|(field, messages)| (field, messages.into()))
+            .iter()
+            .map(|(field, messages)| (field.clone(), messages.clone().into()))
             .collect();
-        let response = (self.status, Json(serde_json::json!({ "errors": errors }))).into_response();
+        serde_json::json!({ "errors": errors })
+    }
+}
+
+impl IntoResponse for MoguError {
+    fn into_response(self) -> Response {
+        let response = (self.status, Json(self.body())).into_response();
         with_retry_after(response, self.retry_after)
     }
 }

@@ -1,6 +1,8 @@
 //! Request bodies and protojson encodings. Bodies are read up to the configured limit and
 //! parsed as JSON whatever the Content-Type says (an empty body is `{}`); unknown fields are
 //! ignored, as the vendors' gateways do; a known field with a bad value is named in the error.
+//! A body that stops arriving fails its read after `Config::body_timeout` (the server's
+//! `RequestBodyTimeoutLayer`), which every reader answers with 408.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -15,17 +17,53 @@ pub struct BodyProblem {
     /// The field at fault (`pagination.pageSize`), if the problem is a field's.
     pub field: Option<String>,
     pub message: String,
-    pub too_large: bool,
+    pub kind: ProblemKind,
 }
 
-async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyProblem> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not the JSON object the operation takes.
+    Invalid,
+    /// Over the size limit, or cut off.
+    TooLarge,
+    /// It stopped arriving before its end.
+    TimedOut,
+}
+
+/// Reads a whole body of at most `limit` bytes.
+pub async fn read_body(request: Request, limit: usize) -> Result<Bytes, BodyProblem> {
     axum::body::to_bytes(request.into_body(), limit)
         .await
-        .map_err(|_| BodyProblem {
-            field: None,
-            message: format!("request body is larger than {limit} bytes or could not be read"),
-            too_large: true,
+        .map_err(|err| {
+            if body_timed_out(&err) {
+                BodyProblem {
+                    field: None,
+                    message: "the request body stopped arriving".into(),
+                    kind: ProblemKind::TimedOut,
+                }
+            } else {
+                BodyProblem {
+                    field: None,
+                    message: format!(
+                        "request body is larger than {limit} bytes or could not be read"
+                    ),
+                    kind: ProblemKind::TooLarge,
+                }
+            }
         })
+}
+
+/// Whether a body read failed because the body stopped arriving: the error of tower-http's
+/// `TimeoutBody`, somewhere in the chain the extractor's rejection wraps around it.
+pub fn body_timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 /// Deepest nesting of arrays and objects a body may have. Both vendors' messages are a few
@@ -106,7 +144,7 @@ fn refuse_nul(bytes: &[u8]) -> Result<(), BodyProblem> {
             Err(BodyProblem {
                 message: nul_message(&field),
                 field: Some(field),
-                too_large: false,
+                kind: ProblemKind::Invalid,
             })
         }
     }
@@ -118,7 +156,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
         return Err(BodyProblem {
             field: None,
             message: format!("invalid request body: JSON nested deeper than {MAX_NESTING} levels"),
-            too_large: false,
+            kind: ProblemKind::Invalid,
         });
     }
     // JSON is UTF-8 (RFC 8259); serde_json checks only the strings it keeps, so a bad byte
@@ -127,7 +165,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
         return Err(BodyProblem {
             field: None,
             message: format!("invalid JSON body: not UTF-8 ({err})"),
-            too_large: false,
+            kind: ProblemKind::Invalid,
         });
     }
     let bytes = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -138,7 +176,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
             return Err(BodyProblem {
                 field: None,
                 message: "invalid request body: expected a JSON object".into(),
-                too_large: false,
+                kind: ProblemKind::Invalid,
             })
         }
     };
@@ -156,13 +194,13 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyProblem> {
         BodyProblem {
             field,
             message,
-            too_large: false,
+            kind: ProblemKind::Invalid,
         }
     })?;
     deserializer.end().map_err(|err| BodyProblem {
         field: None,
         message: format!("invalid JSON body: {err}"),
-        too_large: false,
+        kind: ProblemKind::Invalid,
     })?;
     Ok(value)
 }
@@ -176,7 +214,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ProtoJson<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Status> {
         let bytes = read_body(request, state.config.body_limit_bytes)
             .await
-            .map_err(|problem| Status::invalid_argument(problem.message))?;
+            .map_err(|problem| match problem.kind {
+                ProblemKind::TimedOut => Status::body_timeout(state.config.body_timeout),
+                _ => Status::invalid_argument(problem.message),
+            })?;
         parse_body(&bytes)
             .map(ProtoJson)
             .map_err(|problem| Status::invalid_argument(problem.message))
@@ -190,25 +231,23 @@ impl<T: DeserializeOwned> FromRequest<AppState> for MoguJson<T> {
     type Rejection = MoguError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, MoguError> {
+        let mogu_problem = |problem: BodyProblem| match problem.kind {
+            ProblemKind::TimedOut => MoguError::body_timeout(state.config.body_timeout),
+            ProblemKind::TooLarge => MoguError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "body",
+                problem.message,
+            ),
+            ProblemKind::Invalid => MoguError::invalid(
+                problem.field.unwrap_or_else(|| "body".into()),
+                problem.message,
+            ),
+        };
         let bytes = read_body(request, state.config.body_limit_bytes)
             .await
             .map_err(mogu_problem)?;
         parse_body(&bytes).map(MoguJson).map_err(mogu_problem)
     }
-}
-
-fn mogu_problem(problem: BodyProblem) -> MoguError {
-    if problem.too_large {
-        return MoguError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "body",
-            problem.message,
-        );
-    }
-    MoguError::invalid(
-        problem.field.unwrap_or_else(|| "body".into()),
-        problem.message,
-    )
 }
 
 /// protojson int64: written as a JSON string, read from a string or a number.

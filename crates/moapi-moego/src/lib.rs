@@ -21,11 +21,13 @@ pub mod staff;
 pub mod webhook;
 pub mod wire;
 
+use axum::extract::{MatchedPath, Request};
 use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
-use moapi_core::route_catalog::{lookup, Lookup};
+use moapi_core::route_catalog::{self, lookup, lookup_routed, Lookup};
 use moapi_core::{AppState, Code, Status};
 use utoipa::OpenApi;
 
@@ -142,22 +144,69 @@ pub fn router() -> Router<AppState> {
         .merge(appointment::router())
         .merge(block::router())
         .merge(webhook::delivery_router())
+        // Last, so that it guards every route above, before their extractors.
+        .route_layer(axum::middleware::from_fn(methods_of_the_catalog))
+}
+
+/// The router matches whole segments, so a route with an `{id}` segment also takes
+/// `x:cancel` or `notes` there (`GET /v1/appointments/x:cancel` would be GetAppointment of
+/// the ID `x:cancel`). The catalog knows which operation such a path is: a method it does not
+/// have there is 405 before any handler runs. A route of moapi's own more specific than the
+/// catalog (the `/v1/webhooks/deliveries` aliases) is left to its handler.
+async fn methods_of_the_catalog(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(path, MatchedPath::as_str);
+    let method = request.method().as_str();
+    if lookup_routed(reference::OPERATIONS, method, path, route) == Lookup::WrongMethod {
+        return method_not_allowed(path);
+    }
+    next.run(request).await
 }
 
 /// The answer for a `/v1/...` request no route took: UNIMPLEMENTED for an operation of the
 /// vendor's catalog moapi has not built, 405 for a known path with another method, else 404.
 pub fn unrouted(method: &Method, path: &str) -> Response {
     match lookup(reference::OPERATIONS, method.as_str(), path) {
-        Lookup::Found(operation) => Status::unimplemented(format!(
-            "{} is not implemented by moapi yet",
-            operation.operation_id
-        ))
-        .into_response(),
-        Lookup::WrongMethod => Status::new(Code::Unimplemented, "Method Not Allowed")
-            .with_http_status(StatusCode::METHOD_NOT_ALLOWED)
-            .into_response(),
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod => method_not_allowed(path),
         Lookup::Unknown => Status::not_found("Not Found").into_response(),
     }
+}
+
+/// The answer for a `/v1/...` path the router took through `route` (its template), called
+/// with a method none of its routes takes: UNIMPLEMENTED for an operation of the catalog moapi
+/// has not built, else 405. A route the catalog does not know gets the methods of its routes
+/// in `Allow` from the router.
+pub fn unrouted_method(method: &Method, path: &str, route: &str) -> Response {
+    match lookup_routed(reference::OPERATIONS, method.as_str(), path, route) {
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod => method_not_allowed(path),
+        Lookup::Unknown => method_not_allowed_status().into_response(),
+    }
+}
+
+fn not_implemented(operation: &route_catalog::Operation) -> Response {
+    Status::unimplemented(format!(
+        "{} is not implemented by moapi yet",
+        operation.operation_id
+    ))
+    .into_response()
+}
+
+/// 405 with `Allow`: the methods the catalog has for `path`. A path the catalog does not know
+/// has none here; the router then names those of its routes.
+pub fn method_not_allowed(path: &str) -> Response {
+    let mut response = method_not_allowed_status().into_response();
+    route_catalog::set_allow(&mut response, reference::OPERATIONS, path);
+    response
+}
+
+fn method_not_allowed_status() -> Status {
+    Status::new(Code::Unimplemented, "Method Not Allowed")
+        .with_http_status(StatusCode::METHOD_NOT_ALLOWED)
 }
 
 #[derive(OpenApi)]

@@ -19,7 +19,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use m2m::M2mScheme;
-use moapi_core::route_catalog::{lookup, Lookup};
+use moapi_core::route_catalog::{self, lookup, lookup_routed, Lookup};
 use moapi_core::{AppState, MoguError};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -39,19 +39,50 @@ pub fn router() -> Router<AppState> {
 /// built, 405 for a known path with another method, else 404.
 pub fn unrouted(method: &Method, path: &str) -> Response {
     match lookup(reference::OPERATIONS, method.as_str(), path) {
-        Lookup::Found(operation) => MoguError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "operation",
-            format!("{} is not implemented by moapi yet", operation.operation_id),
-        ),
-        Lookup::WrongMethod => MoguError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method",
-            format!("{method} is not allowed on {path}"),
-        ),
-        Lookup::Unknown => MoguError::not_found("path", format!("no such path: {path}")),
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod => method_not_allowed(method, path),
+        Lookup::Unknown => {
+            MoguError::not_found("path", format!("no such path: {path}")).into_response()
+        }
     }
+}
+
+/// The answer for a path the router took through `route` (its template), called with a
+/// method none of its routes takes: 501 for an operation of the reference moapi has not built,
+/// else 405.
+pub fn unrouted_method(method: &Method, path: &str, route: &str) -> Response {
+    match lookup_routed(reference::OPERATIONS, method.as_str(), path, route) {
+        Lookup::Found(operation) => not_implemented(operation),
+        Lookup::WrongMethod => method_not_allowed(method, path),
+        // A route the reference does not know: the router names its methods in `Allow`.
+        Lookup::Unknown => method_not_allowed_error(method, path).into_response(),
+    }
+}
+
+fn not_implemented(operation: &route_catalog::Operation) -> Response {
+    MoguError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "operation",
+        format!("{} is not implemented by moapi yet", operation.operation_id),
+    )
     .into_response()
+}
+
+/// 405 with `Allow`: the methods the reference has for `path`. A path it does not know (the
+/// operator API, health, pages, `/oauth/token`) has none here; the router then names those of
+/// its routes.
+fn method_not_allowed(method: &Method, path: &str) -> Response {
+    let mut response = method_not_allowed_error(method, path).into_response();
+    route_catalog::set_allow(&mut response, reference::OPERATIONS, path);
+    response
+}
+
+fn method_not_allowed_error(method: &Method, path: &str) -> MoguError {
+    MoguError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        format!("{method} is not allowed on {path}"),
+    )
 }
 
 /// The OpenAPI document of the operations this crate serves.

@@ -2,16 +2,17 @@
 //! in their own apps. It needs `Authorization: Bearer <MOAPI_ADMIN_TOKEN>` and is absent when no
 //! token is configured. Errors: `{"error":{"code","message"}}`.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Router;
 use moapi_core::db::Conn;
 use moapi_core::AppState;
 use moapi_moego::business::store::NewBusiness;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
@@ -91,6 +92,55 @@ impl FromRequestParts<AppState> for OperatorToken {
     }
 }
 
+/// axum's `Json`, whose extractor answers a body that stopped arriving with the operator API's
+/// 408 (its other rejections stay axum's).
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        axum::Json::from_request(request, state)
+            .await
+            .map(|axum::Json(value)| Json(value))
+            .map_err(|rejection| body_rejection(rejection, state))
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// A text body (fixtures), read like [`Json`].
+pub struct Text(pub String);
+
+impl FromRequest<AppState> for Text {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        String::from_request(request, state)
+            .await
+            .map(Text)
+            .map_err(|rejection| body_rejection(rejection, state))
+    }
+}
+
+fn body_rejection(
+    rejection: impl std::error::Error + IntoResponse + 'static,
+    state: &AppState,
+) -> Response {
+    if moapi_core::wire::body_timed_out(&rejection) {
+        return error(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            moapi_core::error::body_timeout_message(state.config.body_timeout),
+        );
+    }
+    rejection.into_response()
+}
+
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
         status,
@@ -132,7 +182,7 @@ async fn seed(
     _: OperatorToken,
     State(state): State<AppState>,
     mut db: Conn,
-    body: String,
+    Text(body): Text,
 ) -> Answer<operator::SeedReport> {
     let fixtures = Fixtures::parse(&body).map_err(OperatorError::Invalid)?;
     created(operator::seed(&state, &mut db, fixtures).await?)

@@ -192,6 +192,9 @@ enum Command {
         /// Seconds a request may run before it is answered with a timeout
         #[arg(long, env = "MOAPI_REQUEST_TIMEOUT", default_value_t = 30)]
         request_timeout: u64,
+        /// Seconds to wait for the next part of a request body before answering 408
+        #[arg(long, env = "MOAPI_BODY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout: u64,
         /// Requests per second per API key on each node (429 beyond it); unlimited when unset
         #[arg(long, env = "MOAPI_RATE_LIMIT")]
         rate_limit: Option<std::num::NonZeroU32>,
@@ -451,6 +454,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             public_url,
             body_limit,
             request_timeout,
+            body_timeout,
             rate_limit,
             outbound,
             webhooks,
@@ -466,6 +470,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 rate_limit_per_second: rate_limit,
                 body_limit_bytes: body_limit,
                 request_timeout: Duration::from_secs(request_timeout),
+                body_timeout: Duration::from_secs(body_timeout),
                 // The bound address, so that `--listen 127.0.0.1:0` prints the port it got.
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{bound}")),
                 m2m_audience: m2m.m2m_audience,

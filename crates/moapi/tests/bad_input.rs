@@ -1,10 +1,15 @@
 //! Every built endpoint, fed every kind of bad input, answers a clear 4xx in its own dialect:
-//! never a 5xx, never a body that is not the dialect's error.
+//! never a 5xx, never a body that is not the dialect's error. That includes requests refused
+//! before any handler: heads too large or unparsable, bodies that stop arriving, methods a path
+//! does not have.
 
 mod common;
 
-use common::TestApp;
+use std::time::{Duration, Instant};
+
+use common::{RawReply, TestApp};
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 
 fn bad_bodies() -> Vec<(&'static str, Vec<u8>)> {
     let text = |what: &'static str, body: String| (what, body.into_bytes());
@@ -391,4 +396,414 @@ async fn nul_characters_are_refused_naming_the_field_and_nothing_is_written() {
         ]))
         .await;
     assert_eq!(token.status, 401, "{}", token.text);
+}
+
+/// The methods of an `Allow` value, in any order.
+fn methods(allow: Option<&str>) -> std::collections::BTreeSet<String> {
+    allow
+        .unwrap_or_default()
+        .split(',')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// Every path of both catalogs, called with a method none of them uses: 405 in the dialect,
+/// with the path's methods (GET brings HEAD) in `Allow`, whether the operation is built or not.
+#[tokio::test]
+async fn every_405_names_the_paths_methods_in_allow() {
+    use moapi_core::route_catalog::Operation;
+    let app = common::spawn().await;
+    let concrete = |template: &str| {
+        template
+            .split('/')
+            .map(|segment| match (segment.find('{'), segment.find('}')) {
+                (Some(open), Some(close)) => {
+                    format!("{}p1{}", &segment[..open], &segment[close + 1..])
+                }
+                _ => segment.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let catalogs: [(&[Operation], &str, bool); 2] = [
+        (moapi_moego::reference::OPERATIONS, "PATCH", true),
+        (moapi_mogu::reference::OPERATIONS, "PUT", false),
+    ];
+    for (catalog, unused, moego) in catalogs {
+        for operation in catalog {
+            let mut expected: std::collections::BTreeSet<String> = catalog
+                .iter()
+                .filter(|other| other.path == operation.path)
+                .map(|other| other.method.to_string())
+                .collect();
+            if expected.contains("GET") {
+                expected.insert("HEAD".into());
+            }
+            let path = concrete(operation.path);
+            let response = app
+                .client
+                .request(unused.parse().unwrap(), app.url(&path))
+                .send()
+                .await
+                .unwrap();
+            let what = format!("{unused} {path}");
+            assert_eq!(response.status(), 405, "{what}");
+            let allow = response
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(methods(allow.as_deref()), expected, "{what}");
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            if moego {
+                assert_eq!(body["code"], 12, "{what}: {body}");
+            } else {
+                assert!(body["errors"]["method"].is_array(), "{what}: {body}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn moapis_own_paths_answer_405_with_the_routers_methods() {
+    let app = common::spawn().await;
+    for (method, path, allow) in [
+        // moapi's alias of the vendor's `/v1/webhook/deliveries:list`, not `/v1/webhooks/{id}`.
+        ("GET", "/v1/webhooks/deliveries:list", "POST"),
+        ("POST", "/healthz", "GET,HEAD"),
+        ("GET", "/oauth/token", "POST"),
+        ("DELETE", "/admin/v1/seed", "POST"),
+        ("POST", "/docs", "GET,HEAD"),
+        ("DELETE", "/p/trips/some-slug", "GET,HEAD"),
+    ] {
+        let response = app
+            .client
+            .request(method.parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(
+            methods(response.headers().get("allow").map(|v| v.to_str().unwrap())),
+            methods(Some(allow)),
+            "{method} {path}"
+        );
+    }
+    // HEAD is GET without a body: an unbuilt GET operation is unimplemented for both.
+    let reply = app
+        .send(app.client.head(app.url("/v1/agreements/agr_x")))
+        .await;
+    assert_eq!(reply.status, 501);
+}
+
+#[tokio::test]
+async fn appointment_paths_have_the_catalogs_methods_not_the_routers() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let cases = [
+        // `/v1/appointments/{id}` is GET only, although a route takes POST there for the verbs.
+        ("POST", "/v1/appointments/apt_x", "GET,HEAD"),
+        ("DELETE", "/v1/appointments/apt_x", "GET,HEAD"),
+        ("POST", "/v1/appointments/apt_x:archive", "GET,HEAD"),
+        // A verb is an operation of its own, not an appointment ID `apt_x:cancel`.
+        ("GET", "/v1/appointments/apt_x:cancel", "POST"),
+        ("GET", "/v1/appointments/apt_x:reschedule", "POST"),
+        ("GET", "/v1/appointments/apt_x:updateStatus", "POST"),
+        ("HEAD", "/v1/appointments/apt_x:cancel", "POST"),
+        ("PUT", "/v1/appointments/apt_x:cancel", "POST"),
+        ("DELETE", "/v1/appointments/apt_x:updateStatus", "POST"),
+        // `notes` is no appointment ID either.
+        ("GET", "/v1/appointments/notes", "POST"),
+    ];
+    for (method, path, allow) in cases {
+        for authorization in [Some(auth.as_str()), None] {
+            let mut request = app.client.request(method.parse().unwrap(), app.url(path));
+            if let Some(authorization) = authorization {
+                request = request.header("authorization", authorization);
+            }
+            let response = request.send().await.unwrap();
+            let what = format!("{method} {path} (key: {})", authorization.is_some());
+            assert_eq!(response.status(), 405, "{what}");
+            assert_eq!(
+                methods(response.headers().get("allow").map(|v| v.to_str().unwrap())),
+                methods(Some(allow)),
+                "{what}"
+            );
+            let text = response.text().await.unwrap();
+            if method != "HEAD" {
+                assert_eq!(
+                    text, r#"{"code":12,"message":"Method Not Allowed","details":[]}"#,
+                    "{what}"
+                );
+            }
+        }
+    }
+    // The verbs still reach their operations.
+    let reply = app
+        .moego_post(
+            &auth,
+            "/v1/appointments/apt_x:cancel",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_ne!(reply.status, 405, "{}", reply.text);
+    assert!((400..500).contains(&reply.status), "{}", reply.text);
+}
+
+/// A MoeGo error body with its code; `Allow` and the like are the caller's to check.
+fn assert_moego_error(what: &str, status: u16, code: i64, reply: &RawReply) {
+    assert_eq!(
+        reply.status, status,
+        "{what}: {} {}",
+        reply.head, reply.body
+    );
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{what}: {}", reply.body);
+    assert!(body["message"].is_string(), "{what}: {}", reply.body);
+    assert_eq!(
+        body["details"],
+        serde_json::json!([]),
+        "{what}: {}",
+        reply.body
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
+}
+
+fn assert_mogu_error(what: &str, status: u16, field: &str, reply: &RawReply) {
+    assert_eq!(
+        reply.status, status,
+        "{what}: {} {}",
+        reply.head, reply.body
+    );
+    assert!(
+        reply.json()["errors"][field][0].is_string(),
+        "{what}: {}",
+        reply.body
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
+}
+
+fn get(path: &str, extra_headers: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nhost: moapi\r\n{extra_headers}\r\n").into_bytes()
+}
+
+#[tokio::test]
+async fn heads_over_moapis_limits_are_answered_in_the_paths_dialect() {
+    let app = common::spawn().await;
+    let long = "a".repeat(9 * 1024);
+    let many: String = (0..120).map(|i| format!("x-field-{i}: 1\r\n")).collect();
+    let large = format!("x-large: {}\r\n", "b".repeat(70 * 1024));
+    for (what, request, moego, status, field) in [
+        (
+            "a long MoeGo path",
+            get(&format!("/v1/companies/{long}"), ""),
+            true,
+            414,
+            "uri",
+        ),
+        (
+            "a long MOGU query",
+            get(&format!("/trips?search={long}"), ""),
+            false,
+            414,
+            "uri",
+        ),
+        (
+            "many MoeGo header fields",
+            get("/v1/companies/x", &many),
+            true,
+            431,
+            "headers",
+        ),
+        (
+            "a large MOGU header field",
+            get("/trips", &large),
+            false,
+            431,
+            "headers",
+        ),
+    ] {
+        let reply = app.raw(&request).await;
+        if moego {
+            assert_moego_error(what, status, 3, &reply);
+        } else {
+            assert_mogu_error(what, status, field, &reply);
+        }
+        // Refused by moapi itself: it went through the layers.
+        assert!(
+            reply.header("x-request-id").is_some(),
+            "{what}: {}",
+            reply.head
+        );
+    }
+}
+
+#[tokio::test]
+async fn heads_hyper_refuses_get_the_dialects_body_too() {
+    let app = common::spawn().await;
+    let too_long = "a".repeat(70_000);
+    let too_many: String = (0..300).map(|i| format!("x-field-{i}: 1\r\n")).collect();
+    let moego = [
+        (
+            "a target over 64 KiB",
+            get(&format!("/v1/companies/{too_long}"), ""),
+            414,
+        ),
+        ("300 header fields", get("/v1/companies/x", &too_many), 431),
+        (
+            "a header line without a colon",
+            get("/v1/companies/x", "no colon here\r\n"),
+            400,
+        ),
+        (
+            "an absolute-form target",
+            get("http://moapi.example/v1/companies/x", "bad header\r\n"),
+            400,
+        ),
+        // The line is refused, but its path can be read.
+        ("a bad version", b"GET /v1/x HTTP/9.9\r\n\r\n".to_vec(), 400),
+    ];
+    for (what, request, status) in moego {
+        let reply = app.raw(&request).await;
+        assert_moego_error(what, status, 3, &reply);
+        assert_eq!(reply.header("connection"), Some("close"), "{what}");
+        assert!(reply.header("x-request-id").is_some(), "{what}");
+    }
+    let mogu = [
+        (
+            "a target over 64 KiB",
+            get(&format!("/trips?search={too_long}"), ""),
+            414,
+            "uri",
+        ),
+        (
+            "300 header fields",
+            get("/trips", &too_many),
+            431,
+            "headers",
+        ),
+        (
+            "a bad header",
+            get("/trips", "no colon here\r\n"),
+            400,
+            "request",
+        ),
+        // No path can be read: MOGU's body, the documented default.
+        ("garbage", b"GARBAGE\r\n\r\n".to_vec(), 400, "request"),
+    ];
+    for (what, request, status, field) in mogu {
+        let reply = app.raw(&request).await;
+        assert_mogu_error(what, status, field, &reply);
+    }
+    // On a kept-alive connection, the dialect is that of the request refused, not the first.
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    stream.write_all(&get("/healthz", "")).await.unwrap();
+    assert_eq!(common::read_raw_reply(&mut stream).await.status, 200);
+    stream
+        .write_all(&get("/v1/companies/x", "no colon here\r\n"))
+        .await
+        .unwrap();
+    let reply = common::read_raw_reply(&mut stream).await;
+    assert_moego_error("a second request", 400, 3, &reply);
+}
+
+/// Sends a head announcing 100 bytes of body and 10 of them, then waits for the answer.
+async fn stalled_body(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &str,
+) -> (RawReply, Duration) {
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: moapi\r\n{headers}content-length: 100\r\n\r\n{{\"title\":"
+    );
+    let started = Instant::now();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let reply = common::read_raw_reply(&mut stream).await;
+    (reply, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_answered_408_promptly_by_every_reader() {
+    let app = common::spawn_with(|config| {
+        config.body_timeout = Duration::from_millis(500);
+        config.request_timeout = Duration::from_secs(8);
+    })
+    .await;
+    let moego = format!("authorization: {}\r\n", app.moego_auth(0));
+    let mogu = format!("authorization: {}\r\n", app.mogu_auth(0));
+    let admin = format!("authorization: Bearer {}\r\n", common::ADMIN_TOKEN);
+    let json = "content-type: application/json\r\n";
+    let form = "content-type: application/x-www-form-urlencoded\r\n";
+    let cases = [
+        ("ProtoJson", "/v1/companies:list", moego.clone()),
+        (
+            "ProtoJson, a verb",
+            "/v1/appointments/apt_x:cancel",
+            moego.clone(),
+        ),
+        ("MoguJson", "/trips", format!("{mogu}{json}")),
+        (
+            "AI import",
+            "/ai/trips/from-document",
+            format!("{mogu}{json}"),
+        ),
+        ("token endpoint", "/oauth/token", json.to_string()),
+        (
+            "operator API",
+            "/admin/v1/moego/companies",
+            format!("{admin}{json}"),
+        ),
+        ("operator seed", "/admin/v1/seed", admin.clone()),
+        (
+            "card form",
+            "/links/cof/cus_x?expires=1&signature=x",
+            form.to_string(),
+        ),
+    ];
+    for (what, path, headers) in cases {
+        let (reply, took) = stalled_body(&app, "POST", path, &headers).await;
+        assert_eq!(reply.status, 408, "{what}: {} {}", reply.head, reply.body);
+        assert!(
+            took < Duration::from_secs(4),
+            "{what}: answered after {took:?}"
+        );
+        let body = reply.json();
+        match what {
+            "ProtoJson" | "ProtoJson, a verb" => {
+                assert_moego_error(what, 408, 4, &reply);
+                assert!(reply.body.contains("stopped arriving"), "{}", reply.body);
+            }
+            "MoguJson" => assert_mogu_error(what, 408, "body", &reply),
+            "AI import" => assert_eq!(body["error"]["code"], "request_timeout", "{}", reply.body),
+            "token endpoint" => assert_eq!(body["error"], "invalid_request", "{}", reply.body),
+            "operator API" | "operator seed" => {
+                assert_eq!(body["error"]["code"], "request_timeout", "{}", reply.body)
+            }
+            _ => assert!(reply.body.contains("<html"), "{what}: {}", reply.body),
+        }
+    }
+    // The timeout is between parts of the body, not for all of it.
+    let mut stream = tokio::net::TcpStream::connect(app.addr()).await.unwrap();
+    let body = br#"{"title":"slow but steady"}"#;
+    let head = format!(
+        "POST /trips HTTP/1.1\r\nhost: moapi\r\n{mogu}{json}content-length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for part in body.chunks(9) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stream.write_all(part).await.unwrap();
+    }
+    let reply = common::read_raw_reply(&mut stream).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
 }

@@ -396,3 +396,41 @@ async fn the_demo_set_has_public_trips_with_itineraries_in_public_catalogs() {
         "private trips stay off the public catalog page"
     );
 }
+
+/// moapi serves connections itself (not through axum::serve): on shutdown it stops accepting
+/// and still answers the request in flight.
+#[tokio::test]
+async fn shutdown_stops_accepting_and_finishes_the_request_in_flight() {
+    use tokio::io::AsyncWriteExt;
+    let app = common::spawn().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(moapi::server::serve(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let body = br#"{"title":"in flight"}"#;
+    let head = format!(
+        "POST /trips HTTP/1.1\r\nhost: moapi\r\nauthorization: {}\r\ncontent-length: {}\r\n\r\n",
+        app.mogu_auth(0),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..5]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "no new connection after shutdown"
+    );
+    assert!(!server.is_finished(), "a request is still in flight");
+    stream.write_all(&body[5..]).await.unwrap();
+    let reply = common::read_raw_reply(&mut stream).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let served = tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once its connections are done");
+    assert!(matches!(served, Ok(Ok(()))));
+}

@@ -14,6 +14,7 @@ pub mod store;
 pub mod wire;
 
 use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::db::Conn;
@@ -409,33 +410,34 @@ pub async fn reschedule_appointment(
 }
 
 /// `POST /v1/appointments/{id}:<verb>`: the router matches whole segments only, so the verb
-/// is read from the segment here.
+/// is read from the segment here. A POST without one of the verbs is refused before this
+/// (`crate::methods_of_the_catalog`): `/v1/appointments/{id}` itself is GET only.
 async fn appointment_action(
     State(state): State<AppState>,
     principal: MoegoPrincipal,
     db: Conn,
     PathId(segment): PathId,
     request: axum::extract::Request,
-) -> Result<Json<Appointment>, Status> {
+) -> Response {
     use axum::extract::FromRequest;
     let (id, verb) = segment.split_once(':').unwrap_or((&segment, ""));
     let id = PathId(id.to_string());
-    match verb {
-        "cancel" => {
-            let body = ProtoJson::from_request(request, &state).await?;
-            cancel_appointment(State(state), principal, db, id, body).await
-        }
-        "reschedule" => {
-            let body = ProtoJson::from_request(request, &state).await?;
-            reschedule_appointment(State(state), principal, db, id, body).await
-        }
-        "updateStatus" => {
-            let body = ProtoJson::from_request(request, &state).await?;
-            update_appointment_status(State(state), principal, db, id, body).await
-        }
-        _ => Err(Status::new(Code::Unimplemented, "Method Not Allowed")
-            .with_http_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)),
-    }
+    let answer = match verb {
+        "cancel" => match ProtoJson::from_request(request, &state).await {
+            Ok(body) => cancel_appointment(State(state), principal, db, id, body).await,
+            Err(status) => Err(status),
+        },
+        "reschedule" => match ProtoJson::from_request(request, &state).await {
+            Ok(body) => reschedule_appointment(State(state), principal, db, id, body).await,
+            Err(status) => Err(status),
+        },
+        "updateStatus" => match ProtoJson::from_request(request, &state).await {
+            Ok(body) => update_appointment_status(State(state), principal, db, id, body).await,
+            Err(status) => Err(status),
+        },
+        _ => return crate::method_not_allowed(request.uri().path()),
+    };
+    answer.into_response()
 }
 
 /// AppointmentService's routes.

@@ -21,9 +21,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use moapi_core::auth::MoguPrincipal;
 use moapi_core::db::Conn;
+use moapi_core::error::body_timeout_message;
 use moapi_core::outbound::{Outbound, OutboundError};
 use moapi_core::time::iso_seconds;
-use moapi_core::wire::parse_body;
+use moapi_core::wire::{parse_body, read_body, ProblemKind};
 use moapi_core::{AppState, MoguError};
 
 use self::store::{CancelOutcome, JobSource, JobView};
@@ -79,10 +80,13 @@ impl FromRequest<AppState> for CreateBody {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AiError> {
         let document_limit = state.config.outbound.max_bytes / 3 * 4 + 64 * 1024;
         let limit = state.config.body_limit_bytes.max(document_limit);
-        let bytes = axum::body::to_bytes(request.into_body(), limit)
+        let bytes = read_body(request, limit)
             .await
-            .map_err(|_| {
-                AiError::invalid_source(format!("request body is larger than {limit} bytes"))
+            .map_err(|problem| match problem.kind {
+                ProblemKind::TimedOut => {
+                    AiError::request_timeout(body_timeout_message(state.config.body_timeout))
+                }
+                _ => AiError::invalid_source(format!("request body is larger than {limit} bytes")),
             })?;
         parse_body(&bytes)
             .map(CreateBody)

@@ -168,6 +168,11 @@ impl AiError {
         )
     }
 
+    /// Outside the reference's codes: the request body stopped arriving (408).
+    pub fn request_timeout(message: impl Into<String>) -> Self {
+        AiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", message)
+    }
+
     /// Outside the reference's codes: a database failure, logged with its cause.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

@@ -14,8 +14,10 @@ use axum::routing::post;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use moapi_core::error::body_timeout_message;
 use moapi_core::m2m::{clients, RequiredScope};
 use moapi_core::route_catalog::{lookup, Lookup};
+use moapi_core::wire::body_timed_out;
 use moapi_core::AppState;
 
 use self::wire::{OAuthError, TokenRequest, TokenResponse};
@@ -166,7 +168,13 @@ async fn issue_token(
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, state.config.body_limit_bytes)
         .await
-        .map_err(|_| OAuthError::invalid_request("the body is too large or unreadable"))?;
+        .map_err(|err| {
+            if body_timed_out(&err) {
+                OAuthError::request_timeout(body_timeout_message(state.config.body_timeout))
+            } else {
+                OAuthError::invalid_request("the body is too large or unreadable")
+            }
+        })?;
     let request = token_request(&parts.headers, &body)?;
     match request.grant_type.as_deref() {
         Some("client_credentials") => {}

@@ -75,6 +75,12 @@ impl OAuthError {
         )
     }
 
+    /// The body stopped arriving: `invalid_request` (RFC 6749 has no code of its own for it),
+    /// with HTTP 408.
+    pub fn request_timeout(description: impl Into<String>) -> Self {
+        OAuthError::new(StatusCode::REQUEST_TIMEOUT, "invalid_request", description)
+    }
+
     pub fn server_error() -> Self {
         OAuthError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,13 +2,13 @@
 
 use axum::extract::{Path, State};
 use axum::routing::{delete, post};
-use axum::{Json, Router};
+use axum::Router;
 use moapi_core::db::Conn;
 use moapi_core::AppState;
 use moapi_moego::appointment::wire::GroomingReport;
 use serde_json::json;
 
-use super::{created, Answer, OperatorToken};
+use super::{created, Answer, Json, OperatorToken};
 use crate::operator::appointments::{self, NewGroomingReportRequest};
 use crate::operator::OperatorError;
 

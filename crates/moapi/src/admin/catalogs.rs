@@ -3,14 +3,14 @@
 
 use axum::extract::{Path, State};
 use axum::routing::{patch, post, put};
-use axum::{Json, Router};
+use axum::Router;
 use moapi_core::db::Conn;
 use moapi_core::AppState;
 use moapi_moego::setting::catalog::input::{CustomFieldInput, PetSizeInput};
 use moapi_moego::setting::catalog::store::NamedCatalog;
 use serde_json::json;
 
-use super::{created, edited, Answer, OperatorToken};
+use super::{created, edited, Answer, Json, OperatorToken};
 use crate::operator::catalogs::{self, NewNamedEntryRequest};
 
 pub fn router() -> Router<AppState> {

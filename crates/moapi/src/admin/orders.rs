@@ -3,12 +3,12 @@
 
 use axum::extract::{Path, State};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use moapi_core::db::Conn;
 use moapi_core::AppState;
 use serde_json::json;
 
-use super::{created, Answer, OperatorToken};
+use super::{created, Answer, Json, OperatorToken};
 use crate::operator::orders::{
     self, NewDiscountRequest, NewPaymentRequest, NewRedeemPackageRequest, NewRefundRequest,
     NewSaleRequest,

@@ -3,12 +3,12 @@
 
 use axum::extract::{Path, State};
 use axum::routing::{delete, post, put};
-use axum::{Json, Router};
+use axum::Router;
 use moapi_core::db::Conn;
 use moapi_core::AppState;
 use serde_json::json;
 
-use super::{created, edited, Answer, OperatorToken};
+use super::{created, edited, Answer, Json, OperatorToken};
 use crate::operator::pets::{self, NewLeadSettingRequest, NewPetCodeRequest};
 use crate::operator::OperatorError;
 

@@ -277,3 +277,81 @@ impl TestApp {
         .await
     }
 }
+
+/// An answer read off a raw connection, for requests reqwest will not write.
+pub struct RawReply {
+    pub status: u16,
+    /// The status line and header fields.
+    pub head: String,
+    pub body: String,
+}
+
+impl RawReply {
+    /// A header field's value (names compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.split("\r\n").skip(1).find_map(|line| {
+            let (field, value) = line.split_once(':')?;
+            field.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Reads one answer: its head, then as much body as its Content-Length says (or up to the end
+/// of the connection).
+pub async fn read_raw_reply(stream: &mut tokio::net::TcpStream) -> RawReply {
+    use tokio::io::AsyncReadExt;
+    let mut data = Vec::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_string();
+            let length = head
+                .split("\r\n")
+                .find_map(|line| {
+                    let (field, value) = line.split_once(':')?;
+                    field
+                        .eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length {
+                let status = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|code| code.parse().ok())
+                    .expect("a status line");
+                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).to_string();
+                return RawReply { status, head, body };
+            }
+        }
+        let read = tokio::time::timeout(std::time::Duration::from_secs(40), stream.read(&mut buf))
+            .await
+            .expect("an answer within 40 s");
+        match read {
+            Ok(0) | Err(_) => panic!(
+                "the connection ended before a whole answer: {:?}",
+                String::from_utf8_lossy(&data)
+            ),
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+impl TestApp {
+    /// The server's `host:port`.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// Writes `request` byte for byte on a new connection and reads one answer.
+    pub async fn raw(&self, request: &[u8]) -> RawReply {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = tokio::net::TcpStream::connect(self.addr()).await.unwrap();
+        stream.write_all(request).await.unwrap();
+        read_raw_reply(&mut stream).await
+    }
+}

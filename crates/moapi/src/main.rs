@@ -48,7 +48,7 @@ struct DbArgs {
     /// Secret behind MoeGo's obfuscated IDs; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_ID_SECRET", hide_env_values = true)]
     id_secret: Option<String>,
-    /// Key encrypting stored webhook secret tokens; by default one is generated and kept in the database
+    /// Key sealing stored webhook secret tokens and custom header values; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_SECRETS_KEY", hide_env_values = true)]
     secrets_key: Option<String>,
 }
@@ -479,6 +479,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .await
                 .context("opening the database")?;
             index_trip_backlog(&state).await?;
+            seal_clear_webhook_headers(&state).await?;
             if demo {
                 seed_demo_if_empty(&state).await?;
             }
@@ -488,6 +489,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Migrate { db } => {
             let state = AppState::open(db.config()).await?;
             index_trip_backlog(&state).await?;
+            seal_clear_webhook_headers(&state).await?;
             println!("migrations applied");
         }
         Command::Seed {
@@ -629,6 +631,17 @@ async fn index_trip_backlog(state: &AppState) -> anyhow::Result<()> {
         .context("indexing trip titles")?;
     if indexed > 0 {
         tracing::info!(trips = indexed, "indexed the titles of earlier trips");
+    }
+    Ok(())
+}
+
+/// Seals the custom header values stored in clear before they were sealed (once per database).
+async fn seal_clear_webhook_headers(state: &AppState) -> anyhow::Result<()> {
+    let sealed = moapi_moego::webhook::sealed::seal_clear_rows(state)
+        .await
+        .context("sealing stored webhook headers")?;
+    if sealed > 0 {
+        tracing::info!(rows = sealed, "sealed webhook headers stored in clear");
     }
     Ok(())
 }

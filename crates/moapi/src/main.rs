@@ -1,4 +1,4 @@
-//! The `moapi` command line: serve, migrate, seed, keys, m2m, bench.
+//! The `moapi` command line: serve, migrate, seed, keys, m2m, secrets, bench.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -230,6 +230,11 @@ enum Command {
         #[command(subcommand)]
         command: M2mCommand,
     },
+    /// Manage the key sealing stored secrets (webhook secret tokens and custom header values)
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Measure throughput and latency on loopback (see docs/performance.md)
     Bench {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -363,6 +368,19 @@ enum M2mCommand {
     /// Revoke a client; its token requests and live tokens fail at once, on every node
     RevokeClient {
         id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Re-seal every stored secret under a new key in one transaction (stop the servers first),
+    /// then start them with MOAPI_SECRETS_KEY set to it
+    Rotate {
+        /// The new key; the current one is MOAPI_SECRETS_KEY, or the database's when unset
+        #[arg(long, env = "MOAPI_NEW_SECRETS_KEY", hide_env_values = true)]
+        to_key: String,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -517,6 +535,26 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Keys { command } => keys(command).await?,
         Command::M2m { command } => m2m(command).await?,
+        Command::Secrets {
+            command: SecretsCommand::Rotate { to_key, db },
+        } => {
+            if to_key.is_empty() {
+                bail!("--to-key: the new key is empty");
+            }
+            let state = AppState::open(db.config()).await?;
+            let to = moapi_core::secret_box::SecretBox::new(to_key.as_bytes());
+            let done = moapi_moego::webhook::sealed::reseal(
+                state.db.conn().get().await?,
+                &state.secrets,
+                &to,
+            )
+            .await?;
+            println!(
+                "re-sealed {} webhook secret tokens, the headers of {} webhooks and of {} delivery logs",
+                done.secret_tokens, done.webhook_headers, done.delivery_headers
+            );
+            println!("now start every node with MOAPI_SECRETS_KEY set to the new key");
+        }
         Command::BenchOrders {
             database_url,
             orders,

@@ -716,6 +716,156 @@ async fn headers_stored_in_clear_before_sealing_still_work_and_are_sealed_at_sta
     );
 }
 
+/// Runs `moapi secrets rotate --to-key KEY` on the app's database with the generated key as
+/// the current one; returns whether it succeeded and what it printed.
+fn rotate_to(app: &TestApp, key: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_moapi"))
+        .args(["secrets", "rotate", "--to-key", key])
+        .args(["--database-url", &app.state.config.database_url])
+        .env_remove("MOAPI_SECRETS_KEY")
+        .env("MOAPI_LOG", "error")
+        .output()
+        .expect("moapi runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), printed)
+}
+
+/// Every sealed value the database holds: secret tokens, webhook headers, log headers.
+async fn sealed_values(app: &TestApp) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT secret_sealed FROM moego_webhooks WHERE secret_sealed IS NOT NULL ORDER BY id",
+        "SELECT headers FROM moego_webhooks ORDER BY id",
+        "SELECT request_headers FROM moego_webhook_deliveries ORDER BY id",
+    ] {
+        let rows: Vec<(String,)> = sqlx::query_as(sql)
+            .fetch_all(app.state.db.conn().get().await.unwrap())
+            .await
+            .unwrap();
+        values.extend(rows.into_iter().map(|(value,)| value));
+    }
+    values
+}
+
+#[tokio::test]
+async fn secrets_rotate_reseals_every_value_under_the_new_key() {
+    const NEW_KEY: &str = "a-new-configured-secrets-key";
+    let app = spawn_fast().await;
+    let auth = app.moego_auth(0);
+    let receiver = Receiver::start(SECRET).await;
+    let mut body = app.webhook_body(0, &receiver.url);
+    body["secretToken"] = json!(SECRET);
+    body["headers"] = json!({"X-Receiver-Key": {"values": ["rk-credential-2"]}});
+    let created = app.moego_post(&auth, "/v1/webhooks", body).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let webhook = created.body["id"].as_str().unwrap().to_string();
+    let test = app
+        .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))
+        .await;
+    assert_eq!(test.status, 200, "{}", test.text);
+    // A second webhook whose headers are still in clear (written before sealing).
+    let legacy = app
+        .insert_webhook(NewWebhook {
+            secret: None,
+            ..NewWebhook::to(
+                &format!("{}?legacy", receiver.url),
+                SECRET,
+                &["PET_CREATED"],
+            )
+        })
+        .await;
+    sqlx::query(r#"UPDATE moego_webhooks SET headers = '{"X-Old":{"values":["old-credential"]}}' WHERE id = $1"#)
+        .bind(app.state.ids.decode(IdKind::Webhook, &legacy).unwrap())
+        .execute(app.state.db.conn().get().await.unwrap())
+        .await
+        .unwrap();
+
+    let (ok, printed) = rotate_to(&app, NEW_KEY);
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains(
+            "re-sealed 1 webhook secret tokens, the headers of 2 webhooks and of 1 delivery logs"
+        ),
+        "{printed}"
+    );
+    let new_key = moapi_core::secret_box::SecretBox::new(NEW_KEY.as_bytes());
+    let rotated = sealed_values(&app).await;
+    assert_eq!(rotated.len(), 4);
+    for value in &rotated {
+        assert!(
+            new_key.open(value).is_ok(),
+            "not under the new key: {value}"
+        );
+        assert!(
+            app.state.secrets.open(value).is_err(),
+            "still opens with the old key"
+        );
+        assert!(!value.contains("old-credential"));
+    }
+
+    // A node with the new key answers and delivers as before.
+    let (base, _node) = app
+        .second_node_with(|config| config.secrets_key = Some(NEW_KEY.to_string()))
+        .await;
+    let get = |path: String| {
+        app.client
+            .get(format!("{base}{path}"))
+            .header("authorization", auth.clone())
+            .send()
+    };
+    let fetched: Value = get(format!("/v1/webhooks/{webhook}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, created.body);
+    let logged: Value = get(format!(
+        "/v1/webhook/deliveries/{}",
+        test.body["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(logged, test.body);
+    let sent = app
+        .client
+        .post(format!("{base}/v1/webhooks/{webhook}/test"))
+        .header("authorization", auth.clone())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let got = receiver.wait_for(2).await.remove(1);
+    assert!(
+        got.signature_valid,
+        "signed with the secret opened under the new key"
+    );
+    assert_eq!(got.header("x-receiver-key"), "rk-credential-2");
+
+    // A key that opens nothing: refused, and nothing changes.
+    let (ok, printed) = rotate_to(&app, "yet-another-key");
+    assert!(!ok, "{printed}");
+    assert!(printed.contains("opens with neither"), "{printed}");
+    assert!(!printed.contains("rk-credential-2") && !printed.contains(SECRET));
+    let after = sealed_values(&app).await;
+    assert_eq!(
+        after.len(),
+        5,
+        "the new node's test delivery logged one more"
+    );
+    for value in &after {
+        assert!(new_key.open(value).is_ok(), "changed by a refused rotation");
+    }
+}
+
 /// A refused request: the key, the POST body (a GET when none), the path, the HTTP status,
 /// the MoeGo code and words of the message.
 type RefusedCase<'a> = (&'a str, Option<Value>, String, u16, i64, &'a str);

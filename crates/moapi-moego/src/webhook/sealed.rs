@@ -11,6 +11,9 @@
 //! alone would leave existing receivers' credentials in clear for as long as their webhooks
 //! live. Sealing is a conditional UPDATE (the row still holds the clear text read), so nodes
 //! starting together seal each row once and never seal a sealed value again.
+//!
+//! [`reseal`] moves every sealed value (secret tokens too) under a new key, for
+//! `moapi secrets rotate`.
 
 use std::borrow::Cow;
 
@@ -18,6 +21,7 @@ use moapi_core::db::Conn;
 use moapi_core::secret_box::{SecretBox, Unreadable, SEALED_PREFIX};
 use moapi_core::time::now_micros;
 use moapi_core::AppState;
+use sqlx::AnyConnection;
 
 use super::wire::Headers;
 
@@ -126,6 +130,135 @@ async fn seal_clear_column(
         }
         tx.commit().await?;
     }
+}
+
+/// What [`reseal`] moved under the new key.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Resealed {
+    pub secret_tokens: u64,
+    pub webhook_headers: u64,
+    pub delivery_headers: u64,
+}
+
+#[derive(Debug)]
+pub enum ResealError {
+    Database(sqlx::Error),
+    /// A value that opens with neither key: what it is, named without its content.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ResealError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResealError::Database(err) => write!(f, "{err}"),
+            ResealError::Unreadable(what) => write!(
+                f,
+                "{what} opens with neither the current secrets key nor the new one; nothing was changed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ResealError {}
+
+impl From<sqlx::Error> for ResealError {
+    fn from(err: sqlx::Error) -> Self {
+        ResealError::Database(err)
+    }
+}
+
+/// A stored value's clear text: sealed under `from`, or already under `to` (a rotation run
+/// again after an interruption, or for values a node still on the old key wrote meanwhile), or
+/// clear JSON when `clear_allowed` (headers written before sealing).
+fn clear_text(
+    from: &SecretBox,
+    to: &SecretBox,
+    stored: &str,
+    clear_allowed: bool,
+    what: impl FnOnce() -> String,
+) -> Result<String, ResealError> {
+    if !SecretBox::is_sealed(stored) && clear_allowed {
+        return Ok(stored.to_string());
+    }
+    from.open(stored)
+        .or_else(|_| to.open(stored))
+        .map_err(|_| ResealError::Unreadable(what()))
+}
+
+/// Re-seals every webhook secret token and every header map (webhooks and delivery logs) under
+/// `to`, in one transaction: all of them move, or none when one opens with neither key.
+pub async fn reseal(
+    conn: &mut AnyConnection,
+    from: &SecretBox,
+    to: &SecretBox,
+) -> Result<Resealed, ResealError> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let mut done = Resealed::default();
+    let mut after = 0;
+    loop {
+        let rows: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, secret_sealed, headers FROM moego_webhooks WHERE id > $1 \
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some((last, ..)) = rows.last() else {
+            break;
+        };
+        after = *last;
+        for (id, secret, headers) in rows {
+            let secret = match secret {
+                Some(sealed) => {
+                    done.secret_tokens += 1;
+                    let clear = clear_text(from, to, &sealed, false, || {
+                        format!("the secret token of webhook {id}")
+                    })?;
+                    Some(to.seal(&clear))
+                }
+                None => None,
+            };
+            let headers = clear_text(from, to, &headers, true, || {
+                format!("the headers of webhook {id}")
+            })?;
+            sqlx::query("UPDATE moego_webhooks SET secret_sealed = $1, headers = $2 WHERE id = $3")
+                .bind(secret)
+                .bind(to.seal(&headers))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            done.webhook_headers += 1;
+        }
+    }
+    let mut after = 0;
+    loop {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, request_headers FROM moego_webhook_deliveries WHERE id > $1 \
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some((last, _)) = rows.last() else {
+            break;
+        };
+        after = *last;
+        for (id, headers) in rows {
+            let headers = clear_text(from, to, &headers, true, || {
+                format!("the request headers of webhook delivery log {id}")
+            })?;
+            sqlx::query("UPDATE moego_webhook_deliveries SET request_headers = $1 WHERE id = $2")
+                .bind(to.seal(&headers))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            done.delivery_headers += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(done)
 }
 
 #[cfg(test)]

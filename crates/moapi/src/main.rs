@@ -479,6 +479,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             // Connections made meanwhile wait in the backlog until serving starts.
             let listener = bind(listen).await?;
             let bound = listener.local_addr()?;
+            if let Some(warning) =
+                moapi::server::secrets_key_warning(bound, db.secrets_key.is_some())
+            {
+                tracing::warn!("{warning}");
+            }
             let mut config = Config {
                 admin_token,
                 rate_limit_per_second: rate_limit,

@@ -1,6 +1,7 @@
-//! Secrets the API must hand back (webhook secret tokens) cannot be hashed, so they are kept
-//! encrypted: AES-256-GCM under a key from configuration (`MOAPI_SECRETS_KEY`), or, in a
-//! sandbox without one, a key generated once and kept in the database for every node.
+//! Secrets the API must hand back (webhook secret tokens and custom header values) cannot be
+//! hashed, so they are kept encrypted: AES-256-GCM under a key from configuration
+//! (`MOAPI_SECRETS_KEY`), or, in a sandbox without one, a key generated once and kept in the
+//! database for every node.
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -13,7 +14,7 @@ use crate::ids::deployment_secret;
 use crate::Db;
 
 /// Version tag of the sealed form, so a future key or cipher change can tell old values.
-const SEALED_PREFIX: &str = "v1:";
+pub const SEALED_PREFIX: &str = "v1:";
 const NONCE_LEN: usize = 12;
 
 pub struct SecretBox {
@@ -58,6 +59,13 @@ impl SecretBox {
         format!("{SEALED_PREFIX}{}", STANDARD.encode(sealed))
     }
 
+    /// Whether `stored` is in the sealed form (whatever key sealed it). Columns that held clear
+    /// text before they were sealed tell the two forms apart by this prefix: JSON text, their
+    /// clear form, never starts with it.
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED_PREFIX)
+    }
+
     pub fn open(&self, sealed: &str) -> Result<String, Unreadable> {
         let bytes = sealed
             .strip_prefix(SEALED_PREFIX)
@@ -87,6 +95,7 @@ mod tests {
             "each seal has its own nonce"
         );
         assert!(!sealed.contains("whsec_abc"));
+        assert!(SecretBox::is_sealed(&sealed) && !SecretBox::is_sealed("{}"));
         assert_eq!(secrets.open(&sealed).unwrap(), "whsec_abc");
         assert_eq!(SecretBox::new(b"key two").open(&sealed), Err(Unreadable));
         let mut tampered = sealed.clone().into_bytes();

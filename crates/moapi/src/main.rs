@@ -1,4 +1,4 @@
-//! The `moapi` command line: serve, migrate, seed, keys, m2m, bench.
+//! The `moapi` command line: serve, migrate, seed, keys, m2m, secrets, bench.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -48,7 +48,7 @@ struct DbArgs {
     /// Secret behind MoeGo's obfuscated IDs; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_ID_SECRET", hide_env_values = true)]
     id_secret: Option<String>,
-    /// Key encrypting stored webhook secret tokens; by default one is generated and kept in the database
+    /// Key sealing stored webhook secret tokens and custom header values; by default one is generated and kept in the database
     #[arg(long, env = "MOAPI_SECRETS_KEY", hide_env_values = true)]
     secrets_key: Option<String>,
 }
@@ -233,6 +233,11 @@ enum Command {
         #[command(subcommand)]
         command: M2mCommand,
     },
+    /// Manage the key sealing stored secrets (webhook secret tokens and custom header values)
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Measure throughput and latency on loopback (see docs/performance.md)
     Bench {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -372,6 +377,19 @@ enum M2mCommand {
 }
 
 #[derive(Subcommand)]
+enum SecretsCommand {
+    /// Re-seal every stored secret under a new key in one transaction (stop the servers first),
+    /// then start them with MOAPI_SECRETS_KEY set to it
+    Rotate {
+        /// The new key; the current one is MOAPI_SECRETS_KEY, or the database's when unset
+        #[arg(long, env = "MOAPI_NEW_SECRETS_KEY", hide_env_values = true)]
+        to_key: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
 enum KeysCommand {
     /// Create a key and print its secret (shown once)
     Create {
@@ -465,6 +483,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             // Connections made meanwhile wait in the backlog until serving starts.
             let listener = bind(listen).await?;
             let bound = listener.local_addr()?;
+            if let Some(warning) =
+                moapi::server::secrets_key_warning(bound, db.secrets_key.is_some())
+            {
+                tracing::warn!("{warning}");
+            }
             let mut config = Config {
                 admin_token,
                 rate_limit_per_second: rate_limit,
@@ -484,6 +507,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .await
                 .context("opening the database")?;
             index_trip_backlog(&state).await?;
+            seal_clear_webhook_headers(&state).await?;
             if demo {
                 seed_demo_if_empty(&state).await?;
             }
@@ -493,6 +517,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Migrate { db } => {
             let state = AppState::open(db.config()).await?;
             index_trip_backlog(&state).await?;
+            seal_clear_webhook_headers(&state).await?;
             println!("migrations applied");
         }
         Command::Seed {
@@ -520,6 +545,26 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Keys { command } => keys(command).await?,
         Command::M2m { command } => m2m(command).await?,
+        Command::Secrets {
+            command: SecretsCommand::Rotate { to_key, db },
+        } => {
+            if to_key.is_empty() {
+                bail!("--to-key: the new key is empty");
+            }
+            let state = AppState::open(db.config()).await?;
+            let to = moapi_core::secret_box::SecretBox::new(to_key.as_bytes());
+            let done = moapi_moego::webhook::sealed::reseal(
+                state.db.conn().get().await?,
+                &state.secrets,
+                &to,
+            )
+            .await?;
+            println!(
+                "re-sealed {} webhook secret tokens, the headers of {} webhooks and of {} delivery logs",
+                done.secret_tokens, done.webhook_headers, done.delivery_headers
+            );
+            println!("now start every node with MOAPI_SECRETS_KEY set to the new key");
+        }
         Command::BenchOrders {
             database_url,
             orders,
@@ -634,6 +679,17 @@ async fn index_trip_backlog(state: &AppState) -> anyhow::Result<()> {
         .context("indexing trip titles")?;
     if indexed > 0 {
         tracing::info!(trips = indexed, "indexed the titles of earlier trips");
+    }
+    Ok(())
+}
+
+/// Seals the custom header values stored in clear before they were sealed (once per database).
+async fn seal_clear_webhook_headers(state: &AppState) -> anyhow::Result<()> {
+    let sealed = moapi_moego::webhook::sealed::seal_clear_rows(state)
+        .await
+        .context("sealing stored webhook headers")?;
+    if sealed > 0 {
+        tracing::info!(rows = sealed, "sealed webhook headers stored in clear");
     }
     Ok(())
 }

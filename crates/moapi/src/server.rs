@@ -310,6 +310,25 @@ async fn accept_failed(err: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
+/// What `serve` warns about when no `MOAPI_SECRETS_KEY` is configured and it listens beyond
+/// loopback: the key sealing stored secrets then lives in the database beside them, so a copy
+/// of the database (a backup) is enough to read them. That suits a sandbox on this machine, not
+/// a server others reach.
+pub fn secrets_key_warning(
+    listening: std::net::SocketAddr,
+    secrets_key_configured: bool,
+) -> Option<String> {
+    if secrets_key_configured || listening.ip().to_canonical().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "MOAPI_SECRETS_KEY is not set while serving on {listening}: the key sealing webhook \
+         secret tokens and custom header values is kept in the database beside them, so anyone \
+         with a copy of the database can read them. Set MOAPI_SECRETS_KEY (see \
+         docs/webhooks.md, \"Secrets at rest\", to move existing values to it)"
+    ))
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -529,6 +529,343 @@ async fn delivery_operations_answer_in_the_vendor_shape_under_both_prefixes() {
     assert!(all[4].signature_valid && all[5].signature_valid);
 }
 
+/// The raw `request_headers` of every logged attempt, oldest first.
+async fn stored_request_headers(app: &TestApp) -> Vec<(i64, String)> {
+    sqlx::query_as("SELECT id, request_headers FROM moego_webhook_deliveries ORDER BY id")
+        .fetch_all(app.state.db.conn().get().await.unwrap())
+        .await
+        .unwrap()
+}
+
+/// The webhook's logged attempts once there are `count` of them (the engine records an attempt
+/// just after the receiver got it).
+async fn logged(app: &TestApp, auth: &str, webhook: &str, count: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let deliveries = deliveries_of(app, auth, webhook).await;
+        if deliveries.len() >= count {
+            return deliveries;
+        }
+        assert!(Instant::now() < deadline, "{} logged", deliveries.len());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn custom_header_values_are_sent_and_logged_but_sealed_in_the_log() {
+    let app = spawn_fast().await;
+    let auth = app.moego_auth(0);
+    let receiver = Receiver::start(SECRET).await;
+    let mut body = app.webhook_body(0, &receiver.url);
+    body["secretToken"] = json!(SECRET);
+    body["headers"] = json!({"X-Receiver-Key": {"values": ["rk-credential-1"]}});
+    let created = app.moego_post(&auth, "/v1/webhooks", body).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let webhook = created.body["id"].as_str().unwrap().to_string();
+
+    // One delivery by the engine, one test delivery.
+    app.commit_events(0, 1, 1).await;
+    receiver.wait_for(1).await;
+    let test = app
+        .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))
+        .await;
+    assert_eq!(test.status, 200, "{}", test.text);
+    for got in receiver.wait_for(2).await {
+        assert_eq!(got.header("x-receiver-key"), "rk-credential-1");
+        assert!(got.signature_valid);
+    }
+
+    // The API answers every header sent, custom values included, as before.
+    let deliveries = logged(&app, &auth, &webhook, 2).await;
+    for delivery in &deliveries {
+        assert_eq!(
+            delivery["requestHeaders"]["X-Receiver-Key"],
+            json!({"values": ["rk-credential-1"]}),
+            "{delivery}"
+        );
+        assert_eq!(
+            delivery["requestHeaders"]["User-Agent"],
+            json!({"values": ["Moego/Webhook-1.0"]})
+        );
+    }
+    let id = test.body["id"].as_str().unwrap();
+    let fetched = app
+        .moego_get(&auth, &format!("/v1/webhook/deliveries/{id}"))
+        .await;
+    assert_eq!(fetched.body, test.body, "{}", fetched.text);
+
+    // The log's column holds them sealed.
+    let stored = stored_request_headers(&app).await;
+    assert_eq!(stored.len(), 2);
+    for (_, column) in stored {
+        assert!(!column.contains("rk-credential-1"), "in clear: {column}");
+        let opened: Value =
+            serde_json::from_str(&app.state.secrets.open(&column).expect("sealed")).unwrap();
+        assert_eq!(
+            opened["X-Receiver-Key"],
+            json!({"values": ["rk-credential-1"]})
+        );
+    }
+}
+
+#[tokio::test]
+async fn headers_stored_in_clear_before_sealing_still_work_and_are_sealed_at_start() {
+    let app = spawn_fast().await;
+    let auth = app.moego_auth(0);
+    let receiver = Receiver::start(SECRET).await;
+    let clear = json!({"X-Legacy-Key": {"values": ["legacy-credential"]}});
+    let webhook = app
+        .insert_webhook(NewWebhook {
+            headers: clear.clone(),
+            ..NewWebhook::to(&receiver.url, SECRET, &["CUSTOMER_CREATED"])
+        })
+        .await;
+    let test = app
+        .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))
+        .await;
+    assert_eq!(test.status, 200, "{}", test.text);
+    // Both columns as the previous version wrote them: JSON in clear.
+    let (log_id, sealed_log) = stored_request_headers(&app).await.remove(0);
+    let clear_log = app.state.secrets.open(&sealed_log).unwrap();
+    for (sql, value, id) in [
+        (
+            "UPDATE moego_webhooks SET headers = $1 WHERE id = $2",
+            clear.to_string(),
+            app.state.ids.decode(IdKind::Webhook, &webhook).unwrap(),
+        ),
+        (
+            "UPDATE moego_webhook_deliveries SET request_headers = $1 WHERE id = $2",
+            clear_log,
+            log_id,
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(value)
+            .bind(id)
+            .execute(app.state.db.conn().get().await.unwrap())
+            .await
+            .unwrap();
+    }
+    let stored_webhook = || async {
+        let (headers,): (String,) = sqlx::query_as("SELECT headers FROM moego_webhooks")
+            .fetch_one(app.state.db.conn().get().await.unwrap())
+            .await
+            .unwrap();
+        headers
+    };
+    assert!(stored_webhook().await.contains("legacy-credential"));
+
+    // Read in either form: the API answers them, the engine sends them.
+    let webhook_path = format!("/v1/webhooks/{webhook}");
+    let delivery_path = format!(
+        "/v1/webhook/deliveries/{}",
+        test.body["id"].as_str().unwrap()
+    );
+    let answered_webhook = app.moego_get(&auth, &webhook_path).await;
+    assert_eq!(
+        answered_webhook.body["headers"], clear,
+        "{}",
+        answered_webhook.text
+    );
+    let answered_delivery = app.moego_get(&auth, &delivery_path).await;
+    assert_eq!(
+        answered_delivery.body, test.body,
+        "{}",
+        answered_delivery.text
+    );
+    app.commit_events(0, 1, 1).await;
+    assert_eq!(
+        receiver.wait_for(2).await[1].header("x-legacy-key"),
+        "legacy-credential"
+    );
+
+    // Two nodes starting at once seal the clear rows at start-up, each row once.
+    let (_first, _second) = tokio::join!(ServerProcess::start(&app), ServerProcess::start(&app));
+    let webhook_column = stored_webhook().await;
+    let mut columns = vec![webhook_column];
+    columns.extend(
+        stored_request_headers(&app)
+            .await
+            .into_iter()
+            .map(|(_, c)| c),
+    );
+    for column in &columns {
+        assert!(!column.contains("legacy-credential"), "in clear: {column}");
+        let opened = app.state.secrets.open(column).expect("sealed once");
+        assert!(opened.starts_with('{'), "sealed twice: {opened}");
+    }
+    assert_eq!(
+        app.moego_get(&auth, &webhook_path).await.body,
+        answered_webhook.body
+    );
+    assert_eq!(
+        app.moego_get(&auth, &delivery_path).await.body,
+        answered_delivery.body
+    );
+    app.commit_events(0, 1, 1).await;
+    assert_eq!(
+        receiver.wait_for(3).await[2].header("x-legacy-key"),
+        "legacy-credential"
+    );
+    // Once per database.
+    assert_eq!(
+        moapi_moego::webhook::sealed::seal_clear_rows(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// Runs `moapi secrets rotate --to-key KEY` on the app's database with the generated key as
+/// the current one; returns whether it succeeded and what it printed.
+fn rotate_to(app: &TestApp, key: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_moapi"))
+        .args(["secrets", "rotate", "--to-key", key])
+        .args(["--database-url", &app.state.config.database_url])
+        .env_remove("MOAPI_SECRETS_KEY")
+        .env("MOAPI_LOG", "error")
+        .output()
+        .expect("moapi runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), printed)
+}
+
+/// Every sealed value the database holds: secret tokens, webhook headers, log headers.
+async fn sealed_values(app: &TestApp) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT secret_sealed FROM moego_webhooks WHERE secret_sealed IS NOT NULL ORDER BY id",
+        "SELECT headers FROM moego_webhooks ORDER BY id",
+        "SELECT request_headers FROM moego_webhook_deliveries ORDER BY id",
+    ] {
+        let rows: Vec<(String,)> = sqlx::query_as(sql)
+            .fetch_all(app.state.db.conn().get().await.unwrap())
+            .await
+            .unwrap();
+        values.extend(rows.into_iter().map(|(value,)| value));
+    }
+    values
+}
+
+#[tokio::test]
+async fn secrets_rotate_reseals_every_value_under_the_new_key() {
+    const NEW_KEY: &str = "a-new-configured-secrets-key";
+    let app = spawn_fast().await;
+    let auth = app.moego_auth(0);
+    let receiver = Receiver::start(SECRET).await;
+    let mut body = app.webhook_body(0, &receiver.url);
+    body["secretToken"] = json!(SECRET);
+    body["headers"] = json!({"X-Receiver-Key": {"values": ["rk-credential-2"]}});
+    let created = app.moego_post(&auth, "/v1/webhooks", body).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let webhook = created.body["id"].as_str().unwrap().to_string();
+    let test = app
+        .moego_post(&auth, &format!("/v1/webhooks/{webhook}/test"), json!({}))
+        .await;
+    assert_eq!(test.status, 200, "{}", test.text);
+    // A second webhook whose headers are still in clear (written before sealing).
+    let legacy = app
+        .insert_webhook(NewWebhook {
+            secret: None,
+            ..NewWebhook::to(
+                &format!("{}?legacy", receiver.url),
+                SECRET,
+                &["PET_CREATED"],
+            )
+        })
+        .await;
+    sqlx::query(r#"UPDATE moego_webhooks SET headers = '{"X-Old":{"values":["old-credential"]}}' WHERE id = $1"#)
+        .bind(app.state.ids.decode(IdKind::Webhook, &legacy).unwrap())
+        .execute(app.state.db.conn().get().await.unwrap())
+        .await
+        .unwrap();
+
+    let (ok, printed) = rotate_to(&app, NEW_KEY);
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains(
+            "re-sealed 1 webhook secret tokens, the headers of 2 webhooks and of 1 delivery logs"
+        ),
+        "{printed}"
+    );
+    let new_key = moapi_core::secret_box::SecretBox::new(NEW_KEY.as_bytes());
+    let rotated = sealed_values(&app).await;
+    assert_eq!(rotated.len(), 4);
+    for value in &rotated {
+        assert!(
+            new_key.open(value).is_ok(),
+            "not under the new key: {value}"
+        );
+        assert!(
+            app.state.secrets.open(value).is_err(),
+            "still opens with the old key"
+        );
+        assert!(!value.contains("old-credential"));
+    }
+
+    // A node with the new key answers and delivers as before.
+    let (base, _node) = app
+        .second_node_with(|config| config.secrets_key = Some(NEW_KEY.to_string()))
+        .await;
+    let get = |path: String| {
+        app.client
+            .get(format!("{base}{path}"))
+            .header("authorization", auth.clone())
+            .send()
+    };
+    let fetched: Value = get(format!("/v1/webhooks/{webhook}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, created.body);
+    let logged: Value = get(format!(
+        "/v1/webhook/deliveries/{}",
+        test.body["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(logged, test.body);
+    let sent = app
+        .client
+        .post(format!("{base}/v1/webhooks/{webhook}/test"))
+        .header("authorization", auth.clone())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let got = receiver.wait_for(2).await.remove(1);
+    assert!(
+        got.signature_valid,
+        "signed with the secret opened under the new key"
+    );
+    assert_eq!(got.header("x-receiver-key"), "rk-credential-2");
+
+    // A key that opens nothing: refused, and nothing changes.
+    let (ok, printed) = rotate_to(&app, "yet-another-key");
+    assert!(!ok, "{printed}");
+    assert!(printed.contains("opens with neither"), "{printed}");
+    assert!(!printed.contains("rk-credential-2") && !printed.contains(SECRET));
+    let after = sealed_values(&app).await;
+    assert_eq!(
+        after.len(),
+        5,
+        "the new node's test delivery logged one more"
+    );
+    for value in &after {
+        assert!(new_key.open(value).is_ok(), "changed by a refused rotation");
+    }
+}
+
 /// A refused request: the key, the POST body (a GET when none), the path, the HTTP status,
 /// the MoeGo code and words of the message.
 type RefusedCase<'a> = (&'a str, Option<Value>, String, u16, i64, &'a str);

@@ -1,7 +1,7 @@
 //! MoeGo webhook subscriptions (WebhookService create, get, update, delete, list) over HTTP:
 //! fidelity to the vendor swagger, the per-client limits, receiver rules (HTTPS, the SSRF
 //! guard after resolution), organizations and tenancy, list filters and paging, and the
-//! secret token sealed at rest.
+//! secret token and custom header values sealed at rest.
 
 mod common;
 
@@ -181,6 +181,69 @@ async fn the_secret_token_is_sealed_at_rest_and_can_be_rotated_or_removed() {
         removed.text
     );
     assert_eq!(sealed().await, None);
+}
+
+#[tokio::test]
+async fn custom_header_values_are_sealed_at_rest_and_answered_as_given() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let stored = || async {
+        let (headers,): (String,) = sqlx::query_as("SELECT headers FROM moego_webhooks")
+            .fetch_one(app.state.db.conn().get().await.unwrap())
+            .await
+            .unwrap();
+        headers
+    };
+    // The raw column holds none of `values` and opens to exactly `expected`.
+    let assert_sealed = |column: String, values: &[&str], expected: Value| {
+        for value in values {
+            assert!(!column.contains(value), "{value} in clear: {column}");
+        }
+        let opened = app.state.secrets.open(&column).expect("sealed");
+        assert_eq!(serde_json::from_str::<Value>(&opened).unwrap(), expected);
+    };
+    let headers = json!({
+        "Authorization": {"values": ["Bearer receiver-token-1"]},
+        "X-Api-Key": {"values": ["receiver-key-2", "receiver-key-3"]},
+    });
+    let mut body = app.webhook_body(0, &public_url("credentials"));
+    body["headers"] = headers.clone();
+    let created = app.create_webhook(&auth, body).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    assert_eq!(created.body["headers"], headers);
+    let first = ["receiver-token-1", "receiver-key-2", "receiver-key-3"];
+    assert_sealed(stored().await, &first, headers.clone());
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let fetched = app.moego_get(&auth, &format!("/v1/webhooks/{id}")).await;
+    assert_eq!(fetched.body, created.body, "{}", fetched.text);
+    let listed = app
+        .list_webhooks(&auth, json!({"pagination": {"pageSize": 10}}))
+        .await;
+    assert_eq!(
+        listed.body["webhooks"],
+        json!([created.body]),
+        "{}",
+        listed.text
+    );
+
+    // A replace without headers keeps them, still sealed; one with headers seals the new ones.
+    let kept = app
+        .put_webhook(&auth, &id, app.webhook_body(0, &public_url("credentials")))
+        .await;
+    assert_eq!(kept.body["headers"], headers, "{}", kept.text);
+    assert_sealed(stored().await, &first, headers.clone());
+    let replaced_headers = json!({"X-Api-Key": {"values": ["receiver-key-4"]}});
+    let mut replace = app.webhook_body(0, &public_url("credentials"));
+    replace["headers"] = replaced_headers.clone();
+    let replaced = app.put_webhook(&auth, &id, replace).await;
+    assert_eq!(
+        replaced.body["headers"], replaced_headers,
+        "{}",
+        replaced.text
+    );
+    assert_sealed(stored().await, &["receiver-key-4"], replaced_headers);
+    let fetched = app.moego_get(&auth, &format!("/v1/webhooks/{id}")).await;
+    assert_eq!(fetched.body, replaced.body, "{}", fetched.text);
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! `moapi serve --demo` as a newcomer runs it: the real binary, its output and its exit.
+//! `moapi serve --demo` as a newcomer runs it: the real binary, its output and its exit; and
+//! the warning `serve` logs when it is reachable beyond loopback without `MOAPI_SECRETS_KEY`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -148,4 +149,74 @@ fn serve_demo_on_port_zero_prints_keys_for_the_port_it_got_and_answers_there() {
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.contains(r#"{"status":"ok"}"#), "{reply}");
+}
+
+#[test]
+fn the_secrets_key_warning_is_for_servers_reachable_beyond_loopback_without_a_key() {
+    use moapi::server::secrets_key_warning;
+    let at = |address: &str| address.parse().unwrap();
+    let warning = secrets_key_warning(at("0.0.0.0:8080"), false).expect("a warning");
+    assert!(warning.contains("MOAPI_SECRETS_KEY"), "{warning}");
+    assert!(secrets_key_warning(at("192.0.2.10:8080"), false).is_some());
+    assert!(secrets_key_warning(at("[::]:8080"), false).is_some());
+    for loopback in [
+        "127.0.0.1:8080",
+        "127.1.2.3:80",
+        "[::1]:8080",
+        "[::ffff:127.0.0.1]:8080",
+    ] {
+        assert_eq!(secrets_key_warning(at(loopback), false), None, "{loopback}");
+    }
+    assert_eq!(secrets_key_warning(at("0.0.0.0:8080"), true), None);
+}
+
+/// What `moapi serve --listen LISTEN` logs at warning level and above before it serves, with
+/// `MOAPI_SECRETS_KEY` set to `secrets_key` or unset.
+fn logged_before_serving(listen: &str, secrets_key: Option<&str>) -> String {
+    let db = TempDb::new();
+    let mut command = moapi();
+    command
+        .args(["serve", "--listen", listen, "--database-url", &db.url()])
+        .env("MOAPI_LOG", "warn,moapi=info")
+        .env_remove("MOAPI_SECRETS_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(key) = secrets_key {
+        command.env("MOAPI_SECRETS_KEY", key);
+    }
+    let mut server = Server(command.spawn().unwrap());
+    let stderr = server.0.stderr.take().unwrap();
+    let (lines, logged) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut output = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = logged
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("not serving within two minutes: {output:#?}"));
+        if line.contains("moapi listening") {
+            return output.join("\n");
+        }
+        output.push(line);
+    }
+}
+
+#[test]
+fn serve_warns_when_reachable_beyond_loopback_without_a_secrets_key() {
+    let logged = logged_before_serving("0.0.0.0:0", None);
+    assert!(
+        logged.contains("WARN") && logged.contains("MOAPI_SECRETS_KEY is not set"),
+        "{logged}"
+    );
+    let logged = logged_before_serving("127.0.0.1:0", None);
+    assert!(!logged.contains("MOAPI_SECRETS_KEY"), "{logged}");
+    let logged = logged_before_serving("0.0.0.0:0", Some("a-configured-key"));
+    assert!(!logged.contains("MOAPI_SECRETS_KEY"), "{logged}");
 }

@@ -11,6 +11,7 @@ use base64::Engine;
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::db::Conn;
 use moapi_core::pagination::{Page, Pagination};
+use moapi_core::secret_box::SecretBox;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
@@ -21,6 +22,7 @@ use utoipa::ToSchema;
 
 use super::dispatch::{self, Job, JobKind};
 use super::input::Reach;
+use super::sealed;
 use super::send::{Attempt, Target};
 use super::wire::HeaderValues;
 use super::{READ_SCOPE, WRITE_SCOPE};
@@ -190,17 +192,24 @@ fn response_is_json(headers: &BTreeMap<String, HeaderValues>) -> bool {
 }
 
 impl DeliveryRow {
-    fn to_wire(&self, state: &AppState) -> WebhookDelivery {
+    /// The vendor's record, request headers opened (they hold the custom header values).
+    fn to_wire(&self, state: &AppState) -> Result<WebhookDelivery, Status> {
+        let request_headers = sealed::open(&state.secrets, &self.request_headers).map_err(|_| {
+            Status::internal(format!(
+                "the request headers of webhook delivery {} do not open with the configured secrets key",
+                self.id
+            ))
+        })?;
         let response_headers: BTreeMap<String, HeaderValues> =
             serde_json::from_str(&self.response_headers).unwrap_or_default();
-        WebhookDelivery {
+        Ok(WebhookDelivery {
             id: state.ids.encode(IdKind::WebhookDelivery, self.id),
             webhook_id: state.ids.encode(IdKind::Webhook, self.webhook_id),
             event_type: self.event_type.clone(),
             event_id: self.event_id.clone(),
             request_url: self.request_url.clone(),
             delivered_to: self.delivered_to.clone(),
-            request_headers: serde_json::from_str(&self.request_headers).unwrap_or_default(),
+            request_headers,
             request_body: self.request_body.clone(),
             response_status: self.response_status,
             response_format: if response_is_json(&response_headers) {
@@ -216,13 +225,15 @@ impl DeliveryRow {
             error: self.error.clone(),
             retry_count: self.retry_count,
             request_format: "CONTENT_TYPE_JSON".to_string(),
-        }
+        })
     }
 }
 
-/// Appends one attempt of `job` to the log; returns its ID.
+/// Appends one attempt of `job` to the log, its request headers sealed (they include the
+/// webhook's custom header values); returns its ID.
 pub async fn insert(
     conn: &mut AnyConnection,
+    secrets: &SecretBox,
     job: &Job,
     attempt: &Attempt,
 ) -> Result<i64, sqlx::Error> {
@@ -240,7 +251,7 @@ pub async fn insert(
     .bind(&job.event_id)
     .bind(&attempt.request_url)
     .bind(&attempt.delivered_to)
-    .bind(serde_json::to_string(&attempt.request_headers).unwrap_or_default())
+    .bind(sealed::seal(secrets, &attempt.request_headers))
     .bind(BASE64.encode(&attempt.request_body))
     .bind(i64::from(attempt.response_status))
     .bind(serde_json::to_string(&attempt.response_headers).unwrap_or_default())
@@ -386,7 +397,7 @@ async fn send_and_show(
     let row = find(db.get().await?, logged)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    Ok(Json(row.to_wire(state)))
+    Ok(Json(row.to_wire(state)?))
 }
 
 /// Sends a test event to the webhook now (whatever its event types and even when inactive) and
@@ -452,7 +463,7 @@ pub async fn get_webhook_delivery(
 ) -> Result<Json<WebhookDelivery>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let row = authorized_delivery(&state, &principal, db.get().await?, &id).await?;
-    Ok(Json(row.to_wire(&state)))
+    Ok(Json(row.to_wire(&state)?))
 }
 
 /// Lists a webhook's delivery attempts, newest first.
@@ -500,7 +511,10 @@ pub async fn list_webhook_deliveries(
     let next_page_token = page.finish(&mut rows);
     Ok(Json(ListWebhookDeliveriesResponse {
         next_page_token,
-        deliveries: rows.iter().map(|row| row.to_wire(&state)).collect(),
+        deliveries: rows
+            .iter()
+            .map(|row| row.to_wire(&state))
+            .collect::<Result<_, _>>()?,
     }))
 }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moapi_core::db::{Backend, Conn};
+use moapi_core::secret_box::SecretBox;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdCodec, IdKind};
 use rand::Rng;
@@ -255,7 +256,15 @@ async fn record_loop(
                 .flatten();
         }
         let mut db = engine.state.db.conn();
-        if let Err(err) = record(&mut db, &engine.owner, &engine.retries, &batch).await {
+        let recorded = record(
+            &mut db,
+            &engine.state.secrets,
+            &engine.owner,
+            &engine.retries,
+            &batch,
+        )
+        .await;
+        if let Err(err) = recorded {
             // The jobs stay leased; once the leases expire they are sent again.
             tracing::warn!(error = %err, count = batch.len(), "webhook attempts could not be recorded");
         }
@@ -646,6 +655,7 @@ pub async fn claim(state: &AppState, owner: &str, limit: usize) -> Result<Vec<Jo
 /// Returns the log IDs of the attempts, in order.
 pub async fn record(
     db: &mut Conn,
+    secrets: &SecretBox,
     owner: &str,
     retries: &Retries,
     outcomes: &[Outcome],
@@ -665,7 +675,7 @@ pub async fn record(
             _ => ("FAILED", None),
         };
         logged.push(match attempt {
-            Some(attempt) => Some(delivery::insert(&mut tx, job, attempt).await?),
+            Some(attempt) => Some(delivery::insert(&mut tx, secrets, job, attempt).await?),
             None => None,
         });
         sqlx::query(
@@ -737,6 +747,7 @@ pub async fn send_now(
     };
     let logged = record(
         db,
+        &state.secrets,
         owner,
         &retries,
         &[Outcome {

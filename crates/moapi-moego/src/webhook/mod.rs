@@ -1,13 +1,14 @@
 //! Webhook subscriptions (WebhookService create, get, update, delete, list). A webhook belongs
 //! to the API client of the key that created it; a key sees and manages the client's webhooks
 //! whose organizations it reaches. Receivers are vetted when written (HTTPS, SSRF guard after
-//! DNS resolution) and the secret token is sealed at rest. The delivery engine (fan-out,
-//! claiming, retries, limits) is `dispatch`, the request each attempt sends `send`, and the
-//! delivery log with its operations `delivery`.
+//! DNS resolution); the secret token and the custom headers are sealed at rest (`sealed`).
+//! The delivery engine (fan-out, claiming, retries, limits) is `dispatch`, the request each
+//! attempt sends `send`, and the delivery log with its operations `delivery`.
 
 pub mod delivery;
 pub mod dispatch;
 pub mod input;
+pub mod sealed;
 pub mod send;
 pub mod store;
 pub mod wire;
@@ -61,7 +62,7 @@ async fn values(
         secret_sealed: None,
         is_active: true,
         verify_ssl: true,
-        headers: Default::default(),
+        headers_sealed: sealed::seal(&state.secrets, &Default::default()),
     });
     next.endpoint_url = endpoint_url;
     next.event_types = event_types;
@@ -82,7 +83,7 @@ async fn values(
         next.verify_ssl = verify_ssl;
     }
     if let Some(headers) = &input.headers {
-        next.headers = input::headers(headers)?;
+        next.headers_sealed = sealed::seal(&state.secrets, &input::headers(headers)?);
     }
     Ok(next)
 }
@@ -213,7 +214,15 @@ pub async fn update_webhook(
     let conn = db.get().await?;
     let reach = Reach::of(conn, &principal).await?;
     let row = authorized_webhook(&state, &principal, &reach, conn, &id).await?;
-    let values = values(conn, &state, &principal, &reach, &body, Some(row.values())).await?;
+    let values = values(
+        conn,
+        &state,
+        &principal,
+        &reach,
+        &body,
+        Some(row.values(&state.secrets)),
+    )
+    .await?;
     let mut tx = db.begin().await?;
     let updated = store::update(&mut tx, row.id, &values)
         .await

@@ -15,13 +15,14 @@ use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use moapi_core::config::WebhookConfig;
 use moapi_core::outbound::{self, Outbound};
-use moapi_core::secret_box::SecretBox;
+use moapi_core::secret_box::{SecretBox, Unreadable};
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdCodec, IdKind};
 use reqwest::Url;
 use sqlx::AnyConnection;
 
-use super::wire::HeaderValues;
+use super::sealed;
+use super::wire::{HeaderValues, Headers};
 
 pub const USER_AGENT: &str = "Moego/Webhook-1.0";
 /// Bytes of a request or response body the log keeps.
@@ -47,7 +48,9 @@ pub struct Target {
     pub client_uid: String,
     pub endpoint_url: String,
     pub secret: Secret,
-    pub headers: BTreeMap<String, HeaderValues>,
+    /// The custom headers, opened; `Unreadable` when sealed under another key (nothing is
+    /// sent without them).
+    pub headers: Result<Headers, Unreadable>,
     pub verify_ssl: bool,
     pub standard_webhooks: bool,
     pub is_active: bool,
@@ -102,7 +105,7 @@ impl Target {
                     client_uid,
                     endpoint_url,
                     secret,
-                    headers: serde_json::from_str(&headers).unwrap_or_default(),
+                    headers: sealed::open(secrets, &headers),
                     verify_ssl: verify != 0,
                     standard_webhooks: standard != 0,
                     is_active: active != 0,
@@ -245,7 +248,7 @@ impl Sender {
                 ));
             }
         }
-        for (name, values) in &target.headers {
+        for (name, values) in target.headers.iter().flatten() {
             // The engine's own headers carry the signature; a custom header cannot replace them.
             if headers
                 .iter()
@@ -270,6 +273,11 @@ impl Sender {
         if matches!(target.secret, Secret::Unreadable) {
             return Err(
                 "the webhook's secret token cannot be read with this server's secrets key".into(),
+            );
+        }
+        if target.headers.is_err() {
+            return Err(
+                "the webhook's custom headers cannot be read with this server's secrets key".into(),
             );
         }
         let url = self

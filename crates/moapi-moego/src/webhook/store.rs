@@ -1,8 +1,9 @@
 //! Storage of webhook subscriptions (`moego_webhooks`, migration 0013). The delivery engine
 //! reads the same columns with its own SQL, so their meaning is fixed: `organizations` is a
 //! JSON list of `{"id": raw ID, "type": "COMPANY"|"BUSINESS"}`, `event_types` a JSON list of
-//! names, `headers` JSON `{"Name":{"values":[...]}}`, `secret_sealed` the SecretBox-sealed
-//! secret token.
+//! names, `headers` the SecretBox-sealed JSON `{"Name":{"values":[...]}}` (in clear in rows
+//! written before header values were sealed: see `sealed`), `secret_sealed` the
+//! SecretBox-sealed secret token.
 
 use moapi_core::secret_box::SecretBox;
 use moapi_core::time::{now_micros, protojson_timestamp};
@@ -10,7 +11,8 @@ use moapi_core::{IdCodec, IdKind, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::wire::{Headers, Organization, Webhook, CONTENT_TYPE_JSON};
+use super::sealed;
+use super::wire::{Organization, Webhook, CONTENT_TYPE_JSON};
 
 /// An organization as stored: the raw ID and its `v1OrganizationType` name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +37,7 @@ pub struct WebhookRow {
     pub updated_at: i64,
 }
 
-/// A webhook's writable fields, validated; the secret already sealed.
+/// A webhook's writable fields, validated; the secret and the headers already sealed.
 #[derive(Debug, Clone)]
 pub struct WebhookValues {
     pub endpoint_url: String,
@@ -44,7 +46,8 @@ pub struct WebhookValues {
     pub secret_sealed: Option<String>,
     pub is_active: bool,
     pub verify_ssl: bool,
-    pub headers: Headers,
+    /// The custom headers' JSON map, sealed (`sealed::seal`).
+    pub headers_sealed: String,
 }
 
 impl WebhookRow {
@@ -56,8 +59,9 @@ impl WebhookRow {
         serde_json::from_str(&self.event_types).unwrap_or_default()
     }
 
-    /// The stored fields as the input rules know them (the base of a replace).
-    pub fn values(&self) -> WebhookValues {
+    /// The stored fields as the input rules know them (the base of a replace). Headers a row
+    /// still holds in clear are sealed, so that a replace stores them sealed.
+    pub fn values(&self, secrets: &SecretBox) -> WebhookValues {
         WebhookValues {
             endpoint_url: self.endpoint_url.clone(),
             organizations: self.organizations(),
@@ -65,26 +69,27 @@ impl WebhookRow {
             secret_sealed: self.secret_sealed.clone(),
             is_active: self.is_active != 0,
             verify_ssl: self.verify_ssl != 0,
-            headers: serde_json::from_str(&self.headers).unwrap_or_default(),
+            headers_sealed: sealed::sealed_form(secrets, &self.headers),
         }
     }
 
-    /// The API's view, with the secret opened (the vendor returns it).
+    /// The API's view, with the secret and the headers opened (the vendor returns both).
     pub fn to_wire(&self, ids: &IdCodec, secrets: &SecretBox) -> Result<Webhook, Status> {
-        let values = self.values();
-        let secret_token = match &values.secret_sealed {
-            Some(sealed) => secrets.open(sealed).map_err(|_| {
-                Status::internal(format!(
-                    "the secret of webhook {} does not open with the configured secrets key",
-                    self.id
-                ))
-            })?,
+        let unreadable = |what: &str| {
+            Status::internal(format!(
+                "the {what} of webhook {} does not open with the configured secrets key",
+                self.id
+            ))
+        };
+        let secret_token = match &self.secret_sealed {
+            Some(sealed) => secrets.open(sealed).map_err(|_| unreadable("secret"))?,
             None => String::new(),
         };
+        let headers = sealed::open(secrets, &self.headers).map_err(|_| unreadable("headers"))?;
         Ok(Webhook {
             id: ids.encode(IdKind::Webhook, self.id),
-            organizations: values
-                .organizations
+            organizations: self
+                .organizations()
                 .iter()
                 .map(|organization| Organization {
                     id: ids.encode(
@@ -98,13 +103,13 @@ impl WebhookRow {
                     kind: Some(organization.kind.clone()),
                 })
                 .collect(),
-            event_types: values.event_types,
-            endpoint_url: values.endpoint_url,
+            event_types: self.event_types(),
+            endpoint_url: self.endpoint_url.clone(),
             secret_token,
             content_type: CONTENT_TYPE_JSON.to_string(),
-            is_active: values.is_active,
-            verify_ssl: values.verify_ssl,
-            headers: values.headers,
+            is_active: self.is_active != 0,
+            verify_ssl: self.verify_ssl != 0,
+            headers,
             created_time: protojson_timestamp(self.created_at),
             updated_time: protojson_timestamp(self.updated_at),
         })
@@ -197,7 +202,7 @@ pub async fn insert(
     .bind(CONTENT_TYPE_JSON)
     .bind(i64::from(values.is_active))
     .bind(i64::from(values.verify_ssl))
-    .bind(json(&values.headers))
+    .bind(&values.headers_sealed)
     .bind(now_micros())
     .fetch_one(conn)
     .await?;
@@ -222,7 +227,7 @@ pub async fn update(
     .bind(values.secret_sealed.as_deref())
     .bind(i64::from(values.is_active))
     .bind(i64::from(values.verify_ssl))
-    .bind(json(&values.headers))
+    .bind(&values.headers_sealed)
     .bind(now_micros())
     .execute(conn)
     .await?;

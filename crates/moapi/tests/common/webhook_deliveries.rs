@@ -280,8 +280,8 @@ impl TestApp {
         client_id
     }
 
-    /// Stores a webhook of the client of company `company_index` (secret sealed, as the API
-    /// stores it) and returns its encoded ID.
+    /// Stores a webhook of the client of company `company_index` (secret and headers sealed, as
+    /// the API stores them) and returns its encoded ID.
     pub async fn insert_webhook(&self, webhook: NewWebhook<'_>) -> String {
         let client_id = self.client_of(webhook.company_index).await;
         let organizations = match webhook.organizations {
@@ -303,7 +303,10 @@ impl TestApp {
         .bind(organizations.to_string())
         .bind(json!(webhook.event_types).to_string())
         .bind(webhook.secret.map(|secret| self.state.secrets.seal(secret)))
-        .bind(webhook.headers.to_string())
+        .bind(moapi_moego::webhook::sealed::seal(
+            &self.state.secrets,
+            &serde_json::from_value(webhook.headers).unwrap(),
+        ))
         .bind(i64::from(webhook.standard_webhooks))
         .bind(now)
         .fetch_one(self.state.db.conn().get().await.unwrap())

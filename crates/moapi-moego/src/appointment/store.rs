@@ -903,7 +903,7 @@ async fn write_all(
         .zip(bookings)
         .map(|(order, booking)| (order, &booking.tax))
         .collect();
-    let opened = ledger::open_orders(conn, &taxed).await?;
+    let opened = ledger::open_orders(conn, &taxed, now).await?;
     let mut created = Vec::with_capacity(rows.len());
     for (((mut row, booking), order), run) in rows.into_iter().zip(bookings).zip(opened).zip(runs) {
         let zero = Amount::zero(order.total.currency).stored();

@@ -524,7 +524,7 @@ async fn book(
         super::appointments::record_grooming_report(state, db, &created.id, &request).await?;
     }
     if let Some(discount) = &booking.discount {
-        super::orders::apply_discount(state, db, &created.order_id, discount).await?;
+        super::orders::apply_discount(state, db, &created.order_id, discount, now_micros()).await?;
     }
     for payment in &booking.payments {
         let amount = match &payment.amount {
@@ -536,14 +536,16 @@ async fn book(
             method: payment.method.clone(),
             processing_fee: None,
         };
-        let paid = super::orders::record_payment(state, db, &created.order_id, &request).await?;
+        let paid =
+            super::orders::record_payment(state, db, &created.order_id, &request, now_micros())
+                .await?;
         if let Some(refund) = &payment.refund {
             let request = NewRefundRequest {
                 amount: refund.clone(),
                 reason: String::new(),
                 staff_id: None,
             };
-            super::orders::refund_payment(state, db, &paid, &request).await?;
+            super::orders::refund_payment(state, db, &paid, &request, now_micros()).await?;
         }
     }
     Ok(())

@@ -446,7 +446,7 @@ async fn book_all(
     let mut rounds: VecDeque<Vec<usize>> = VecDeque::from([(0..bookings.len()).collect()]);
     while let Some(round) = rounds.pop_front() {
         let batch: Vec<&NewAppointment> = round.iter().map(|&index| &bookings[index]).collect();
-        match book_in_one_transaction(state, &mut db, &batch).await {
+        match book_in_one_transaction(state, &mut db, &batch, None).await {
             Ok(outcomes) => {
                 let mut deferred = Vec::new();
                 for (index, outcome) in round.into_iter().zip(outcomes) {
@@ -470,13 +470,38 @@ async fn book_all(
         .collect()
 }
 
+/// Books in one transaction, stamped at `at` or, without it, now.
 async fn book_in_one_transaction(
     state: &AppState,
     db: &mut Conn,
     bookings: &[&NewAppointment],
+    at: Option<i64>,
 ) -> Result<Vec<Booked>, Status> {
     let mut tx = db.begin().await?;
-    let outcomes = store::insert_all(&mut tx, &state.ids, bookings, now_micros()).await?;
+    let at = at.unwrap_or_else(now_micros);
+    let outcomes = store::insert_all(&mut tx, &state.ids, bookings, at).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Books one checked appointment as [`commit`] would, but in its own transaction on `db` and
+/// stamped at `at` (its `createdTime`, its order's, its APPOINTMENT_CREATED payload's): for
+/// the operator's demo seed, whose appointments were booked in the past. Every API booking
+/// goes through [`commit`] and is stamped now.
+pub async fn book_at(
+    state: &AppState,
+    db: &mut Conn,
+    appointment: &NewAppointment,
+    at: i64,
+) -> Result<Appointment, Status> {
+    let _gate = db.write_gate().await;
+    match book_in_one_transaction(state, db, &[appointment], Some(at))
+        .await?
+        .pop()
+    {
+        Some(Booked::Created(appointment)) => Ok(*appointment),
+        Some(Booked::Refused(refusal)) => Err(refusal),
+        // Deferred waits for an earlier booking of the same batch; this batch has one.
+        Some(Booked::Deferred) | None => Err(Status::internal("a lone booking was not booked")),
+    }
 }

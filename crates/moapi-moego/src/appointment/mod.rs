@@ -248,18 +248,42 @@ fn list_query(
     })
 }
 
-/// Moves an appointment's status in one transaction, with the move's event.
+/// Moves an appointment's status in one transaction, with the move's event: every stage it
+/// reaches stamped now, or at `times` when given.
 async fn move_status(
     state: &AppState,
     db: &mut Conn,
     row: &AppointmentRow,
     to: AppointmentStatus,
+    times: Option<&status::StageTimes>,
 ) -> Result<Appointment, Status> {
     let change = status::change(row.status(), to)?;
     let _gate = db.write_gate().await;
     let mut tx = db.begin().await?;
-    let moved = store::set_status(&mut tx, row.id, &change, now_micros()).await?;
+    let times = times
+        .copied()
+        .unwrap_or_else(|| status::StageTimes::all(now_micros()));
+    let moved = store::set_status(&mut tx, row.id, &change, &times).await?;
     announce_and_commit(state, tx, row, moved, status::event_of(to)).await
+}
+
+/// The move `:updateStatus` makes, with its event, but with each stage stamped at its instant
+/// in `times` rather than now: for the operator's demo seed, whose appointments were booked
+/// in its own transaction and reached their status in the past. Every API move stamps now.
+pub async fn move_status_at(
+    state: &AppState,
+    db: &mut Conn,
+    id: i64,
+    to: AppointmentStatus,
+    times: &status::StageTimes,
+) -> Result<Appointment, Status> {
+    let row = store::find(db.get().await?, id)
+        .await?
+        .ok_or_else(|| Status::not_found("appointment not found"))?;
+    if row.is_deleted() {
+        return Err(deleted());
+    }
+    move_status(state, db, &row, to, Some(times)).await
 }
 
 /// Ends an appointment write: when it `applied`, renders the appointment, appends its event
@@ -298,7 +322,9 @@ pub async fn update_appointment_status(
     }
     let row =
         writable_appointment(&state, &principal, db.get().await?, &id, &body.business_id).await?;
-    Ok(Json(move_status(&state, &mut db, &row, body.status).await?))
+    Ok(Json(
+        move_status(&state, &mut db, &row, body.status, None).await?,
+    ))
 }
 
 /// Cancels an appointment before it finishes, releasing its staff time; emits
@@ -318,7 +344,7 @@ pub async fn cancel_appointment(
     let row =
         writable_appointment(&state, &principal, db.get().await?, &id, &body.business_id).await?;
     Ok(Json(
-        move_status(&state, &mut db, &row, AppointmentStatus::Canceled).await?,
+        move_status(&state, &mut db, &row, AppointmentStatus::Canceled, None).await?,
     ))
 }
 

@@ -63,6 +63,42 @@ pub fn change(from: AppointmentStatus, to: AppointmentStatus) -> Result<StatusCh
     })
 }
 
+/// When a move reaches each stage it stamps. The API moves at one instant ([`StageTimes::all`]);
+/// the operator's demo seed gives each stage the time its history says it was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageTimes {
+    pub confirmed: i64,
+    pub checked_in: i64,
+    pub ready: i64,
+    pub checked_out: i64,
+    pub canceled: i64,
+}
+
+impl StageTimes {
+    /// Every stage at `now`.
+    pub fn all(now: i64) -> StageTimes {
+        StageTimes {
+            confirmed: now,
+            checked_in: now,
+            ready: now,
+            checked_out: now,
+            canceled: now,
+        }
+    }
+
+    /// The instant of the stage stamped in `column` (one of [`StatusChange::stamps`]).
+    pub fn of(&self, column: &str) -> i64 {
+        match column {
+            "confirmed_at" => self.confirmed,
+            "check_in_at" => self.checked_in,
+            "ready_at" => self.ready,
+            "check_out_at" => self.checked_out,
+            // canceled_at, the only other column a move stamps.
+            _ => self.canceled,
+        }
+    }
+}
+
 /// The event a move to `to` announces.
 pub fn event_of(to: AppointmentStatus) -> EventType {
     match to {
@@ -88,6 +124,25 @@ mod tests {
             ["check_in_at", "ready_at", "check_out_at"]
         );
         assert_eq!(change(Ready, Canceled).unwrap().stamps, ["canceled_at"]);
+    }
+
+    #[test]
+    fn every_stamped_column_has_its_own_time() {
+        let times = StageTimes {
+            confirmed: 1,
+            checked_in: 2,
+            ready: 3,
+            checked_out: 4,
+            canceled: 5,
+        };
+        let finished = change(Unconfirmed, Finished).unwrap().stamps;
+        let canceled = change(Unconfirmed, Canceled).unwrap().stamps;
+        let instants: Vec<i64> = finished
+            .iter()
+            .chain(&canceled)
+            .map(|c| times.of(c))
+            .collect();
+        assert_eq!(instants, [1, 2, 3, 4, 5]);
     }
 
     #[test]

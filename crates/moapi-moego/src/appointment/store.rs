@@ -905,7 +905,7 @@ async fn write_all(
         .zip(bookings)
         .map(|(order, booking)| (order, &booking.tax))
         .collect();
-    let opened = ledger::open_orders(conn, &taxed).await?;
+    let opened = ledger::open_orders(conn, &taxed, now).await?;
     let mut created = Vec::with_capacity(rows.len());
     for (((mut row, booking), order), run) in rows.into_iter().zip(bookings).zip(opened).zip(runs) {
         let zero = Amount::zero(order.total.currency).stored();
@@ -969,30 +969,41 @@ pub struct StatusChange {
 }
 
 /// Applies a status move if the appointment is still live and in `change.from` (another
-/// writer may have moved it since it was read); false when it was not. Canceling releases its
-/// staff time.
+/// writer may have moved it since it was read); false when it was not. Each stage reached is
+/// stamped at its time in `times` (where still empty) and `updated_at` is the latest of them.
+/// Canceling releases its staff time.
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: i64,
     change: &StatusChange,
-    now: i64,
+    times: &super::status::StageTimes,
 ) -> Result<bool, sqlx::Error> {
     let stamps: String = change
         .stamps
         .iter()
-        .map(|column| format!(", {column} = COALESCE({column}, $1)"))
+        .enumerate()
+        .map(|(index, column)| format!(", {column} = COALESCE({column}, ${})", index + 5))
         .collect();
-    let updated = sqlx::query(&format!(
+    let instants: Vec<i64> = change
+        .stamps
+        .iter()
+        .map(|column| times.of(column))
+        .collect();
+    // Every move stamps at least its target stage.
+    let updated_at = instants.iter().copied().max().unwrap_or(times.canceled);
+    let sql = format!(
         "UPDATE moego_appointments SET status = $2, updated_at = $1{stamps} \
          WHERE id = $3 AND status = $4 AND deleted = 0"
-    ))
-    .bind(now)
-    .bind(change.to.name())
-    .bind(id)
-    .bind(change.from.name())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(updated_at)
+        .bind(change.to.name())
+        .bind(id)
+        .bind(change.from.name());
+    for instant in instants {
+        query = query.bind(instant);
+    }
+    let updated = query.execute(&mut *conn).await?.rows_affected();
     if updated == 1 && change.to == AppointmentStatus::Canceled {
         release_slots(conn, id).await?;
     }

@@ -2,12 +2,13 @@
 //! payments, refunds and discounts are recorded. Every money column of `moego_orders` is
 //! recomputed from the rows that make it (payments, refunds, discounts) with exact decimals,
 //! in the caller's transaction, after the order row is locked by a write so that concurrent
-//! writers of one order take turns (PostgreSQL row lock; SQLite's single writer).
+//! writers of one order take turns (PostgreSQL row lock; SQLite's single writer). Every write
+//! is stamped with the instant its caller gives: now for the API and the operator verbs, the
+//! history it describes for the demo seed.
 
 use std::str::FromStr;
 
 use moapi_core::db;
-use moapi_core::time::now_micros;
 use moapi_core::{Code, Status};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
@@ -54,11 +55,12 @@ pub struct OpenedOrder {
     pub total: Amount,
 }
 
-/// Opens appointments' orders, each at its business's tax, which the bookings read before
-/// they took the write lock. Answers them in the order given.
+/// Opens appointments' orders at `at`, each at its business's tax, which the bookings read
+/// before they took the write lock. Answers them in the order given.
 pub async fn open_orders(
     conn: &mut AnyConnection,
     orders: &[(&NewOrder<'_>, &BusinessTax)],
+    at: i64,
 ) -> Result<Vec<OpenedOrder>, Status> {
     let lines: Vec<Vec<SaleLine>> = orders
         .iter()
@@ -82,7 +84,7 @@ pub async fn open_orders(
         .zip(&lines)
         .map(|((order, tax), lines)| Sale { order, tax, lines })
         .collect();
-    open_taxed(conn, &sales).await
+    open_taxed(conn, &sales, at).await
 }
 
 /// [`open_orders`] for lines of any kind (retail products, services without an appointment);
@@ -91,6 +93,7 @@ pub async fn open_sale(
     conn: &mut AnyConnection,
     order: &NewOrder<'_>,
     lines: &[SaleLine],
+    at: i64,
 ) -> Result<OpenedOrder, Status> {
     let tax = business_tax(conn, order.business_id).await?;
     let sale = Sale {
@@ -98,7 +101,7 @@ pub async fn open_sale(
         tax: &tax,
         lines,
     };
-    Ok(open_taxed(conn, &[sale]).await?.remove(0))
+    Ok(open_taxed(conn, &[sale], at).await?.remove(0))
 }
 
 /// An order to open with its tax and lines.
@@ -165,9 +168,9 @@ impl Sale<'_> {
 async fn open_taxed(
     conn: &mut AnyConnection,
     sales: &[Sale<'_>],
+    now: i64,
 ) -> Result<Vec<OpenedOrder>, Status> {
     let priced: Vec<Priced> = sales.iter().map(Sale::priced).collect::<Result<_, _>>()?;
-    let now = now_micros();
     let order_rows = sales
         .iter()
         .zip(&priced)
@@ -401,18 +404,19 @@ fn refused(message: String) -> Status {
     Status::new(Code::FailedPrecondition, message)
 }
 
-/// Locks an order for a ledger write and reads it. The lock is the transaction's first
+/// Locks an order for a ledger write at `at` and reads it. The lock is the transaction's first
 /// statement and a write, so concurrent writers of one order queue behind each other and each
 /// then reads the amounts the previous one committed.
 async fn lock_order(
     conn: &mut AnyConnection,
     order_id: i64,
     updated_by: &str,
+    at: i64,
 ) -> Result<OrderRow, Status> {
     let locked =
         sqlx::query("UPDATE moego_orders SET updated_at = $2, updated_by = $3 WHERE id = $1")
             .bind(order_id)
-            .bind(now_micros())
+            .bind(at)
             .bind(updated_by)
             .execute(&mut *conn)
             .await?;
@@ -530,13 +534,14 @@ pub struct NewPayment<'a> {
     pub recorded_by: &'a str,
 }
 
-/// Records a completed payment of an order; more than the remaining amount is
+/// Records a completed payment of an order at `at`; more than the remaining amount is
 /// FAILED_PRECONDITION. Returns the payment's raw ID.
 pub async fn record_payment(
     conn: &mut AnyConnection,
     payment: &NewPayment<'_>,
+    at: i64,
 ) -> Result<i64, Status> {
-    let order = lock_order(conn, payment.order_id, payment.recorded_by).await?;
+    let order = lock_order(conn, payment.order_id, payment.recorded_by, at).await?;
     positive_in("amount", &payment.amount, &order)?;
     let fee = payment
         .processing_fee
@@ -561,7 +566,6 @@ pub async fn record_payment(
     } else {
         "RETAIL"
     };
-    let now = now_micros();
     let (payment_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_payments (company_id, business_id, order_id, customer_id, method, \
          status, module, currency_code, amount, processing_fee, created_at, updated_at) \
@@ -576,7 +580,7 @@ pub async fn record_payment(
     .bind(&order.currency_code)
     .bind(payment.amount.stored())
     .bind(fee.stored())
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     settle(conn, &order).await?;
@@ -592,13 +596,14 @@ pub struct NewRefund<'a> {
     pub staff_id: Option<i64>,
 }
 
-/// Refunds part or all of a payment; more than what is left of it is FAILED_PRECONDITION.
-/// Returns the refund's raw ID.
+/// Refunds part or all of a payment at `at`; more than what is left of it is
+/// FAILED_PRECONDITION. Returns the refund's raw ID.
 pub async fn refund_payment(
     conn: &mut AnyConnection,
     refund: &NewRefund<'_>,
+    at: i64,
 ) -> Result<i64, Status> {
-    let order = lock_order(conn, refund.order_id, "").await?;
+    let order = lock_order(conn, refund.order_id, "", at).await?;
     let payment: Option<(String,)> =
         sqlx::query_as("SELECT amount FROM moego_payments WHERE id = $1 AND order_id = $2")
             .bind(refund.payment_id)
@@ -624,7 +629,6 @@ pub async fn refund_payment(
             order.currency_code
         )));
     }
-    let now = now_micros();
     let (refund_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_refunds (company_id, payment_id, order_id, amount, reason, staff_id, \
          processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -635,13 +639,13 @@ pub async fn refund_payment(
     .bind(refund.amount.stored())
     .bind(refund.reason)
     .bind(refund.staff_id)
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query("UPDATE moego_payments SET refunded_amount = $2, updated_at = $3 WHERE id = $1")
         .bind(refund.payment_id)
         .bind(refunded.plus(refund.amount).stored())
-        .bind(now)
+        .bind(at)
         .execute(&mut *conn)
         .await?;
     settle(conn, &order).await?;
@@ -683,14 +687,15 @@ pub struct NewDiscount<'a> {
     pub discount_code_id: &'a str,
 }
 
-/// Applies a discount and recomputes the order's total. A discount that would bring the total
-/// below zero or below what is already paid (net of refunds) is FAILED_PRECONDITION. Taxes
-/// stay as computed on the lines. Returns the discount's raw ID.
+/// Applies a discount at `at` and recomputes the order's total. A discount that would bring
+/// the total below zero or below what is already paid (net of refunds) is
+/// FAILED_PRECONDITION. Taxes stay as computed on the lines. Returns the discount's raw ID.
 pub async fn apply_discount(
     conn: &mut AnyConnection,
     discount: &NewDiscount<'_>,
+    at: i64,
 ) -> Result<i64, Status> {
-    let order = lock_order(conn, discount.order_id, discount.apply_by).await?;
+    let order = lock_order(conn, discount.order_id, discount.apply_by, at).await?;
     let base = match discount.order_item_id {
         Some(item_id) => {
             let line: Option<(String, i64)> = sqlx::query_as(
@@ -730,7 +735,6 @@ pub async fn apply_discount(
             .bind(order.id)
             .fetch_one(&mut *conn)
             .await?;
-    let now = now_micros();
     let (discount_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_order_discounts (order_id, company_id, business_id, order_item_id, \
          apply_type, discount_type, discount_amount, discount_rate, apply_by, apply_sequence, \
@@ -752,7 +756,7 @@ pub async fn apply_discount(
     .bind(discount.apply_by)
     .bind(count + 1)
     .bind(discount.discount_code_id)
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     settle(conn, &order).await?;
@@ -771,13 +775,15 @@ pub struct NewRedeemPackage<'a> {
     pub quantity: i64,
 }
 
-/// Records that a package the customer bought earlier covered services of this order. The
-/// package was paid when it was sold, so the order's amounts do not change. Returns its raw ID.
+/// Records at `at` that a package the customer bought earlier covered services of this order.
+/// The package was paid when it was sold, so the order's amounts do not change. Returns its
+/// raw ID.
 pub async fn record_redeem_package(
     conn: &mut AnyConnection,
     redeemed: &NewRedeemPackage<'_>,
+    at: i64,
 ) -> Result<i64, Status> {
-    let order = lock_order(conn, redeemed.order_id, "").await?;
+    let order = lock_order(conn, redeemed.order_id, "", at).await?;
     if redeemed.service_price.currency.as_str() != order.currency_code
         || redeemed.service_price.value.is_sign_negative()
     {
@@ -800,7 +806,6 @@ pub async fn record_redeem_package(
                 .await?;
         line.ok_or_else(|| Status::not_found("orderLineItemId: the order has no such line"))?;
     }
-    let now = now_micros();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_order_redeem_packages (order_id, company_id, order_line_item_id, \
          package_id, package_service_id, package_name, service_id, service_name, service_price, \
@@ -817,7 +822,7 @@ pub async fn record_redeem_package(
     .bind(redeemed.service_name)
     .bind(redeemed.service_price.stored())
     .bind(redeemed.quantity)
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)

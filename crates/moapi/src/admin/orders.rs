@@ -1,10 +1,12 @@
 //! Operator endpoints for orders and payments: retail-style sales, payments, refunds,
-//! discounts and redeemed packages (the vendor takes these in its app and terminals).
+//! discounts and redeemed packages (the vendor takes these in its app and terminals), each
+//! recorded now.
 
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::Router;
 use moapi_core::db::Conn;
+use moapi_core::time::now_micros;
 use moapi_core::AppState;
 use serde_json::json;
 
@@ -33,7 +35,7 @@ async fn create_sale(
     Path(company): Path<String>,
     Json(request): Json<NewSaleRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::create_sale(&state, &mut db, &company, &request).await?;
+    let id = orders::create_sale(&state, &mut db, &company, &request, now_micros()).await?;
     created(json!({ "orderId": id }))
 }
 
@@ -44,7 +46,7 @@ async fn record_payment(
     Path(order): Path<String>,
     Json(request): Json<NewPaymentRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::record_payment(&state, &mut db, &order, &request).await?;
+    let id = orders::record_payment(&state, &mut db, &order, &request, now_micros()).await?;
     created(json!({ "paymentId": id }))
 }
 
@@ -55,7 +57,7 @@ async fn refund_payment(
     Path(payment): Path<String>,
     Json(request): Json<NewRefundRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::refund_payment(&state, &mut db, &payment, &request).await?;
+    let id = orders::refund_payment(&state, &mut db, &payment, &request, now_micros()).await?;
     created(json!({ "refundId": id }))
 }
 
@@ -66,7 +68,7 @@ async fn apply_discount(
     Path(order): Path<String>,
     Json(request): Json<NewDiscountRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::apply_discount(&state, &mut db, &order, &request).await?;
+    let id = orders::apply_discount(&state, &mut db, &order, &request, now_micros()).await?;
     created(json!({ "discountId": id }))
 }
 
@@ -77,6 +79,6 @@ async fn record_redeem_package(
     Path(order): Path<String>,
     Json(request): Json<NewRedeemPackageRequest>,
 ) -> Answer<serde_json::Value> {
-    let id = orders::record_redeem_package(&state, &mut db, &order, &request).await?;
+    let id = orders::record_redeem_package(&state, &mut db, &order, &request, now_micros()).await?;
     created(json!({ "redeemPackageId": id }))
 }

@@ -1,8 +1,11 @@
-//! Fixture appointments and blocks: booked through the API's own handlers (conflicts refused,
-//! events emitted), moved to their status as `:updateStatus` moves them, and paid, discounted
-//! and refunded through the order ledger as the operator verbs do. Days are counted from the
-//! seed day and times are minutes after midnight, both in the company's time zone, so the demo
-//! set always surrounds today and opens at nine in the morning where its businesses are.
+//! Fixture appointments and blocks: booked through the API's own checks and writes (conflicts
+//! refused, events emitted), moved to their status as `:updateStatus` moves them, and paid,
+//! discounted and refunded through the order ledger as the operator verbs do. Days are counted
+//! from the seed day and times are minutes after midnight, both in the company's time zone, so
+//! the demo set always surrounds today and opens at nine in the morning where its businesses
+//! are. Each appointment's writes are stamped at the history it describes ([`History`]), not
+//! at the seed's instant, so that clients exporting by `lastUpdatedTime` find it where it
+//! happened.
 
 use std::collections::HashSet;
 
@@ -14,9 +17,10 @@ use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind};
+use moapi_moego::appointment::status::StageTimes;
 use moapi_moego::appointment::wire::{
     AppointmentStatus, CreateAppointmentRequest, GroomingReportStatus, PetServiceInput,
-    ServiceInput, UpdateAppointmentStatusBody,
+    ServiceInput,
 };
 use moapi_moego::block::wire::CreateBlockRequest;
 use moapi_moego::company::store::CompanyRow;
@@ -36,6 +40,11 @@ use crate::fixtures::MoegoCompany;
 
 const MICROS_PER_MINUTE: i64 = 60_000_000;
 const MINUTES_PER_DAY: i64 = 24 * 60;
+const MICROS_PER_DAY: i64 = MINUTES_PER_DAY * MICROS_PER_MINUTE;
+/// How long before its start (or before the seed, for one starting later) an appointment was
+/// booked: more than the seven days an export window spans, so that last week's window holds
+/// the orders settled in it and none merely booked then.
+const BOOKED_AHEAD: i64 = 14 * MICROS_PER_DAY;
 
 /// An appointment of a company's customer, everything named by name.
 #[derive(Debug, Deserialize)]
@@ -348,17 +357,21 @@ fn named(rows: &[(i64, String)], what: &str, name: &str) -> Result<i64> {
         .ok_or_else(|| OperatorError::Invalid(format!("unknown {what} {name:?}")))
 }
 
-/// The seed day in the company's time zone, from which fixture days and start times count.
+/// The seed's instant and its day in the company's time zone, from which fixture days and
+/// start times count.
 #[derive(Debug, Clone, Copy)]
 struct SeedCalendar {
+    now: i64,
     today: NaiveDate,
     zone: Tz,
 }
 
 impl SeedCalendar {
     fn in_zone(zone: Tz) -> SeedCalendar {
+        let now = now_micros();
         SeedCalendar {
-            today: company::local_time(now_micros(), zone).date_naive(),
+            now,
+            today: company::local_time(now, zone).date_naive(),
             zone,
         }
     }
@@ -387,8 +400,51 @@ impl SeedCalendar {
     }
 }
 
-/// Seeds the company's blocks, then its appointments, through the API handlers acting for
-/// the company (a key of its own is not needed: the principal never leaves this process).
+/// When the demo's history says each write of an appointment happened, from its start and
+/// end and the seed's instant; nothing is later than the seed. It was booked two weeks before
+/// it starts (two weeks before the seed, if it starts later) and its order opened then;
+/// confirmed a day after booking; checked in at its start; ready and checked out at its end;
+/// canceled the day before its start. Its discount, payments and refunds were taken when it
+/// reached its status, so its order's `lastUpdatedTime` is then when money moved and its
+/// booking otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct History {
+    booked: i64,
+    stages: StageTimes,
+    /// When it reached its status: its `lastUpdatedTime`, and when its money moved.
+    settled: i64,
+}
+
+impl History {
+    fn of(start: i64, end: i64, status: AppointmentStatus, seed: i64) -> History {
+        let past = |instant: i64| instant.min(seed);
+        let booked = start.min(seed) - BOOKED_AHEAD;
+        let stages = StageTimes {
+            confirmed: booked + MICROS_PER_DAY,
+            checked_in: past(start),
+            ready: past(end),
+            checked_out: past(end),
+            canceled: past(start - MICROS_PER_DAY),
+        };
+        let settled = match status {
+            AppointmentStatus::Confirmed => stages.confirmed,
+            AppointmentStatus::CheckedIn => stages.checked_in,
+            AppointmentStatus::Ready => stages.ready,
+            AppointmentStatus::Finished => stages.checked_out,
+            AppointmentStatus::Canceled => stages.canceled,
+            _ => booked,
+        };
+        History {
+            booked,
+            stages,
+            settled,
+        }
+    }
+}
+
+/// Seeds the company's blocks, then its appointments, through the API's handlers and checks
+/// acting for the company (a key of its own is not needed: the principal never leaves this
+/// process).
 pub async fn seed_company(
     state: &AppState,
     db: &mut Conn,
@@ -478,38 +534,31 @@ async fn book(
         });
     }
     let request = CreateAppointmentRequest {
-        business_id: business_id.clone(),
+        business_id,
         customer_id: names.encode(IdKind::Customer, customer),
         pet_services,
         ignore_conflict: Some(false),
         appointment_notes: Vec::new(),
         auto_message_methods: Vec::new(),
     };
-    let created = appointment::create_appointment(
-        State(state.clone()),
-        principal.clone(),
-        db.take(),
-        ProtoJson(request),
-    )
-    .await
-    .map_err(from_status)?
-    .0;
-    if booking.status != AppointmentStatus::Unconfirmed {
-        let body = UpdateAppointmentStatusBody {
-            business_id,
-            status: booking.status,
-            message_method: Default::default(),
-            check_out: None,
-        };
-        let _ = appointment::update_appointment_status(
-            State(state.clone()),
-            principal.clone(),
-            db.take(),
-            moapi_moego::wire::PathId(created.id.clone()),
-            ProtoJson(body),
-        )
+    // What `POST /v1/appointments` checks and writes, stamped at the history's instants.
+    let checked = appointment::booking::check_create(db.get().await?, state, principal, &request)
         .await
         .map_err(from_status)?;
+    let history = History::of(
+        checked.start_at,
+        checked.end_at,
+        booking.status,
+        calendar.now,
+    );
+    let created = appointment::booking::book_at(state, db, &checked, history.booked)
+        .await
+        .map_err(from_status)?;
+    if booking.status != AppointmentStatus::Unconfirmed {
+        let id = resolve_id(state, IdKind::Appointment, &created.id)?;
+        appointment::move_status_at(state, db, id, booking.status, &history.stages)
+            .await
+            .map_err(from_status)?;
     }
     for report in &booking.grooming_reports {
         let request = NewGroomingReportRequest {
@@ -524,7 +573,8 @@ async fn book(
         super::appointments::record_grooming_report(state, db, &created.id, &request).await?;
     }
     if let Some(discount) = &booking.discount {
-        super::orders::apply_discount(state, db, &created.order_id, discount).await?;
+        super::orders::apply_discount(state, db, &created.order_id, discount, history.settled)
+            .await?;
     }
     for payment in &booking.payments {
         let amount = match &payment.amount {
@@ -536,14 +586,16 @@ async fn book(
             method: payment.method.clone(),
             processing_fee: None,
         };
-        let paid = super::orders::record_payment(state, db, &created.order_id, &request).await?;
+        let paid =
+            super::orders::record_payment(state, db, &created.order_id, &request, history.settled)
+                .await?;
         if let Some(refund) = &payment.refund {
             let request = NewRefundRequest {
                 amount: refund.clone(),
                 reason: String::new(),
                 staff_id: None,
             };
-            super::orders::refund_payment(state, db, &paid, &request).await?;
+            super::orders::refund_payment(state, db, &paid, &request, history.settled).await?;
         }
     }
     Ok(())
@@ -569,8 +621,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn history_is_stamped_where_it_happened_and_never_after_the_seed() {
+        let hour = 60 * MICROS_PER_MINUTE;
+        let seed = 1_000 * MICROS_PER_DAY;
+        let past = (
+            seed - 13 * MICROS_PER_DAY,
+            seed - 13 * MICROS_PER_DAY + 2 * hour,
+        );
+        let finished = History::of(past.0, past.1, AppointmentStatus::Finished, seed);
+        assert_eq!(finished.booked, past.0 - 14 * MICROS_PER_DAY);
+        assert_eq!(finished.stages.confirmed, finished.booked + MICROS_PER_DAY);
+        assert_eq!(finished.stages.checked_in, past.0);
+        assert_eq!(finished.stages.checked_out, past.1);
+        assert_eq!(finished.settled, past.1);
+        let canceled = History::of(past.0, past.1, AppointmentStatus::Canceled, seed);
+        assert_eq!(canceled.settled, past.0 - MICROS_PER_DAY);
+        // Later than the seed: booked two weeks before the seed, stages reached at the seed.
+        let later = (seed + hour, seed + 3 * hour);
+        let ready = History::of(later.0, later.1, AppointmentStatus::Ready, seed);
+        assert_eq!(ready.booked, seed - 14 * MICROS_PER_DAY);
+        assert_eq!((ready.stages.checked_in, ready.settled), (seed, seed));
+        let confirmed = History::of(later.0, later.1, AppointmentStatus::Confirmed, seed);
+        assert_eq!(confirmed.settled, seed - 13 * MICROS_PER_DAY);
+        let unconfirmed = History::of(later.0, later.1, AppointmentStatus::Unconfirmed, seed);
+        assert_eq!(unconfirmed.settled, unconfirmed.booked);
+    }
+
+    #[test]
     fn fixture_times_are_local_to_the_company_and_a_skipped_hour_is_refused() {
         let calendar = SeedCalendar {
+            now: 0,
             today: NaiveDate::from_ymd_opt(2026, 3, 7).expect("a date"),
             zone: chrono_tz::America::Los_Angeles,
         };

@@ -1,6 +1,8 @@
 //! Operator verbs for the money the vendor takes in its own app and terminals: a retail-style
 //! sale (an order with line items), payments, refunds, discounts and redeemed packages. Each
-//! is one transaction through the order ledger, which recomputes the order's amounts.
+//! is one transaction through the order ledger, which recomputes the order's amounts, stamped
+//! `at` the instant the caller gives: now for `/admin/v1`, the history it describes for the
+//! demo seed (`bookings`).
 
 use moapi_core::db::Conn;
 use moapi_core::{AppState, IdKind};
@@ -80,6 +82,7 @@ pub async fn create_sale(
     db: &mut Conn,
     company: &str,
     request: &NewSaleRequest,
+    at: i64,
 ) -> Result<String> {
     let company = resolve_company(state, db, company).await?;
     let business_id = resolve_businesses(
@@ -140,7 +143,7 @@ pub async fn create_sale(
         created_by: "",
         lines: Vec::new(),
     };
-    let id = in_transaction!(db, |tx| ledger::open_sale(&mut tx, &order, &lines)).id;
+    let id = in_transaction!(db, |tx| ledger::open_sale(&mut tx, &order, &lines, at)).id;
     Ok(state.ids.encode(IdKind::Order, id))
 }
 
@@ -196,6 +199,7 @@ pub async fn record_payment(
     db: &mut Conn,
     order: &str,
     request: &NewPaymentRequest,
+    at: i64,
 ) -> Result<String> {
     let row = find_order(state, db, order).await?;
     let payment = NewPayment {
@@ -209,7 +213,7 @@ pub async fn record_payment(
             .transpose()?,
         recorded_by: "",
     };
-    let id = in_transaction!(db, |tx| ledger::record_payment(&mut tx, &payment));
+    let id = in_transaction!(db, |tx| ledger::record_payment(&mut tx, &payment, at));
     Ok(state.ids.encode(IdKind::Payment, id))
 }
 
@@ -230,6 +234,7 @@ pub async fn refund_payment(
     db: &mut Conn,
     payment: &str,
     request: &NewRefundRequest,
+    at: i64,
 ) -> Result<String> {
     let id = resolve_id(state, IdKind::Payment, payment)?;
     let row = payments::find(db.get().await?, id)
@@ -247,7 +252,7 @@ pub async fn refund_payment(
         reason: request.reason.trim(),
         staff_id,
     };
-    let id = in_transaction!(db, |tx| ledger::refund_payment(&mut tx, &refund));
+    let id = in_transaction!(db, |tx| ledger::refund_payment(&mut tx, &refund, at));
     Ok(state.ids.encode(IdKind::Refund, id))
 }
 
@@ -273,6 +278,7 @@ pub async fn apply_discount(
     db: &mut Conn,
     order: &str,
     request: &NewDiscountRequest,
+    at: i64,
 ) -> Result<String> {
     let row = find_order(state, db, order).await?;
     let value = match (&request.amount, &request.percentage) {
@@ -287,7 +293,7 @@ pub async fn apply_discount(
         apply_by: "",
         discount_code_id: request.discount_code_id.trim(),
     };
-    let id = in_transaction!(db, |tx| ledger::apply_discount(&mut tx, &discount));
+    let id = in_transaction!(db, |tx| ledger::apply_discount(&mut tx, &discount, at));
     Ok(state.ids.encode(IdKind::OrderDiscount, id))
 }
 
@@ -317,6 +323,7 @@ pub async fn record_redeem_package(
     db: &mut Conn,
     order: &str,
     request: &NewRedeemPackageRequest,
+    at: i64,
 ) -> Result<String> {
     let row = find_order(state, db, order).await?;
     let package_id = request.package_id.trim();
@@ -338,6 +345,8 @@ pub async fn record_redeem_package(
         service_price: amount("servicePrice", &row.currency_code, &request.service_price)?,
         quantity: request.quantity,
     };
-    let id = in_transaction!(db, |tx| ledger::record_redeem_package(&mut tx, &redeemed));
+    let id = in_transaction!(db, |tx| ledger::record_redeem_package(
+        &mut tx, &redeemed, at
+    ));
     Ok(state.ids.encode(IdKind::OrderRedeemPackage, id))
 }

@@ -37,6 +37,22 @@ fn decimal(money: &Value) -> Decimal {
     units + nanos / Decimal::from(1_000_000_000)
 }
 
+/// The company's order line items with their taxes, checked against the swagger.
+async fn line_items(app: &TestApp, company: &SeededCompany) -> Vec<Value> {
+    list(
+        app,
+        company,
+        (
+            ORDER,
+            "v1ListOrderLineItemsResponse",
+            "/v1/orders/items:list",
+            "orderLineItems",
+        ),
+        json!({"includeTax": true}),
+    )
+    .await
+}
+
 /// One list call of the company answering 200 in the swagger's shape; returns `key`'s rows.
 async fn list(
     app: &TestApp,
@@ -175,18 +191,7 @@ async fn check_company(app: &TestApp, company: &SeededCompany) {
         json!({"businessIds": businesses, "pagination": page}),
     )
     .await;
-    let items = list(
-        app,
-        company,
-        (
-            ORDER,
-            "v1ListOrderLineItemsResponse",
-            "/v1/orders/items:list",
-            "orderLineItems",
-        ),
-        json!({"includeTax": true}),
-    )
-    .await;
+    let items = line_items(app, company).await;
     assert!(items.len() >= appointments.len());
     list(
         app,
@@ -540,18 +545,7 @@ async fn check_history(app: &TestApp, company: &SeededCompany, (before, after): 
             &discount["createTime"],
         );
     }
-    let items = list(
-        app,
-        company,
-        (
-            ORDER,
-            "v1ListOrderLineItemsResponse",
-            "/v1/orders/items:list",
-            "orderLineItems",
-        ),
-        json!({"includeTax": true}),
-    )
-    .await;
+    let items = line_items(app, company).await;
     for item in &items {
         let order = &orders[item["orderId"].as_str().unwrap()];
         assert_eq!(item["createdTime"], order["createdTime"], "{item}");

@@ -547,6 +547,45 @@ fn multi_row_inserts(
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_request_holds_one_connection_at_a_time_and_background_work_is_free() {
+        let path = std::env::temp_dir().join(format!("moapi-core-db-{}.db", rand::random::<u64>()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()), Some(3))
+            .await
+            .unwrap();
+        let request = async {
+            let mut first = db.conn();
+            first.get().await.unwrap();
+            let mut second = db.conn();
+            assert!(
+                second.get().await.is_err(),
+                "a second while the first is held"
+            );
+            let gate = first.write_gate().await;
+            second
+                .get()
+                .await
+                .expect("the gate gave the first one back");
+            drop((gate, second));
+            first
+                .get()
+                .await
+                .expect("and again once the second is gone");
+        };
+        REQUEST_CONNECTIONS
+            .scope(Arc::new(AtomicUsize::new(0)), request)
+            .await;
+        let (mut one, mut two) = (db.conn(), db.conn());
+        one.get().await.unwrap();
+        two.get()
+            .await
+            .expect("outside a request, tasks hold what they need");
+        drop((one, two));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
     #[derive(serde::Deserialize)]
     struct Row {
         id: i64,

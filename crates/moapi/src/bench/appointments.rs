@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::customer::store::{self as customer_store, NewCustomer};
@@ -16,7 +15,9 @@ use rand::Rng;
 use serde_json::json;
 
 use super::moego::{create_tenant, insert_company, progress, Tenant, DAY};
-use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
+use super::{
+    bench_database, drive, remove_scratch_database, settle, start_server, Load, ScenarioResult,
+};
 
 pub struct AppointmentsBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -249,12 +250,7 @@ async fn seed(
         }
     }
     eprintln!();
-    // As the other benches: PostgreSQL as autovacuum leaves it, SQLite never analyzed.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(state).await?;
     tenant.ok_or_else(|| anyhow::anyhow!("no company seeded"))
 }
 

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use moapi_core::auth::{self, MoegoRestriction, NewMoegoKey};
-use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::business::store::{self as business_store, NewBusiness};
@@ -16,7 +15,9 @@ use moapi_moego::customer::store::{self as customer_store, NewCustomer, INSERT_M
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
+use super::{
+    bench_database, drive, remove_scratch_database, settle, start_server, Load, ScenarioResult,
+};
 
 pub struct MoegoBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -317,13 +318,7 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
     } else {
         eprintln!("no moego_pets table on this branch: pets not seeded");
     }
-    // A settled PostgreSQL has what autovacuum gives it (statistics, the visibility map);
-    // moapi never analyzes SQLite, so neither does the bench.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(&state).await?;
     let (base, server) = start_server(state).await?;
     let load = Load {
         connections: options.connections,

@@ -223,13 +223,12 @@ impl Conn {
     /// lock on at once. The connection is given back first, so that no request waits for the
     /// gate holding one (the holder, which acquires after it, could otherwise wait for them
     /// forever); keep the guard until the write commits. PostgreSQL locks rows, not the
-    /// database, and several nodes share it, so there it is `None`.
+    /// database, and several nodes share it, so there it is `None` and the connection stays
+    /// held: giving it back would only make the write queue for the pool a second time.
     pub async fn write_gate(&mut self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let writers = self.db.sqlite_writers.clone()?;
         self.release();
-        match &self.db.sqlite_writers {
-            Some(writers) => Some(writers.clone().lock_owned().await),
-            None => None,
-        }
+        Some(writers.lock_owned().await)
     }
 }
 

@@ -15,6 +15,7 @@ use sqlx::Connection;
 use tokio::net::TcpListener;
 
 pub mod appointments;
+pub mod mixed;
 pub mod moego;
 pub mod orders;
 pub mod webhooks;
@@ -221,13 +222,7 @@ async fn seed(state: &AppState, options: &BenchOptions) -> anyhow::Result<BigAcc
     tx.commit().await?;
     bar.finish();
     conn.close().await?;
-    // A settled PostgreSQL has what autovacuum gives it: planner statistics and the visibility
-    // map index-only scans need. moapi never analyzes SQLite, so neither does the bench.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(state).await?;
     Ok(BigAccount {
         id: big_id,
         key: key.secret,
@@ -258,10 +253,7 @@ pub(crate) async fn drive(
         .map(|worker| {
             let make_request = make_request.clone();
             tokio::spawn(async move {
-                let client = reqwest::Client::builder()
-                    .pool_max_idle_per_host(1)
-                    .build()
-                    .expect("an HTTP client");
+                let client = load_client();
                 let mut rng = rand::rngs::StdRng::seed_from_u64(worker as u64);
                 let (mut latencies, mut errors) = (Vec::new(), 0usize);
                 while Instant::now() < deadline {
@@ -285,7 +277,25 @@ pub(crate) async fn drive(
             errors += e;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
+    summarize(name, latencies, errors, started.elapsed().as_secs_f64())
+}
+
+/// One load connection: a client that keeps a single keep-alive connection to the server.
+pub(crate) fn load_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// The figures of `latencies` (microseconds, one per answered request) collected over
+/// `elapsed` seconds, with `errors` requests that failed.
+pub(crate) fn summarize(
+    name: &'static str,
+    mut latencies: Vec<u64>,
+    errors: usize,
+    elapsed: f64,
+) -> ScenarioResult {
     latencies.sort_unstable();
     let percentile = |p: f64| {
         latencies
@@ -301,6 +311,17 @@ pub(crate) async fn drive(
         p95_ms: percentile(0.95),
         p99_ms: percentile(0.99),
     }
+}
+
+/// A settled PostgreSQL has what autovacuum gives it: planner statistics and the visibility
+/// map index-only scans need. moapi never analyzes SQLite, so neither do the benches.
+pub(crate) async fn settle(state: &AppState) -> anyhow::Result<()> {
+    if state.db.backend() == Backend::Postgres {
+        sqlx::query("VACUUM ANALYZE")
+            .execute(state.db.conn().get().await?)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn run(options: BenchOptions) -> anyhow::Result<Vec<ScenarioResult>> {

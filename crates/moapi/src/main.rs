@@ -305,6 +305,21 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Measure a mixed load: reads and writes of every resource of both APIs, many tenants
+    /// (docs/performance.md)
+    BenchMixed {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Copies of the demo set, each with 1,000 customers and 1,000 appointments per company
+        /// and 1,000 trips per account
+        #[arg(long, default_value_t = 50)]
+        scale: usize,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Measure appointments:list, :check, creation and orders:list (docs/performance.md)
     BenchAppointments {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -596,6 +611,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
             })
             .await?;
             bench::print_results(&results);
+        }
+        Command::BenchMixed {
+            database_url,
+            scale,
+            connections,
+            seconds,
+        } => {
+            bench::mixed::run(bench::mixed::MixedBenchOptions {
+                database_url,
+                scale,
+                connections,
+                duration: Duration::from_secs(seconds),
+            })
+            .await?
         }
         Command::BenchMoego {
             database_url,

@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::customer::store::{self as customer_store, NewCustomer};
@@ -16,7 +15,9 @@ use rand::Rng;
 use serde_json::json;
 
 use super::moego::{create_tenant, insert_company, progress, Tenant, DAY};
-use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
+use super::{
+    bench_database, drive, remove_scratch_database, settle, start_server, Load, ScenarioResult,
+};
 
 pub struct AppointmentsBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -44,11 +45,11 @@ const COMPANIES: usize = 100;
 const PETS_PER_COMPANY: i64 = 200;
 const STAFF_PER_COMPANY: i64 = 10;
 /// Appointments start on the hour over this many days, centred on the run.
-const HISTORY_DAYS: i64 = 365;
+pub(super) const HISTORY_DAYS: i64 = 365;
 const HOUR: i64 = 3_600_000_000;
 
 /// One seeded company's rows the scenarios address.
-struct SeededCompany {
+pub(super) struct SeededCompany {
     company_id: i64,
     business_id: i64,
     customer_id: i64,
@@ -63,8 +64,9 @@ fn rows(count_parameter: &str) -> String {
 }
 
 /// The catalog one company books from: a customer with pets, staff working at its business
-/// and a grooming service.
-async fn seed_catalog(
+/// and a grooming service ("Bench Groom", a name no demo company's catalog has, since
+/// bench-mixed adds it to demo companies).
+pub(super) async fn seed_catalog(
     state: &AppState,
     company_id: i64,
     business_id: i64,
@@ -92,6 +94,11 @@ async fn seed_catalog(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // The company may have staff already (bench-mixed adds this catalog to demo companies):
+    // only the staff made here work at the business for the bench, and take its bookings.
+    let (staff_before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM moego_staff")
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query(&format!(
         "INSERT INTO moego_staff (company_id, first_name, created_at, updated_at) {} \
          SELECT $1, 'Groomer', $3, $3 FROM n",
@@ -104,15 +111,16 @@ async fn seed_catalog(
     .await?;
     sqlx::query(
         "INSERT INTO moego_staff_businesses (staff_id, business_id) \
-         SELECT id, $2 FROM moego_staff WHERE company_id = $1",
+         SELECT id, $2 FROM moego_staff WHERE company_id = $1 AND id > $3",
     )
     .bind(company_id)
     .bind(business_id)
+    .bind(staff_before)
     .execute(&mut *tx)
     .await?;
     let (service_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_services (company_id, name, category, price, duration_minutes, \
-         created_at, updated_at) VALUES ($1, 'Full Groom', 'Grooming', '45', 60, $2, $2) \
+         created_at, updated_at) VALUES ($1, 'Bench Groom', 'Grooming', '45', 60, $2, $2) \
          RETURNING id",
     )
     .bind(company_id)
@@ -120,10 +128,12 @@ async fn seed_catalog(
     .fetch_one(&mut *tx)
     .await?;
     let (first_pet, first_staff): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT MIN(id) FROM moego_pets WHERE company_id = $1), \
-         (SELECT MIN(id) FROM moego_staff WHERE company_id = $1)",
+        "SELECT (SELECT MIN(id) FROM moego_pets WHERE customer_id = $1), \
+         (SELECT MIN(id) FROM moego_staff WHERE company_id = $2 AND id > $3)",
     )
+    .bind(customer.id)
     .bind(company_id)
+    .bind(staff_before)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -140,8 +150,9 @@ async fn seed_catalog(
 /// Inserts `count` one-hour appointments of one company in one transaction, starting on
 /// pseudo-random hours of the year around `now` (a multiplicative scatter of the row number),
 /// each with its pet service detail, its staff slot and its order, as a booking writes them.
-/// Pets and staff take turns by appointment ID.
-async fn seed_appointments(
+/// Pets and staff of the catalog take turns by appointment ID; appointments the business had
+/// before (of other customers than the catalog's) are left as they are.
+pub(super) async fn seed_appointments(
     state: &AppState,
     company: &SeededCompany,
     count: usize,
@@ -173,9 +184,9 @@ async fn seed_appointments(
         "INSERT INTO moego_pet_service_details (appointment_id, pet_id, service_id, staff_id, \
          name, category, service_item_type, service_type, price, currency_code, \
          duration_minutes, start_at, end_at) \
-         SELECT id, $2 + id % $3, $4, $5 + id % $6, 'Full Groom', 'Grooming', 'GROOMING', \
+         SELECT id, $2 + id % $3, $4, $5 + id % $6, 'Bench Groom', 'Grooming', 'GROOMING', \
          'SERVICE', '45', 'USD', 60, start_at, end_at FROM moego_appointments \
-         WHERE business_id = $1",
+         WHERE business_id = $1 AND customer_id = $7",
     )
     .bind(company.business_id)
     .bind(company.first_pet)
@@ -183,27 +194,30 @@ async fn seed_appointments(
     .bind(company.service_id)
     .bind(company.first_staff)
     .bind(STAFF_PER_COMPANY)
+    .bind(company.customer_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
         "INSERT INTO moego_staff_slots (staff_id, start_at, end_at, appointment_id) \
          SELECT $2 + id % $3, start_at, end_at, id FROM moego_appointments \
-         WHERE business_id = $1",
+         WHERE business_id = $1 AND customer_id = $4",
     )
     .bind(company.business_id)
     .bind(company.first_staff)
     .bind(STAFF_PER_COMPANY)
+    .bind(company.customer_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
         "INSERT INTO moego_orders (company_id, business_id, customer_id, appointment_id, status, \
          title, currency_code, sub_total, tax_amount, tips_based_amount, total_amount, \
          sales_at, created_at, updated_at) \
-         SELECT company_id, business_id, customer_id, id, 'CREATED', 'Full Groom', 'USD', '45', \
+         SELECT company_id, business_id, customer_id, id, 'CREATED', 'Bench Groom', 'USD', '45', \
          '0', '45', '45', created_at, created_at, updated_at FROM moego_appointments \
-         WHERE business_id = $1",
+         WHERE business_id = $1 AND customer_id = $2",
     )
     .bind(company.business_id)
+    .bind(company.customer_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -249,12 +263,7 @@ async fn seed(
         }
     }
     eprintln!();
-    // As the other benches: PostgreSQL as autovacuum leaves it, SQLite never analyzed.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(state).await?;
     tenant.ok_or_else(|| anyhow::anyhow!("no company seeded"))
 }
 
@@ -398,7 +407,7 @@ async fn drive_creates(catalog: &WireCatalog, base: &str, load: Load, now: i64) 
 }
 
 /// A window's start on a random day of the seeded year, leaving room for its `days`.
-fn random_start(now: i64, rng: &mut StdRng, days: i64) -> i64 {
+pub(super) fn random_start(now: i64, rng: &mut StdRng, days: i64) -> i64 {
     now - HISTORY_DAYS / 2 * DAY + rng.gen_range(0..HISTORY_DAYS - days) * DAY
 }
 

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use moapi_core::auth::{self, MoegoRestriction, NewMoegoKey};
-use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::business::store::{self as business_store, NewBusiness};
@@ -16,7 +15,9 @@ use moapi_moego::customer::store::{self as customer_store, NewCustomer, INSERT_M
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
+use super::{
+    bench_database, drive, remove_scratch_database, settle, start_server, Load, ScenarioResult,
+};
 
 pub struct MoegoBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -42,7 +43,7 @@ const SEED_TRANSACTION_ROWS: usize = 500 * INSERT_MANY_ROWS;
 
 /// The seeded customer `n`'s phone, unique per customer (up to 8,000,000) so a phone lookup
 /// finds one, and valid in the North American plan (exchanges start at 2).
-fn seeded_phone(n: usize) -> String {
+pub(super) fn seeded_phone(n: usize) -> String {
     format!("+1415{}{:04}", 200 + n / 10_000, n % 10_000)
 }
 
@@ -50,7 +51,7 @@ fn seeded_phone(n: usize) -> String {
 pub(super) struct Tenant {
     pub(super) company_id: String,
     pub(super) business_id: String,
-    authorization: String,
+    pub(super) authorization: String,
 }
 
 impl Tenant {
@@ -62,10 +63,24 @@ impl Tenant {
         mut body: Value,
     ) -> reqwest::RequestBuilder {
         body["companyId"] = json!(self.company_id);
-        client
-            .post(url)
-            .header("authorization", &self.authorization)
-            .json(&body)
+        self.send(client, reqwest::Method::POST, url, Some(body))
+    }
+
+    /// A MoeGo request as this tenant: its key, and `body` as JSON when there is one.
+    pub(super) fn send(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> reqwest::RequestBuilder {
+        let request = client
+            .request(method, url)
+            .header("authorization", &self.authorization);
+        match body {
+            Some(body) => request.json(&body),
+            None => request,
+        }
     }
 }
 
@@ -138,8 +153,9 @@ pub(super) fn progress(what: &str, done: usize, total: usize, started: Instant) 
     let _ = std::io::stderr().flush();
 }
 
-/// Bulk-loads `count` customers in big transactions of multi-row inserts.
-async fn seed_customers(
+/// Bulk-loads `count` customers in big transactions of multi-row inserts, showing progress on
+/// one line (which the caller ends).
+pub(super) async fn seed_customers(
     state: &AppState,
     company_id: i64,
     business_id: i64,
@@ -170,7 +186,6 @@ async fn seed_customers(
         tx.commit().await?;
         progress("customers", transaction_end, count, started);
     }
-    eprintln!();
     Ok(())
 }
 
@@ -312,18 +327,13 @@ pub async fn run(options: MoegoBenchOptions) -> anyhow::Result<()> {
     let now = now_micros();
     eprintln!("seeding {} customers into {url} ...", options.customers);
     seed_customers(&state, company_id, business_id, options.customers, now).await?;
+    eprintln!();
     if pets_table_exists(&state).await {
         eprintln!("moego_pets exists but this branch has no pet store to seed it through");
     } else {
         eprintln!("no moego_pets table on this branch: pets not seeded");
     }
-    // A settled PostgreSQL has what autovacuum gives it (statistics, the visibility map);
-    // moapi never analyzes SQLite, so neither does the bench.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(&state).await?;
     let (base, server) = start_server(state).await?;
     let load = Load {
         connections: options.connections,

@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use moapi_core::db::Backend;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::business::store::{self as business_store, NewBusiness};
@@ -14,7 +13,9 @@ use rand::Rng;
 use serde_json::json;
 
 use super::moego::{create_tenant, progress, Tenant, DAY};
-use super::{bench_database, drive, remove_scratch_database, start_server, Load, ScenarioResult};
+use super::{
+    bench_database, drive, remove_scratch_database, settle, start_server, Load, ScenarioResult,
+};
 
 pub struct OrdersBenchOptions {
     /// An empty database to fill; `None` uses a fresh SQLite file in the temp directory.
@@ -95,12 +96,7 @@ pub async fn run(options: OrdersBenchOptions) -> anyhow::Result<Vec<ScenarioResu
         progress("orders (by business)", index + 1, BUSINESSES, started);
     }
     eprintln!();
-    // As the customers bench: PostgreSQL as autovacuum leaves it, SQLite never analyzed.
-    if state.db.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE")
-            .execute(state.db.conn().get().await?)
-            .await?;
-    }
+    settle(&state).await?;
     let small_business = state.ids.encode(IdKind::Business, businesses[1]);
     let (base, server) = start_server(state).await?;
     let load = Load {

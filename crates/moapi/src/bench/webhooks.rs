@@ -36,7 +36,7 @@ const BACKLOG_TRANSACTION: usize = 500;
 const TICK: Duration = Duration::from_millis(10);
 
 /// When each event first reached the receiver, by event ID.
-type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
+pub(super) type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
 
 async fn receive(State(arrivals): State<Arrivals>, body: Bytes) -> &'static str {
     let id = serde_json::from_slice::<serde_json::Value>(&body)
@@ -52,7 +52,7 @@ async fn receive(State(arrivals): State<Arrivals>, body: Bytes) -> &'static str 
     "ok"
 }
 
-async fn start_receiver(arrivals: Arrivals) -> anyhow::Result<String> {
+pub(super) async fn start_receiver(arrivals: Arrivals) -> anyhow::Result<String> {
     let app = axum::Router::new()
         .route("/hook", axum::routing::post(receive))
         .with_state(arrivals);
@@ -62,7 +62,7 @@ async fn start_receiver(arrivals: Arrivals) -> anyhow::Result<String> {
     Ok(url)
 }
 
-fn node_config(url: &str) -> anyhow::Result<Config> {
+pub(super) fn node_config(url: &str) -> anyhow::Result<Config> {
     let mut config = Config::new(url);
     config.outbound.allow =
         moapi_core::outbound::parse_allow_list("127.0.0.1/32").map_err(anyhow::Error::msg)?;

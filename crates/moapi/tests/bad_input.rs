@@ -396,6 +396,16 @@ async fn nul_characters_are_refused_naming_the_field_and_nothing_is_written() {
         ]))
         .await;
     assert_eq!(token.status, 401, "{}", token.text);
+    let companies = app.count_rows("moego_companies").await;
+    let operator = app
+        .send(
+            app.admin(reqwest::Method::POST, "/moego/companies")
+                .json(&serde_json::json!({"name": nul})),
+        )
+        .await;
+    assert_eq!(operator.status, 400, "{}", operator.text);
+    assert!(operator.text.contains("name"), "{}", operator.text);
+    assert_eq!(app.count_rows("moego_companies").await, companies);
 }
 
 /// The methods of an `Allow` value, in any order.

@@ -53,10 +53,18 @@ pub enum IdKind {
     PetType,
     Webhook,
     WebhookDelivery,
+    DiscountCode,
+    Membership,
+    Subscription,
+    RetailPackage,
+    CustomerPackage,
+    PackageService,
+    Product,
+    Supplier,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 38] = [
+    const ALL: [IdKind; 46] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -95,6 +103,14 @@ impl IdKind {
         IdKind::PetType,
         IdKind::Webhook,
         IdKind::WebhookDelivery,
+        IdKind::DiscountCode,
+        IdKind::Membership,
+        IdKind::Subscription,
+        IdKind::RetailPackage,
+        IdKind::CustomerPackage,
+        IdKind::PackageService,
+        IdKind::Product,
+        IdKind::Supplier,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -138,6 +154,14 @@ impl IdKind {
             IdKind::PetType => "ptp",
             IdKind::Webhook => "whk",
             IdKind::WebhookDelivery => "whd",
+            IdKind::DiscountCode => "dsc",
+            IdKind::Membership => "mem",
+            IdKind::Subscription => "sub",
+            IdKind::RetailPackage => "pkg",
+            IdKind::CustomerPackage => "cpk",
+            IdKind::PackageService => "pks",
+            IdKind::Product => "prd",
+            IdKind::Supplier => "sup",
         }
     }
 

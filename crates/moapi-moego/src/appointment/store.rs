@@ -18,7 +18,7 @@ use super::wire::{
 };
 use crate::event::{self, EventType};
 use crate::money::Amount;
-use crate::order::ledger;
+use crate::order::{benefits, ledger};
 use crate::pet::store as pets;
 use crate::pet::wire::Pet;
 use crate::wire::Interval;
@@ -906,10 +906,33 @@ async fn write_all(
         .map(|(order, booking)| (order, &booking.tax))
         .collect();
     let opened = ledger::open_orders(conn, &taxed, now).await?;
+    let mut booked: Vec<benefits::BookedOrder> = opened
+        .into_iter()
+        .zip(bookings)
+        .zip(&runs)
+        .map(|((order, booking), run)| benefits::BookedOrder {
+            order_id: order.id,
+            company_id: booking.company_id,
+            business_id: booking.business_id,
+            customer_id: booking.customer_id,
+            total: order.total,
+            lines: details[run.clone()]
+                .iter()
+                .zip(order.item_ids)
+                .map(|((_, detail), item_id)| benefits::BookedLine {
+                    item_id,
+                    service_id: detail.service_id,
+                    pet_id: detail.pet_id,
+                    price: detail.price,
+                })
+                .collect(),
+        })
+        .collect();
+    benefits::apply_at_booking(conn, ids, &mut booked, now).await?;
     let mut created = Vec::with_capacity(rows.len());
-    for (((mut row, booking), order), run) in rows.into_iter().zip(bookings).zip(opened).zip(runs) {
+    for (((mut row, booking), order), run) in rows.into_iter().zip(bookings).zip(booked).zip(runs) {
         let zero = Amount::zero(order.total.currency).stored();
-        row.order_id = Some(order.id);
+        row.order_id = Some(order.order_id);
         row.currency_code = Some(order.total.currency.as_str().to_string());
         row.total_amount = Some(order.total.stored());
         row.paid_amount = Some(zero.clone());

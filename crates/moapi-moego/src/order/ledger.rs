@@ -48,11 +48,13 @@ pub struct SaleLine {
     pub quantity: i64,
 }
 
-/// An order just opened: its ID and total (nothing is paid or refunded yet).
-#[derive(Debug, Clone, Copy)]
+/// An order just opened: its ID, total (nothing is paid or refunded yet) and the IDs of its
+/// line items, in the order of its lines.
+#[derive(Debug, Clone)]
 pub struct OpenedOrder {
     pub id: i64,
     pub total: Amount,
+    pub item_ids: Vec<i64>,
 }
 
 /// Opens appointments' orders at `at`, each at its business's tax, which the bookings read
@@ -306,12 +308,15 @@ async fn open_taxed(
         tax_rows,
     )
     .await?;
+    let mut item_ids = items.iter().map(|(item_id, _)| *item_id);
     Ok(order_ids
         .into_iter()
         .zip(priced)
-        .map(|(id, priced)| OpenedOrder {
+        .zip(sales)
+        .map(|((id, priced), sale)| OpenedOrder {
             id,
             total: priced.total,
+            item_ids: item_ids.by_ref().take(sale.lines.len()).collect(),
         })
         .collect())
 }

@@ -2,6 +2,7 @@
 //! and redeemed packages. Orders are opened by bookings and operator sales and settled by the
 //! ledger (`ledger`); the public API only reads them.
 
+pub mod benefits;
 pub mod input;
 pub mod ledger;
 pub mod store;

@@ -9,6 +9,7 @@ pub mod business;
 pub mod company;
 pub mod contact;
 pub mod customer;
+pub mod discount;
 pub mod event;
 pub mod lead;
 pub mod money;
@@ -53,6 +54,8 @@ pub const SCOPES: &[&str] = &[
     appointment::WRITE_SCOPE,
     block::READ_SCOPE,
     block::WRITE_SCOPE,
+    discount::READ_SCOPE,
+    discount::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -138,6 +141,9 @@ pub fn router() -> Router<AppState> {
             "/v1/orders/redeemPackages:list",
             post(order::list_order_redeem_packages),
         )
+        .route("/v1/discounts", post(discount::create_discount))
+        .route("/v1/discounts:list", post(discount::list_discounts))
+        .route("/v1/discounts/{code}", get(discount::get_discount))
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -262,6 +268,9 @@ fn method_not_allowed_status() -> Status {
         order::list_order_redeem_packages,
         payment::get_payment,
         payment::list_payments,
+        discount::create_discount,
+        discount::get_discount,
+        discount::list_discounts,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

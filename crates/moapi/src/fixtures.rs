@@ -85,6 +85,9 @@ pub struct MoegoCompany {
     /// Appointments booked after everything above, with their status moves and payments.
     #[serde(default)]
     pub appointments: Vec<crate::operator::bookings::FixtureAppointment>,
+    /// Discount codes, created before the appointments (whose `discount` may name one).
+    #[serde(default)]
+    pub discount_codes: Vec<crate::operator::discounts::FixtureDiscountCode>,
     /// Staff blocks, created before the appointments (whose conflict checks see them).
     #[serde(default)]
     pub blocks: Vec<crate::operator::bookings::FixtureBlock>,

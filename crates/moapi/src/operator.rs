@@ -25,6 +25,7 @@ pub mod appointments;
 pub mod booking_settings;
 pub mod bookings;
 pub mod catalogs;
+pub mod discounts;
 pub mod orders;
 pub mod pets;
 
@@ -783,6 +784,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             pets::seed_company(state, db, &created.company_id, fixture).await?;
             booking_settings::seed_company(state, db, &created.company_id, fixture).await?;
             drop(gate);
+            discounts::seed_company(state, db, &company_row, fixture).await?;
             bookings::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,

@@ -8,6 +8,7 @@ use moapi_core::{IdCodec, Status};
 use sqlx::AnyConnection;
 
 use crate::money::Amount;
+use crate::order::ledger;
 
 /// An appointment's order just opened by a booking.
 #[derive(Debug, Clone)]
@@ -39,6 +40,11 @@ pub async fn apply_at_booking(
     orders: &mut [BookedOrder],
     at: i64,
 ) -> Result<(), Status> {
-    let _ = (conn, ids, orders, at);
+    for order in orders.iter_mut() {
+        let applied = crate::discount::redeem::at_booking(conn, ids, order, at).await?;
+        if applied {
+            order.total = ledger::total(conn, order.order_id).await?;
+        }
+    }
     Ok(())
 }

@@ -321,6 +321,16 @@ async fn open_taxed(
         .collect())
 }
 
+/// An order's stored total.
+pub async fn total(conn: &mut AnyConnection, order_id: i64) -> Result<Amount, Status> {
+    let (currency, total): (String, String) =
+        sqlx::query_as("SELECT currency_code, total_amount FROM moego_orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    stored_amount(&currency, &total)
+}
+
 /// A business's currency and tax (percent).
 pub struct BusinessTax {
     currency: Currency,

@@ -168,6 +168,11 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
         .map(|member| full_name(&member.staff.first_name, &member.staff.last_name))
         .collect();
     let services: HashSet<&str> = company.services.iter().map(|s| s.name.as_str()).collect();
+    let fixture_codes: HashSet<&str> = company
+        .discount_codes
+        .iter()
+        .map(|code| code.discount.code.trim())
+        .collect();
     let unknown = |what: &str, kind: &str, name: &str| {
         invalid(format!(
             "company {:?}: {what} names unknown {kind} {name:?}",
@@ -230,15 +235,20 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
             }
         }
         if let Some(discount) = &fixture.discount {
-            match (&discount.amount, &discount.percentage) {
-                (Some(text), None) => decimal(&format!("{what}.discount.amount"), text)?,
-                (None, Some(text)) => {
+            match (&discount.amount, &discount.percentage, &discount.code) {
+                (Some(text), None, None) => decimal(&format!("{what}.discount.amount"), text)?,
+                (None, Some(text), None) => {
                     ledger::DiscountValue::percentage(&format!("{what}.discount.percentage"), text)
                         .map_err(from_status)?;
                 }
+                (None, None, Some(code)) => {
+                    if !fixture_codes.contains(code.trim()) {
+                        return unknown(&what, "discount code", code);
+                    }
+                }
                 _ => {
                     return invalid(format!(
-                        "{what}.discount: give one of amount and percentage"
+                        "{what}.discount: give one of amount, percentage and code"
                     ))
                 }
             }
@@ -265,7 +275,7 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
 }
 
 /// The IDs a company's fixtures name, looked up once.
-struct Names {
+pub(super) struct Names {
     ids: std::sync::Arc<moapi_core::IdCodec>,
     businesses: Vec<(i64, String)>,
     staff: Vec<(i64, String)>,
@@ -275,7 +285,7 @@ struct Names {
 }
 
 impl Names {
-    async fn load(state: &AppState, db: &mut Conn, company_id: i64) -> Result<Names> {
+    pub(super) async fn load(state: &AppState, db: &mut Conn, company_id: i64) -> Result<Names> {
         let conn = db.get().await?;
         // `TRIM(first || ' ' || last)` is `full_name` in SQL both backends speak.
         Ok(Names {
@@ -328,6 +338,14 @@ impl Names {
         Ok(self.encode(IdKind::Business, named(&self.businesses, "business", name)?))
     }
 
+    pub(super) fn business_id(&self, name: &str) -> Result<i64> {
+        named(&self.businesses, "business", name)
+    }
+
+    pub(super) fn customer_id(&self, name: &str) -> Result<i64> {
+        named(&self.customers, "customer", name)
+    }
+
     fn staff(&self, name: &str) -> Result<String> {
         Ok(self.encode(IdKind::Staff, named(&self.staff, "staff member", name)?))
     }
@@ -360,14 +378,14 @@ fn named(rows: &[(i64, String)], what: &str, name: &str) -> Result<i64> {
 /// The seed's instant and its day in the company's time zone, from which fixture days and
 /// start times count.
 #[derive(Debug, Clone, Copy)]
-struct SeedCalendar {
-    now: i64,
+pub(super) struct SeedCalendar {
+    pub(super) now: i64,
     today: NaiveDate,
     zone: Tz,
 }
 
 impl SeedCalendar {
-    fn in_zone(zone: Tz) -> SeedCalendar {
+    pub(super) fn in_zone(zone: Tz) -> SeedCalendar {
         let now = now_micros();
         SeedCalendar {
             now,
@@ -379,24 +397,29 @@ impl SeedCalendar {
     /// An interval of `minutes` from `start` minutes after local midnight of day `day` after
     /// the seed day.
     fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
+        let from = self.instant(day, start)?;
+        Ok(Interval::from_micros(
+            Some(from),
+            minutes.map(|m| from + m * MICROS_PER_MINUTE),
+        ))
+    }
+
+    /// The instant `start` minutes after local midnight of day `day` after the seed day.
+    pub(super) fn instant(self, day: i64, start: i64) -> Result<i64> {
         let local = self
             .today
             .checked_add_signed(TimeDelta::days(day))
             .and_then(|date| date.and_hms_opt(0, 0, 0))
             .map(|midnight| midnight + TimeDelta::minutes(start));
-        let from = local
+        local
             .and_then(|local| self.zone.from_local_datetime(&local).earliest())
+            .map(|instant| instant.timestamp_micros())
             .ok_or_else(|| {
                 OperatorError::Invalid(format!(
                     "day {day}, start {start}: no such local time in {} (a daylight-saving gap)",
                     self.zone.name()
                 ))
-            })?
-            .timestamp_micros();
-        Ok(Interval::from_micros(
-            Some(from),
-            minutes.map(|m| from + m * MICROS_PER_MINUTE),
-        ))
+            })
     }
 }
 

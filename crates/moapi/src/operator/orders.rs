@@ -6,6 +6,7 @@
 
 use moapi_core::db::Conn;
 use moapi_core::{AppState, IdKind};
+use moapi_moego::discount::{self, redeem};
 use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{
     self, DiscountValue, NewDiscount, NewOrder, NewPayment, NewRedeemPackage, NewRefund, SaleLine,
@@ -268,11 +269,16 @@ pub struct NewDiscountRequest {
     /// The line it applies to; the whole order without it.
     #[serde(default)]
     pub order_item_id: Option<String>,
+    /// A discount code of the order's company, by its text (`code`) or its `dsc_` ID: its
+    /// value, limits and eligibility apply, and the redemption is counted on it.
     #[serde(default)]
-    pub discount_code_id: String,
+    pub code: Option<String>,
+    #[serde(default)]
+    pub discount_code_id: Option<String>,
 }
 
-/// Applies a discount to an order (or one of its lines); returns its `odc_` ID.
+/// Applies a discount to an order (or one of its lines), or redeems a discount code on it;
+/// returns its `odc_` ID.
 pub async fn apply_discount(
     state: &AppState,
     db: &mut Conn,
@@ -281,17 +287,57 @@ pub async fn apply_discount(
     at: i64,
 ) -> Result<String> {
     let row = find_order(state, db, order).await?;
+    let code = match (&request.code, &request.discount_code_id) {
+        (None, None) => None,
+        (Some(code), None) => Some(
+            discount::code_of(db.get().await?, row.company_id, code.trim())
+                .await
+                .map_err(from_status)?,
+        ),
+        (None, Some(id)) => Some(
+            discount::store::find(
+                db.get().await?,
+                resolve_id(state, IdKind::DiscountCode, id.trim())?,
+            )
+            .await
+            .map_err(from_status)?
+            .filter(|code| code.company_id == row.company_id)
+            .ok_or_else(|| {
+                OperatorError::NotFound(format!("discount code {id} not found in the company"))
+            })?,
+        ),
+        (Some(_), Some(_)) => return invalid("give code or discountCodeId, not both"),
+    };
+    if let Some(code) = code {
+        if request.amount.is_some()
+            || request.percentage.is_some()
+            || request.order_item_id.is_some()
+        {
+            return invalid("a discount code brings its own value: leave out amount, percentage and orderItemId");
+        }
+        let target = redeem::Target {
+            order_id: row.id,
+            company_id: row.company_id,
+            business_id: row.business_id,
+            customer_id: row.customer_id,
+            total: row.amount(&row.total_amount).map_err(from_status)?,
+        };
+        let id = in_transaction!(db, |tx| redeem::redeem(
+            &mut tx, &state.ids, &code, &target, "", at
+        ));
+        return Ok(state.ids.encode(IdKind::OrderDiscount, id));
+    }
     let value = match (&request.amount, &request.percentage) {
         (Some(text), None) => DiscountValue::Amount(amount("amount", &row.currency_code, text)?),
         (None, Some(text)) => DiscountValue::percentage("percentage", text).map_err(from_status)?,
-        _ => return invalid("give exactly one of amount and percentage"),
+        _ => return invalid("give exactly one of amount and percentage, or a code"),
     };
     let discount = NewDiscount {
         order_id: row.id,
         order_item_id: order_line(state, request.order_item_id.as_deref())?,
         value,
         apply_by: "",
-        discount_code_id: request.discount_code_id.trim(),
+        discount_code_id: "",
     };
     let id = in_transaction!(db, |tx| ledger::apply_discount(&mut tx, &discount, at));
     Ok(state.ids.encode(IdKind::OrderDiscount, id))

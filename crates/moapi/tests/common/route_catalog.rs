@@ -1579,6 +1579,40 @@ pub static RECIPES: &[Recipe] = &[
         call: |s| get(format!("/v1/payment/{}", s.payment)),
         except: &[],
     },
+    // DiscountService
+    Recipe {
+        operation_id: "DiscountService_CreateDiscount",
+        kind: Kind::Write,
+        scope: "discounts:write",
+        call: |s| {
+            post(
+                "/v1/discounts",
+                json!({"companyId": s.company, "discount": {"code": "MATRIX5", "percentage": 5,
+                       "limitation": {"businessIds": [s.business]}}}),
+            )
+        },
+        // The code is limited to Mission, which the Downtown key may not name.
+        except: &[],
+    },
+    Recipe {
+        operation_id: "DiscountService_GetDiscount",
+        kind: Kind::Read,
+        scope: "discounts:read",
+        call: |s| get(format!("/v1/discounts/WELCOME10?companyId={}", s.company)),
+        except: &[COMPANY_WIDE],
+    },
+    Recipe {
+        operation_id: "DiscountService_ListDiscounts",
+        kind: Kind::Read,
+        scope: "discounts:read",
+        call: |s| {
+            post(
+                "/v1/discounts:list",
+                json!({"companyId": s.company, "pagination": page()}),
+            )
+        },
+        except: &[COMPANY_WIDE],
+    },
     // WebhookService
     Recipe {
         operation_id: "WebhookService_ListWebhooks",

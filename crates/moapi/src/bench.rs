@@ -15,6 +15,7 @@ use sqlx::Connection;
 use tokio::net::TcpListener;
 
 pub mod appointments;
+pub mod commerce;
 pub mod mixed;
 pub mod moego;
 pub mod orders;

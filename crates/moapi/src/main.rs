@@ -274,6 +274,21 @@ enum Command {
         #[arg(long, default_value_t = 25)]
         page_size: usize,
     },
+    /// Measure the commerce lists against customers:list at one page size (docs/performance.md)
+    BenchCommerce {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per scenario
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 100)]
+        page_size: usize,
+    },
     /// Measure orders:list by seven-day lastUpdatedTime windows (docs/performance.md)
     BenchOrders {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -623,6 +638,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 scale,
                 connections,
                 duration: Duration::from_secs(seconds),
+            })
+            .await?
+        }
+        Command::BenchCommerce {
+            database_url,
+            customers,
+            connections,
+            seconds,
+            page_size,
+        } => {
+            bench::commerce::run(bench::commerce::CommerceBenchOptions {
+                database_url,
+                customers,
+                connections,
+                duration: Duration::from_secs(seconds),
+                page_size,
             })
             .await?
         }

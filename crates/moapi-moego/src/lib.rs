@@ -11,6 +11,7 @@ pub mod contact;
 pub mod customer;
 pub mod event;
 pub mod lead;
+pub mod membership;
 pub mod money;
 pub mod order;
 pub mod payment;
@@ -53,6 +54,7 @@ pub const SCOPES: &[&str] = &[
     appointment::WRITE_SCOPE,
     block::READ_SCOPE,
     block::WRITE_SCOPE,
+    membership::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -137,6 +139,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/orders/redeemPackages:list",
             post(order::list_order_redeem_packages),
+        )
+        .route("/v1/memberships:list", post(membership::list_memberships))
+        .route(
+            "/v1/memberships/subscriptions:list",
+            post(membership::list_subscriptions),
         )
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
@@ -262,6 +269,8 @@ fn method_not_allowed_status() -> Status {
         order::list_order_redeem_packages,
         payment::get_payment,
         payment::list_payments,
+        membership::list_memberships,
+        membership::list_subscriptions,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

@@ -39,6 +39,17 @@ pub async fn apply_at_booking(
     orders: &mut [BookedOrder],
     at: i64,
 ) -> Result<(), Status> {
-    let _ = (conn, ids, orders, at);
+    for order in orders.iter_mut() {
+        let applied = crate::membership::benefits::at_booking(conn, ids, order, at).await?;
+        if applied {
+            let (total,): (String,) =
+                sqlx::query_as("SELECT total_amount FROM moego_orders WHERE id = $1")
+                    .bind(order.order_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            order.total = Amount::from_stored(order.total.currency.as_str(), &total)
+                .ok_or_else(|| Status::internal("an order's total is damaged"))?;
+        }
+    }
     Ok(())
 }

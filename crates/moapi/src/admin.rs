@@ -22,6 +22,7 @@ use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest
 mod appointments;
 mod booking_settings;
 mod catalogs;
+mod memberships;
 mod orders;
 mod pets;
 
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(pets::router())
         .merge(booking_settings::router())
         .merge(orders::router())
+        .merge(memberships::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

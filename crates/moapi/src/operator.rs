@@ -25,6 +25,7 @@ pub mod appointments;
 pub mod booking_settings;
 pub mod bookings;
 pub mod catalogs;
+pub mod memberships;
 pub mod orders;
 pub mod pets;
 
@@ -672,6 +673,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     }
     catalogs::validate_company(company)?;
     bookings::validate_company(company)?;
+    memberships::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -784,6 +786,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             booking_settings::seed_company(state, db, &created.company_id, fixture).await?;
             drop(gate);
             bookings::seed_company(state, db, &company_row, fixture).await?;
+            memberships::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 db,

@@ -133,7 +133,7 @@ pub struct FixtureBlock {
     pub color_code: String,
 }
 
-fn full_name(first: &str, last: &str) -> String {
+pub(super) fn full_name(first: &str, last: &str) -> String {
     format!("{first} {last}").trim().to_string()
 }
 
@@ -145,7 +145,7 @@ fn decimal(field: &str, text: &str) -> Result<()> {
     }
 }
 
-fn check_time(what: &str, calendar: SeedCalendar, day: i64, start: i64) -> Result<()> {
+pub(super) fn check_time(what: &str, calendar: SeedCalendar, day: i64, start: i64) -> Result<()> {
     if !(-366..=366).contains(&day) || !(0..MINUTES_PER_DAY).contains(&start) {
         return invalid(format!(
             "{what}: day must be within a year of the seed day and start in 0..1440 minutes"
@@ -360,14 +360,14 @@ fn named(rows: &[(i64, String)], what: &str, name: &str) -> Result<i64> {
 /// The seed's instant and its day in the company's time zone, from which fixture days and
 /// start times count.
 #[derive(Debug, Clone, Copy)]
-struct SeedCalendar {
-    now: i64,
+pub(super) struct SeedCalendar {
+    pub(super) now: i64,
     today: NaiveDate,
     zone: Tz,
 }
 
 impl SeedCalendar {
-    fn in_zone(zone: Tz) -> SeedCalendar {
+    pub(super) fn in_zone(zone: Tz) -> SeedCalendar {
         let now = now_micros();
         SeedCalendar {
             now,
@@ -378,7 +378,7 @@ impl SeedCalendar {
 
     /// An interval of `minutes` from `start` minutes after local midnight of day `day` after
     /// the seed day.
-    fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
+    pub(super) fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
         let local = self
             .today
             .checked_add_signed(TimeDelta::days(day))

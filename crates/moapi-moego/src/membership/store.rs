@@ -8,7 +8,9 @@ use moapi_core::pagination::Page;
 use moapi_core::query::like_pattern;
 use moapi_core::time::protojson_timestamp;
 use moapi_core::{IdCodec, IdKind, Status};
-use sea_query::{Alias, Cond, Expr, Func, Order as SortOrder, Query, SelectStatement, SimpleExpr};
+use sea_query::{
+    Alias, Cond, Expr, Func, JoinType, Order as SortOrder, Query, SelectStatement, SimpleExpr,
+};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
@@ -315,8 +317,10 @@ fn select_subscriptions() -> SelectStatement {
         .columns(SUBSCRIPTION_COLUMNS.map(|c| (Alias::new("s"), Alias::new(c))))
         .columns(["period_unit", "period_value"].map(|c| (Alias::new("m"), Alias::new(c))))
         .from_as(Alias::new("moego_subscriptions"), Alias::new("s"))
-        .inner_join(
+        .join_as(
+            JoinType::InnerJoin,
             Alias::new("moego_memberships"),
+            Alias::new("m"),
             Expr::col((Alias::new("m"), Alias::new("id")))
                 .equals((Alias::new("s"), Alias::new("membership_id"))),
         );

@@ -759,3 +759,88 @@ async fn the_demo_set_has_active_cancelled_and_ended_subscriptions_with_their_or
         .collect();
     assert_eq!(memberships_billed.len(), 4, "Emma 2, James 1, Sophia 1");
 }
+
+#[tokio::test]
+async fn pet_filters_choose_the_benefits_and_a_line_never_gets_more_off_than_its_price() {
+    let app = common::spawn().await;
+    let auth = app.moego_auth(0);
+    let business = app.business_id(0, 0);
+    sqlx::query("INSERT INTO moego_pet_types (company_id, name, created_at) VALUES ($1, 'Dog', 0)")
+        .bind(app.company_raw_id(0))
+        .execute(app.state.db.conn().get().await.unwrap())
+        .await
+        .unwrap();
+    let service = app
+        .insert_service(
+            0,
+            common::booking::ServiceSpec {
+                price: "20",
+                ..Default::default()
+            },
+        )
+        .await;
+    let (staff, _) = app.staff("Ann").await;
+    let customer = app.insert_customer(0, "Ann", "+12125550001").await;
+    let memberships = [
+        json!({"name": "Poodle Perks", "discounts": [{"amount": "5"}],
+               "breeds": [{"petType": "dog", "breeds": ["poodle"]}]}),
+        json!({"name": "Boxer Club", "discounts": [{"amount": "7"}],
+               "breeds": [{"petType": "Dog", "breeds": ["Boxer"]}]}),
+        json!({"name": "Free Groom", "discounts": [{"percentage": "1"}]}),
+    ];
+    for mut membership in memberships {
+        membership["price"] = json!("10");
+        membership["billingCycle"] = json!("MONTHLY");
+        let id = created_id(&app.create_membership(membership).await, "membershipId");
+        created_id(
+            &app.subscribe(json!({"customerId": customer, "membershipId": id}))
+                .await,
+            "subscriptionId",
+        );
+    }
+    let listed = app
+        .memberships(json!({"pagination": page(10), "filter": {"nameLike": "poodle"}}))
+        .await;
+    assert_moego(MEMBERSHIP, "v1ListMembershipsResponse", &listed.body);
+    assert_eq!(listed.body["memberships"][0]["breedFilter"], true);
+    assert_eq!(
+        listed.body["memberships"][0]["customizedBreeds"][0]["breeds"],
+        json!(["poodle"])
+    );
+
+    // create_pet makes a Poodle.
+    let pet = app.create_pet(&auth, &customer, "Rex").await;
+    let body = common::booking::booking(
+        &business,
+        &customer,
+        &pet,
+        &service,
+        &staff,
+        "2030-01-07T14:00:00Z",
+    );
+    let booked = app.book(&auth, body).await;
+    assert_eq!(booked.status, 200, "{}", booked.text);
+    let order = booked.body["orderId"].as_str().unwrap();
+    let discounts = app
+        .moego_post(
+            &auth,
+            "/v1/orders/discounts:list",
+            json!({"companyId": app.seed.moego[0].company_id, "filter": {"orderIds": [order]}}),
+        )
+        .await;
+    assert_moego(ORDER, "v1ListOrderDiscountsResponse", &discounts.body);
+    let taken: Vec<(&str, &Value)> = discounts.body["orderDiscounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["discountType"].as_str().unwrap(), &d["discountAmount"]))
+        .collect();
+    assert_eq!(
+        taken,
+        [("AMOUNT", &usd(5, 0)), ("AMOUNT", &usd(15, 0))],
+        "the poodle's 5 off, then what is left of the line; no boxer discount"
+    );
+    let billed = app.moego_get(&auth, &format!("/v1/orders/{order}")).await;
+    assert_eq!(billed.body["discountAmount"], usd(20, 0));
+    assert_eq!(billed.body["totalAmount"], usd(0, 0));
+}

@@ -971,6 +971,48 @@ mod tests {
     }
 
     #[test]
+    fn memberships_and_subscriptions_are_checked_before_writing() {
+        let company = |sections: &str| {
+            Fixtures::parse(&format!(
+                "moego:\n- name: o\n  companies:\n  - name: c\n    customers: [{{firstName: Ann, phone: \"+12125550001\"}}]\n    services: [{{name: Bath, price: \"20\", serviceItemType: GROOMING}}]\n{sections}"
+            ))
+            .unwrap()
+        };
+        let refused = |fixtures: Fixtures, needle: &str| match validate(&fixtures) {
+            Err(OperatorError::Invalid(message)) => {
+                assert!(message.contains(needle), "{message}")
+            }
+            other => panic!("expected a refusal naming {needle:?}: {other:?}"),
+        };
+        let club = "    memberships: [{name: Club, price: \"9\", billingCycle: MONTHLY, discounts: [{percentage: \"0.1\", services: [bath]}]}]\n";
+        assert!(validate(&company(club)).is_ok());
+        refused(
+            company("    memberships: [{name: Club, price: \"9\", billingCycle: MONTHLY, discounts: [{amount: \"1\", services: [Nope]}]}]\n"),
+            "unknown service \"Nope\"",
+        );
+        refused(
+            company("    memberships: [{name: Club, price: \"9\", billingCycle: DAILY}]\n"),
+            "billingCycle",
+        );
+        refused(
+            company(&format!(
+                "{club}    subscriptions: [{{customer: Bo, membership: Club, day: -1}}]\n"
+            )),
+            "unknown customer",
+        );
+        refused(
+            company(&format!(
+                "{club}    subscriptions: [{{customer: Ann, membership: Gold, day: -1}}]\n"
+            )),
+            "unknown membership",
+        );
+        refused(
+            company(&format!("{club}    subscriptions: [{{customer: Ann, membership: Club, day: -1, cancelledDay: -2}}]\n")),
+            "cancelledDay",
+        );
+    }
+
+    #[test]
     fn staff_must_work_at_known_businesses() {
         let fixtures = Fixtures::parse(
             "moego:\n- name: o\n  companies:\n  - name: c\n    businesses: [{name: b}]\n    staff: [{firstName: s, businesses: [nope]}]\n",

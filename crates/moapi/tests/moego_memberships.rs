@@ -195,6 +195,10 @@ async fn renewals_are_billed_exactly_once_by_concurrent_sweeps_on_two_nodes() {
     assert_eq!(pending["status"], "PENDING");
     assert_eq!(pending["nextBillingDate"], json!(tomorrow));
     assert!(orders_of(&app, &customer).await.is_empty());
+    // Each node sweeps as it starts, then once a minute: once the second node's first sweep
+    // (which found nothing due) is over, only the sweeps below bill.
+    let (second, _node) = app.second_node().await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let start = now_micros() - 40 * MICROS_PER_DAY;
     let raw = app
         .state
@@ -208,7 +212,6 @@ async fn renewals_are_billed_exactly_once_by_concurrent_sweeps_on_two_nodes() {
         .await
         .unwrap();
 
-    let (second, _node) = app.second_node().await;
     let mut sweeps = tokio::task::JoinSet::new();
     for n in 0..8 {
         let base = if n % 2 == 0 {

@@ -167,11 +167,13 @@ async fn company_service(
                 .await?
         }
         None => {
-            sqlx::query_as("SELECT id FROM moego_services WHERE company_id = $1 AND name = $2")
-                .bind(company_id)
-                .bind(reference.trim())
-                .fetch_optional(&mut *conn)
-                .await?
+            sqlx::query_as(
+                "SELECT id FROM moego_services WHERE company_id = $1 AND LOWER(name) = $2",
+            )
+            .bind(company_id)
+            .bind(reference.trim().to_lowercase())
+            .fetch_optional(&mut *conn)
+            .await?
         }
     };
     row.map(|(id,)| id)
@@ -629,6 +631,51 @@ fn nine() -> i64 {
 
 /// Checks the names and days of the company's memberships and subscriptions before any write.
 pub fn validate_company(company: &MoegoCompany) -> Result<()> {
+    let mut names = std::collections::HashSet::new();
+    for (index, membership) in company.memberships.iter().enumerate() {
+        let what = format!("company {:?}: memberships[{index}]", company.name);
+        if membership.name.trim().is_empty() || !names.insert(membership.name.trim()) {
+            return invalid(format!("{what}: a name of its own is required"));
+        }
+        cycle_of(membership).map_err(|err| OperatorError::Invalid(format!("{what}: {err}")))?;
+        let services: Vec<&String> = membership
+            .discounts
+            .iter()
+            .flat_map(|discount| &discount.services)
+            .chain(
+                membership
+                    .included_services
+                    .iter()
+                    .map(|entry| &entry.service),
+            )
+            .collect();
+        let service_names: Vec<&String> = company.services.iter().map(|s| &s.name).collect();
+        let size_names: Vec<&String> = company.pet_sizes.iter().map(|s| &s.name).collect();
+        let pet_types: Vec<&String> = membership.breeds.iter().map(|b| &b.pet_type).collect();
+        let checks = [
+            ("service", services, service_names),
+            ("pet type", pet_types, company.pet_types.iter().collect()),
+            (
+                "pet size",
+                membership.pet_sizes.iter().collect(),
+                size_names,
+            ),
+            (
+                "coat type",
+                membership.coats.iter().collect(),
+                company.pet_coat_types.iter().collect(),
+            ),
+        ];
+        for (kind, named, catalog) in checks {
+            if let Some(name) = named.iter().find(|name| {
+                !catalog
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(name.trim()))
+            }) {
+                return invalid(format!("{what} names unknown {kind} {name:?}"));
+            }
+        }
+    }
     let calendar = SeedCalendar::in_zone(moapi_moego::company::time_zone(&company.timezone));
     for (index, fixture) in company.subscriptions.iter().enumerate() {
         let what = format!("company {:?}: subscriptions[{index}]", company.name);

@@ -283,7 +283,7 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
-pub(crate) fn like_pattern(fragment: &str) -> LikeExpr {
+pub fn like_pattern(fragment: &str) -> LikeExpr {
     LikeExpr::new(format!("%{}%", escape_like(fragment))).escape(LIKE_ESCAPE)
 }
 

@@ -12,6 +12,7 @@ pub mod customer;
 pub mod discount;
 pub mod event;
 pub mod lead;
+pub mod membership;
 pub mod money;
 pub mod order;
 pub mod payment;
@@ -56,6 +57,7 @@ pub const SCOPES: &[&str] = &[
     block::WRITE_SCOPE,
     discount::READ_SCOPE,
     discount::WRITE_SCOPE,
+    membership::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -144,6 +146,11 @@ pub fn router() -> Router<AppState> {
         .route("/v1/discounts", post(discount::create_discount))
         .route("/v1/discounts:list", post(discount::list_discounts))
         .route("/v1/discounts/{code}", get(discount::get_discount))
+        .route("/v1/memberships:list", post(membership::list_memberships))
+        .route(
+            "/v1/memberships/subscriptions:list",
+            post(membership::list_subscriptions),
+        )
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -271,6 +278,8 @@ fn method_not_allowed_status() -> Status {
         discount::create_discount,
         discount::get_discount,
         discount::list_discounts,
+        membership::list_memberships,
+        membership::list_subscriptions,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

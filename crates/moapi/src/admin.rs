@@ -23,6 +23,7 @@ mod appointments;
 mod booking_settings;
 mod catalogs;
 mod discounts;
+mod memberships;
 mod orders;
 mod pets;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(booking_settings::router())
         .merge(orders::router())
         .merge(discounts::router())
+        .merge(memberships::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

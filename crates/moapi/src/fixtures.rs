@@ -91,6 +91,14 @@ pub struct MoegoCompany {
     /// Staff blocks, created before the appointments (whose conflict checks see them).
     #[serde(default)]
     pub blocks: Vec<crate::operator::bookings::FixtureBlock>,
+    /// Memberships, created after the appointments; services, pet types, sizes and coats by
+    /// name.
+    #[serde(default)]
+    pub memberships: Vec<crate::operator::memberships::NewMembershipRequest>,
+    /// Subscriptions of customers ("First Last") to memberships (by name), days counted from
+    /// the seed day as appointments count them; periods begun by the seed are billed.
+    #[serde(default)]
+    pub subscriptions: Vec<crate::operator::memberships::FixtureSubscription>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

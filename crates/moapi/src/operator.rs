@@ -26,6 +26,7 @@ pub mod booking_settings;
 pub mod bookings;
 pub mod catalogs;
 pub mod discounts;
+pub mod memberships;
 pub mod orders;
 pub mod pets;
 
@@ -673,6 +674,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     }
     catalogs::validate_company(company)?;
     bookings::validate_company(company)?;
+    memberships::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -786,6 +788,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             drop(gate);
             discounts::seed_company(state, db, &company_row, fixture).await?;
             bookings::seed_company(state, db, &company_row, fixture).await?;
+            memberships::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 db,
@@ -967,6 +970,48 @@ mod tests {
             "  catalogs: [{title: C, trips: [T], isPublic: true}]\n"
         ))
         .is_ok());
+    }
+
+    #[test]
+    fn memberships_and_subscriptions_are_checked_before_writing() {
+        let company = |sections: &str| {
+            Fixtures::parse(&format!(
+                "moego:\n- name: o\n  companies:\n  - name: c\n    customers: [{{firstName: Ann, phone: \"+12125550001\"}}]\n    services: [{{name: Bath, price: \"20\", serviceItemType: GROOMING}}]\n{sections}"
+            ))
+            .unwrap()
+        };
+        let refused = |fixtures: Fixtures, needle: &str| match validate(&fixtures) {
+            Err(OperatorError::Invalid(message)) => {
+                assert!(message.contains(needle), "{message}")
+            }
+            other => panic!("expected a refusal naming {needle:?}: {other:?}"),
+        };
+        let club = "    memberships: [{name: Club, price: \"9\", billingCycle: MONTHLY, discounts: [{percentage: \"0.1\", services: [bath]}]}]\n";
+        assert!(validate(&company(club)).is_ok());
+        refused(
+            company("    memberships: [{name: Club, price: \"9\", billingCycle: MONTHLY, discounts: [{amount: \"1\", services: [Nope]}]}]\n"),
+            "unknown service \"Nope\"",
+        );
+        refused(
+            company("    memberships: [{name: Club, price: \"9\", billingCycle: DAILY}]\n"),
+            "billingCycle",
+        );
+        refused(
+            company(&format!(
+                "{club}    subscriptions: [{{customer: Bo, membership: Club, day: -1}}]\n"
+            )),
+            "unknown customer",
+        );
+        refused(
+            company(&format!(
+                "{club}    subscriptions: [{{customer: Ann, membership: Gold, day: -1}}]\n"
+            )),
+            "unknown membership",
+        );
+        refused(
+            company(&format!("{club}    subscriptions: [{{customer: Ann, membership: Club, day: -1, cancelledDay: -2}}]\n")),
+            "cancelledDay",
+        );
     }
 
     #[test]

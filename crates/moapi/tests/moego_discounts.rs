@@ -392,10 +392,10 @@ async fn concurrent_redemptions_never_exceed_the_limit() {
         "{:?}",
         replies.iter().map(|r| &r.text).collect::<Vec<_>>()
     );
-    assert!(replies
-        .iter()
-        .filter(|reply| reply.status != 201)
-        .all(|reply| reply.status == 400 && reply.text.contains("used up")));
+    for refused in replies.iter().filter(|reply| reply.status != 201) {
+        assert_eq!(refused.status, 400, "{}", refused.text);
+        assert!(refused.text.contains("used up"), "{}", refused.text);
+    }
     assert_eq!(app.count_rows("moego_order_discounts").await, 5);
     assert_eq!(app.count_rows("moego_discount_redemptions").await, 5);
 }

@@ -81,6 +81,15 @@ pub async fn redeem(
     if let Some(reason) = unusable(code, target, at)? {
         return Err(refused(reason));
     }
+    // The count is the transaction's first statement and a write, so redeemers of one code
+    // queue on it and each then reads what the previous one committed; a refusal below rolls
+    // it back with the rest.
+    if !store::count_redemption(conn, code.id, at).await? {
+        return Err(refused(format!(
+            "discount code {} is used up ({} redemptions)",
+            code.code, code.max_redeem_times
+        )));
+    }
     let (by_customer, on_order) =
         store::redeemed_by(conn, code.id, target.customer_id, target.order_id).await?;
     if on_order {
@@ -93,12 +102,6 @@ pub async fn redeem(
         return Err(refused(format!(
             "discount code {} was already redeemed by the customer, once per customer",
             code.code
-        )));
-    }
-    if !store::count_redemption(conn, code.id, at).await? {
-        return Err(refused(format!(
-            "discount code {} is used up ({} redemptions)",
-            code.code, code.max_redeem_times
         )));
     }
     apply_counted(conn, ids, code, target, apply_by, at).await

@@ -41,8 +41,10 @@ pub async fn apply_at_booking(
     at: i64,
 ) -> Result<(), Status> {
     for order in orders.iter_mut() {
-        let applied = crate::discount::redeem::at_booking(conn, ids, order, at).await?;
-        if applied {
+        if crate::membership::benefits::at_booking(conn, ids, order, at).await? {
+            order.total = ledger::total(conn, order.order_id).await?;
+        }
+        if crate::discount::redeem::at_booking(conn, ids, order, at).await? {
             order.total = ledger::total(conn, order.order_id).await?;
         }
     }

@@ -98,11 +98,19 @@ pub async fn open_sale(
     at: i64,
 ) -> Result<OpenedOrder, Status> {
     let tax = business_tax(conn, order.business_id).await?;
-    let sale = Sale {
-        order,
-        tax: &tax,
-        lines,
-    };
+    open_sale_taxed(conn, order, &tax, lines, at).await
+}
+
+/// [`open_sale`] at a tax of the caller's (a membership's own rate, say, through
+/// [`BusinessTax::at_rate`]).
+pub async fn open_sale_taxed(
+    conn: &mut AnyConnection,
+    order: &NewOrder<'_>,
+    tax: &BusinessTax,
+    lines: &[SaleLine],
+    at: i64,
+) -> Result<OpenedOrder, Status> {
+    let sale = Sale { order, tax, lines };
     Ok(open_taxed(conn, &[sale], at).await?.remove(0))
 }
 
@@ -336,6 +344,21 @@ pub struct BusinessTax {
     currency: Currency,
     rate: Decimal,
     name: String,
+}
+
+impl BusinessTax {
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The business's currency at another rate (percent) and tax name.
+    pub fn at_rate(self, rate: Decimal, name: String) -> BusinessTax {
+        BusinessTax {
+            currency: self.currency,
+            rate,
+            name,
+        }
+    }
 }
 
 pub async fn business_tax(

@@ -133,7 +133,7 @@ pub struct FixtureBlock {
     pub color_code: String,
 }
 
-fn full_name(first: &str, last: &str) -> String {
+pub(super) fn full_name(first: &str, last: &str) -> String {
     format!("{first} {last}").trim().to_string()
 }
 
@@ -145,7 +145,7 @@ fn decimal(field: &str, text: &str) -> Result<()> {
     }
 }
 
-fn check_time(what: &str, calendar: SeedCalendar, day: i64, start: i64) -> Result<()> {
+pub(super) fn check_time(what: &str, calendar: SeedCalendar, day: i64, start: i64) -> Result<()> {
     if !(-366..=366).contains(&day) || !(0..MINUTES_PER_DAY).contains(&start) {
         return invalid(format!(
             "{what}: day must be within a year of the seed day and start in 0..1440 minutes"
@@ -396,7 +396,7 @@ impl SeedCalendar {
 
     /// An interval of `minutes` from `start` minutes after local midnight of day `day` after
     /// the seed day.
-    fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
+    pub(super) fn at(self, day: i64, start: i64, minutes: Option<i64>) -> Result<Interval> {
         let from = self.instant(day, start)?;
         Ok(Interval::from_micros(
             Some(from),

@@ -65,14 +65,23 @@ fn amount(field: &str, currency: &str, text: &str) -> Result<Amount> {
 }
 
 /// Runs one ledger write in its own transaction, queued behind this process's other SQLite
-/// writers (see `Conn::write_gate`).
+/// writers (see `Conn::write_gate`). A refused write is rolled back before the gate opens:
+/// a transaction merely dropped rolls back later, and the next writer would find SQLite's
+/// write lock still taken.
 macro_rules! in_transaction {
     ($db:expr, |$tx:ident| $write:expr) => {{
         let _gate = $db.write_gate().await;
         let mut $tx = $db.begin().await?;
-        let id = $write.await.map_err(from_status)?;
-        $tx.commit().await?;
-        id
+        match $write.await {
+            Ok(id) => {
+                $tx.commit().await?;
+                id
+            }
+            Err(status) => {
+                $tx.rollback().await?;
+                return Err(from_status(status));
+            }
+        }
     }};
 }
 

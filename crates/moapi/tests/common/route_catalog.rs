@@ -136,6 +136,8 @@ pub struct Scene {
     pub reschedule_start: String,
     pub appointment_note: String,
     pub block: String,
+    /// Pamper Club, a demo membership with subscriptions.
+    pub membership: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -295,6 +297,12 @@ impl Scene {
         )
         .await;
         let block = id(&expect_ok(&blocks, "blocks")["blocks"][0]);
+        let memberships = post(
+            "/v1/memberships:list",
+            json!({"companyId": company, "filter": {"nameLike": "pamper"}, "pagination": page}),
+        )
+        .await;
+        let membership = id(&expect_ok(&memberships, "memberships")["memberships"][0]);
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -398,6 +406,7 @@ impl Scene {
             reschedule_start: wednesday_morning(),
             appointment_note,
             block,
+            membership,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1559,6 +1568,31 @@ pub static RECIPES: &[Recipe] = &[
             )
         },
         except: &[],
+    },
+    Recipe {
+        operation_id: "MembershipService_ListMemberships",
+        kind: Kind::Read,
+        scope: "memberships:read",
+        call: |s| {
+            post(
+                "/v1/memberships:list",
+                json!({"companyId": s.company, "filter": {"statusIn": ["ACTIVE"]}, "pagination": page()}),
+            )
+        },
+        except: &[COMPANY_WIDE],
+    },
+    Recipe {
+        operation_id: "MembershipService_ListSubscriptions",
+        kind: Kind::Read,
+        scope: "memberships:read",
+        call: |s| {
+            post(
+                "/v1/memberships/subscriptions:list",
+                json!({"companyId": s.company, "filter": {"membershipIdIn": [s.membership],
+                       "customerIdIn": [s.customer]}, "pagination": page()}),
+            )
+        },
+        except: &[COMPANY_WIDE],
     },
     Recipe {
         operation_id: "PaymentService_ListPayments",

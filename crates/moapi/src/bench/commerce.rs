@@ -72,6 +72,58 @@ async fn seed_codes(state: &AppState, company_id: i64, now: i64) -> anyhow::Resu
     Ok(())
 }
 
+/// Memberships of the company; every customer subscribes to one of them.
+const MEMBERSHIPS: i64 = 20;
+
+/// Inserts the company's memberships, then one subscription per customer (begun over the
+/// last 300 days, a third of them cancelled at period end), in two statements. Their bills
+/// are not seeded and none is due (`next_bill_at` NULL), so the renewal sweep has no work
+/// during the run: the lists are what is measured.
+async fn seed_subscriptions(
+    state: &AppState,
+    company_id: i64,
+    business_id: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    let mut db = state.db.conn();
+    let mut tx = db.begin().await?;
+    let mut first_membership = None;
+    for n in 0..MEMBERSHIPS {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO moego_memberships (company_id, name, description, status, \
+             currency_code, price, tax_rate, period_unit, period_value, created_at, updated_at) \
+             VALUES ($1, $2, 'Bench membership', 'ACTIVE', 'USD', $3, '8.625', $4, 1, $5, $5) \
+             RETURNING id",
+        )
+        .bind(company_id)
+        .bind(format!("Bench Club {n:02}"))
+        .bind(format!("{}.99", 19 + n))
+        .bind(if n % 4 == 0 { "YEAR" } else { "MONTH" })
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        first_membership.get_or_insert(id);
+    }
+    let first_membership = first_membership.unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO moego_subscriptions (company_id, business_id, customer_id, membership_id, \
+         currency_code, price, start_at, cancel_at_period_end, created_at, updated_at) \
+         SELECT company_id, $2, id, $3 + id % $4, 'USD', '29.99', $5 - (id % 300) * $6, \
+         CASE WHEN id % 3 = 0 THEN 1 ELSE 0 END, $5, $5 \
+         FROM moego_customers WHERE company_id = $1 ORDER BY id",
+    )
+    .bind(company_id)
+    .bind(business_id)
+    .bind(first_membership)
+    .bind(MEMBERSHIPS)
+    .bind(now)
+    .bind(super::moego::DAY)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A list of the comparison: its name, path and request body (pagination added).
 struct ListScenario {
     name: &'static str,
@@ -118,17 +170,36 @@ pub async fn run(options: CommerceBenchOptions) -> anyhow::Result<()> {
     seed_customers(&state, company_id, business_id, options.customers, now).await?;
     eprintln!();
     seed_codes(&state, company_id, now).await?;
+    eprintln!("seeding memberships and a subscription per customer ...");
+    seed_subscriptions(&state, company_id, business_id, now).await?;
     settle(&state).await?;
     let (base, server) = start_server(state.clone()).await?;
     let load = Load {
         connections: options.connections,
         duration: options.duration,
     };
-    let lists = [ListScenario {
-        name: "discounts:list",
-        path: "/v1/discounts:list",
-        body: json!({}),
-    }];
+    let lists = [
+        ListScenario {
+            name: "discounts:list",
+            path: "/v1/discounts:list",
+            body: json!({}),
+        },
+        ListScenario {
+            name: "memberships:list",
+            path: "/v1/memberships:list",
+            body: json!({}),
+        },
+        ListScenario {
+            name: "memberships/subscriptions:list",
+            path: "/v1/memberships/subscriptions:list",
+            body: json!({}),
+        },
+        ListScenario {
+            name: "memberships/subscriptions:list statusIn ACTIVE",
+            path: "/v1/memberships/subscriptions:list",
+            body: json!({"filter": {"statusIn": ["ACTIVE"]}}),
+        },
+    ];
     let mut results = Vec::new();
     for list in &lists {
         results.extend(alternate(&base, &tenant, load, options.page_size, list).await);

@@ -13,9 +13,11 @@ pub mod event;
 pub mod lead;
 pub mod money;
 pub mod order;
+pub mod package;
 pub mod payment;
 pub mod pet;
 pub mod reference;
+pub mod retail;
 pub mod setting;
 pub mod staff;
 pub mod webhook;
@@ -53,6 +55,8 @@ pub const SCOPES: &[&str] = &[
     appointment::WRITE_SCOPE,
     block::READ_SCOPE,
     block::WRITE_SCOPE,
+    package::READ_SCOPE,
+    retail::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -138,6 +142,13 @@ pub fn router() -> Router<AppState> {
             "/v1/orders/redeemPackages:list",
             post(order::list_order_redeem_packages),
         )
+        .route("/v1/packages:list", post(package::list_packages))
+        .route(
+            "/v1/packages/details:list",
+            post(package::list_package_details),
+        )
+        .route("/v1/retail/packages:list", post(retail::list_packages))
+        .route("/v1/retail/products:list", post(retail::list_products))
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -262,6 +273,10 @@ fn method_not_allowed_status() -> Status {
         order::list_order_redeem_packages,
         payment::get_payment,
         payment::list_payments,
+        package::list_packages,
+        package::list_package_details,
+        retail::list_packages,
+        retail::list_products,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

@@ -24,6 +24,7 @@ mod booking_settings;
 mod catalogs;
 mod orders;
 mod pets;
+mod retail;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(pets::router())
         .merge(booking_settings::router())
         .merge(orders::router())
+        .merge(retail::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

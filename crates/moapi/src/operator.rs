@@ -26,6 +26,7 @@ pub mod booking_settings;
 pub mod bookings;
 pub mod catalogs;
 pub mod orders;
+pub mod retail;
 pub mod pets;
 
 #[derive(Debug)]
@@ -672,6 +673,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     }
     catalogs::validate_company(company)?;
     bookings::validate_company(company)?;
+    retail::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -783,6 +785,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             pets::seed_company(state, db, &created.company_id, fixture).await?;
             booking_settings::seed_company(state, db, &created.company_id, fixture).await?;
             drop(gate);
+            retail::seed_company(state, db, &company_row, fixture).await?;
             bookings::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,

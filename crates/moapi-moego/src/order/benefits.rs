@@ -39,6 +39,19 @@ pub async fn apply_at_booking(
     orders: &mut [BookedOrder],
     at: i64,
 ) -> Result<(), Status> {
-    let _ = (conn, ids, orders, at);
+    for order in orders.iter_mut() {
+        let applied = crate::package::redeem::at_booking(conn, ids, order, at).await?;
+        if applied {
+            order.total = current_total(conn, order.order_id).await?;
+        }
+    }
     Ok(())
+}
+
+/// The total the ledger settled an order at.
+async fn current_total(conn: &mut AnyConnection, order_id: i64) -> Result<Amount, Status> {
+    let order = super::store::find(conn, order_id)
+        .await?
+        .ok_or_else(|| Status::internal("a booked order vanished"))?;
+    order.amount(&order.total_amount)
 }

@@ -135,8 +135,7 @@ pub async fn create_sale(
                 (None, Some(product), None) => {
                     let (sold, name, price) =
                         retail::product_for_sale(state, db, business_id, product).await?;
-                    let id = resolve_id(state, IdKind::Product, product)?;
-                    ("PRODUCT", Some(id), sold, name, Some(price))
+                    ("PRODUCT", sold.object_id(), sold, name, Some(price))
                 }
                 (None, None, Some(package)) => {
                     if line.quantity > MAX_PACKAGES_PER_LINE {
@@ -146,8 +145,7 @@ pub async fn create_sale(
                     }
                     let (sold, name, price) =
                         retail::package_for_sale(state, db, business_id, package).await?;
-                    let id = resolve_id(state, IdKind::RetailPackage, package)?;
-                    ("PACKAGE", Some(id), sold, name, Some(price))
+                    ("PACKAGE", sold.object_id(), sold, name, Some(price))
                 }
                 _ => {
                     return invalid(format!(

@@ -428,6 +428,17 @@ pub enum Goods {
     Package(Box<RetailPackageRow>),
 }
 
+impl Goods {
+    /// The line item's `objectId`: the product or the catalog package.
+    pub fn object_id(&self) -> Option<i64> {
+        match self {
+            Goods::Plain => None,
+            Goods::Product { id, .. } => Some(*id),
+            Goods::Package(package) => Some(package.id),
+        }
+    }
+}
+
 /// A product of the sale's business, not deleted; its name and retail price (the special
 /// price when it has one) are the line's defaults.
 pub async fn product_for_sale(

@@ -136,6 +136,9 @@ pub struct Scene {
     pub reschedule_start: String,
     pub appointment_note: String,
     pub block: String,
+    /// James Miller, who holds a "5 Baths" package bought at Mission, and that package.
+    pub package_customer: String,
+    pub customer_package: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -295,6 +298,18 @@ impl Scene {
         )
         .await;
         let block = id(&expect_ok(&blocks, "blocks")["blocks"][0]);
+        let package_customer = id(find(
+            &expect_ok(&customers, "customers")["customers"],
+            "firstName",
+            "James",
+        ));
+        let held = post(
+            "/v1/packages:list",
+            json!({"companyId": company, "businessId": business,
+                   "customerId": package_customer, "pagination": page}),
+        )
+        .await;
+        let customer_package = id(&expect_ok(&held, "packages")["packages"][0]);
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -398,6 +413,8 @@ impl Scene {
             reschedule_start: wednesday_morning(),
             appointment_note,
             block,
+            package_customer,
+            customer_package,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1556,6 +1573,56 @@ pub static RECIPES: &[Recipe] = &[
             post(
                 "/v1/orders/redeemPackages:list",
                 json!({"companyId": s.company, "filter": {"orderIds": [s.order]}}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "PackageService_ListPackages",
+        kind: Kind::Read,
+        scope: "packages:read",
+        call: |s| {
+            post(
+                "/v1/packages:list",
+                json!({"companyId": s.company, "businessId": s.business,
+                       "customerId": s.package_customer, "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "PackageService_ListPackageDetails",
+        kind: Kind::Read,
+        scope: "packages:read",
+        call: |s| {
+            post(
+                "/v1/packages/details:list",
+                json!({"companyId": s.company, "businessId": s.business,
+                       "packageIds": [s.customer_package], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "RetailService_ListPackages",
+        kind: Kind::Read,
+        scope: "retail:read",
+        call: |s| {
+            post(
+                "/v1/retail/packages:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "RetailService_ListProducts",
+        kind: Kind::Read,
+        scope: "retail:read",
+        call: |s| {
+            post(
+                "/v1/retail/products:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
             )
         },
         except: &[],

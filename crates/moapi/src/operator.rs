@@ -26,8 +26,8 @@ pub mod booking_settings;
 pub mod bookings;
 pub mod catalogs;
 pub mod orders;
-pub mod retail;
 pub mod pets;
+pub mod retail;
 
 #[derive(Debug)]
 pub enum OperatorError {

@@ -97,7 +97,9 @@ impl Shop {
     /// Sells one catalog package to the shop's customer; answers its `cpk_` ID.
     async fn buy(&self, package: &str) -> String {
         created(
-            &self.sell(&self.customer, json!([{"packageId": package}])).await,
+            &self
+                .sell(&self.customer, json!([{"packageId": package}]))
+                .await,
             "orderId",
         );
         let listed = self.customer_packages(&self.auth).await;
@@ -232,7 +234,10 @@ async fn concurrently(app: &TestApp, posts: Vec<(String, Value)>) -> Vec<Reply> 
 }
 
 fn code(reply: &Reply) -> (u16, i64) {
-    (reply.status, reply.body["code"].as_i64().unwrap_or_default())
+    (
+        reply.status,
+        reply.body["code"].as_i64().unwrap_or_default(),
+    )
 }
 
 #[tokio::test]
@@ -264,12 +269,13 @@ async fn the_catalog_is_listed_as_the_vendor_shapes_it_page_by_page() {
     );
     assert_eq!(first.body["packages"][1]["expirationDays"], 99_999_999);
 
-    let second = shop
-        .catalog(json!({"pageSize": 2, "pageToken": "2"}))
-        .await;
+    let second = shop.catalog(json!({"pageSize": 2, "pageToken": "2"})).await;
     assert_moego(RETAIL, "businessretailv1ListPackagesResponse", &second.body);
     assert_eq!(second.body["packages"].as_array().unwrap().len(), 1);
-    assert!(second.body["nextPageToken"].as_str().unwrap_or("").is_empty());
+    assert!(second.body["nextPageToken"]
+        .as_str()
+        .unwrap_or("")
+        .is_empty());
 }
 
 #[tokio::test]
@@ -288,7 +294,10 @@ async fn products_show_their_supplier_prices_and_stock() {
     assert_eq!(product["stock"], 7);
     assert_eq!(product["enableStaffCommission"], true);
     assert_eq!(product["supplier"]["name"], "PetPro");
-    assert!(product["supplier"]["id"].as_str().unwrap().starts_with("sup_"));
+    assert!(product["supplier"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("sup_"));
 
     // A second product of the same supplier reuses it.
     shop.product("Conditioner", 2).await;
@@ -322,11 +331,17 @@ async fn a_sale_takes_stock_and_one_beyond_it_is_refused_writing_nothing() {
     let shop = shop().await;
     let shampoo = shop.product("Shampoo", 3).await;
     let sold = shop
-        .sell(&shop.customer, json!([{"productId": shampoo, "quantity": 2}]))
+        .sell(
+            &shop.customer,
+            json!([{"productId": shampoo, "quantity": 2}]),
+        )
         .await;
     let order = created(&sold, "orderId");
     // Two at the special price 9.99 and 8.25 % tax: 19.98 + 1.65.
-    assert_eq!(shop.order(&order).await["totalAmount"], usd(21, 630_000_000));
+    assert_eq!(
+        shop.order(&order).await["totalAmount"],
+        usd(21, 630_000_000)
+    );
     assert_eq!(shop.products().await["products"][0]["stock"], 1);
     let items = shop
         .app
@@ -338,7 +353,10 @@ async fn a_sale_takes_stock_and_one_beyond_it_is_refused_writing_nothing() {
         .await;
     assert_moego(ORDER, "v1ListOrderLineItemsResponse", &items.body);
     assert_eq!(items.body["orderLineItems"][0]["objectType"], "PRODUCT");
-    assert_eq!(items.body["orderLineItems"][0]["objectId"], shampoo.as_str());
+    assert_eq!(
+        items.body["orderLineItems"][0]["objectId"],
+        shampoo.as_str()
+    );
     assert_eq!(items.body["orderLineItems"][0]["name"], "Shampoo");
 
     let orders = shop.app.count_rows("moego_orders").await;
@@ -367,13 +385,20 @@ async fn a_sold_package_is_the_customers_with_its_services_and_counts_as_sold() 
         .await;
     let order = created(&sold, "orderId");
     // 2 × 150 and 8.25 % tax.
-    assert_eq!(shop.order(&order).await["totalAmount"], usd(324, 750_000_000));
+    assert_eq!(
+        shop.order(&order).await["totalAmount"],
+        usd(324, 750_000_000)
+    );
     let catalog = shop.catalog(json!({"pageSize": 10})).await;
     assert_eq!(catalog.body["packages"][0]["soldQuantity"], 2);
 
     let listed = shop.customer_packages(&shop.auth).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
-    assert_moego(PACKAGE, "businesspackagev1ListPackagesResponse", &listed.body);
+    assert_moego(
+        PACKAGE,
+        "businesspackagev1ListPackagesResponse",
+        &listed.body,
+    );
     let packages = listed.body["packages"].as_array().unwrap();
     assert_eq!(packages.len(), 2);
     let package = &packages[0];
@@ -388,7 +413,10 @@ async fn a_sold_package_is_the_customers_with_its_services_and_counts_as_sold() 
     assert_eq!(package["purchaseTime"], package["startTime"]);
     let expiration = package["expirationDate"].as_str().unwrap();
     assert_eq!(expiration.len(), 10, "yyyy-MM-dd: {expiration}");
-    assert!(package["endTime"].as_str().unwrap().starts_with(&expiration[..4]));
+    assert!(package["endTime"]
+        .as_str()
+        .unwrap()
+        .starts_with(&expiration[..4]));
 
     let id = package["id"].as_str().unwrap();
     let details = shop.details(&[id]).await;
@@ -417,12 +445,19 @@ async fn a_redemption_takes_from_the_package_and_the_covered_service_off_the_tot
     let package = shop.buy(&baths).await;
     let (order, line) = shop.service_order().await;
     // 40 + 12.25, taxed 3.30 + 1.01.
-    assert_eq!(shop.order(&order).await["totalAmount"], usd(56, 560_000_000));
+    assert_eq!(
+        shop.order(&order).await["totalAmount"],
+        usd(56, 560_000_000)
+    );
 
     let redeemed = shop.redeem(&order, &package, &line).await;
     created(&redeemed, "redeemPackageId");
     let billed = shop.order(&order).await;
-    assert_eq!(billed["totalAmount"], usd(13, 260_000_000), "the bath and its tax");
+    assert_eq!(
+        billed["totalAmount"],
+        usd(13, 260_000_000),
+        "the bath and its tax"
+    );
     assert_eq!(billed["subTotalAmount"], usd(52, 250_000_000));
     assert_eq!(billed["taxAmount"], usd(4, 310_000_000));
     assert_eq!(billed["remainAmount"], usd(13, 260_000_000));
@@ -481,7 +516,10 @@ async fn nothing_left_expired_or_someone_elses_package_is_refused() {
     let empty = shop.redeem(&second, &package, &second_line).await;
     assert_eq!(empty.status, 400, "{}", empty.text);
     assert!(empty.text.contains("remains"), "{}", empty.text);
-    assert_eq!(shop.order(&second).await["totalAmount"], usd(56, 560_000_000));
+    assert_eq!(
+        shop.order(&second).await["totalAmount"],
+        usd(56, 560_000_000)
+    );
 
     let expiring = shop.buy(&single).await;
     let raw = shop

@@ -47,8 +47,7 @@ pub async fn list_packages(
     )
     .await?;
     let customer_id =
-        access::company_customer(conn, &state.ids, &principal, scope, &request.customer_id)
-            .await?;
+        access::company_customer(conn, &state.ids, &principal, scope, &request.customer_id).await?;
     let mut rows = store::list_of_customer(conn, scope.business_id, customer_id, page).await?;
     let next_page_token = page.finish(&mut rows);
     let now = now_micros();

@@ -10,8 +10,8 @@ use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{
     self, DiscountValue, NewDiscount, NewOrder, NewPayment, NewRefund, SaleLine,
 };
-use moapi_moego::package::redeem::{self, Redemption};
 use moapi_moego::order::store as orders;
+use moapi_moego::package::redeem::{self, Redemption};
 use moapi_moego::payment::store as payments;
 use serde::Deserialize;
 

@@ -9,9 +9,9 @@ use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdKind, Status};
 use moapi_moego::company::{self, store::CompanyRow};
-use moapi_moego::order::store as orders;
 use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{self, NewOrder, OpenedOrder, SaleLine};
+use moapi_moego::order::store as orders;
 use moapi_moego::package::store::{self as packages, NewCustomerPackage, NEVER_EXPIRES_DATE};
 use moapi_moego::retail::store::{
     self as retail, ItemService, NewProduct, NewRetailPackage, NewSupplier, RetailPackageRow,
@@ -21,9 +21,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use super::orders::{
-    create_sale, record_payment, NewPaymentRequest, NewSaleLine, NewSaleRequest,
-};
+use super::orders::{create_sale, record_payment, NewPaymentRequest, NewSaleLine, NewSaleRequest};
 use super::{from_status, invalid, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
@@ -124,27 +122,26 @@ async fn company_service(
         .parse::<i64>()
         .ok()
         .or_else(|| state.ids.decode(IdKind::Service, reference.trim()).ok());
-    let row: Option<(i64, String, String)> = match by_id {
-        Some(id) => {
-            sqlx::query_as(
-                "SELECT id, name, price FROM moego_services WHERE id = $1 AND company_id = $2",
-            )
-            .bind(id)
-            .bind(company_id)
-            .fetch_optional(conn)
-            .await?
-        }
-        None => {
-            sqlx::query_as(
+    let row: Option<(i64, String, String)> =
+        match by_id {
+            Some(id) => {
+                sqlx::query_as(
+                    "SELECT id, name, price FROM moego_services WHERE id = $1 AND company_id = $2",
+                )
+                .bind(id)
+                .bind(company_id)
+                .fetch_optional(conn)
+                .await?
+            }
+            None => sqlx::query_as(
                 "SELECT id, name, price FROM moego_services WHERE name = $1 AND company_id = $2 \
                  ORDER BY id LIMIT 1",
             )
             .bind(reference.trim())
             .bind(company_id)
             .fetch_optional(conn)
-            .await?
-        }
-    };
+            .await?,
+        };
     row.ok_or_else(|| {
         OperatorError::NotFound(format!("service {reference:?} not found in the company"))
     })
@@ -454,7 +451,10 @@ pub async fn product_for_sale(
         .ok_or_else(|| {
             OperatorError::NotFound(format!("product {reference} not found at the business"))
         })?;
-    let price = row.special_price.clone().unwrap_or(row.retail_price.clone());
+    let price = row
+        .special_price
+        .clone()
+        .unwrap_or(row.retail_price.clone());
     let name = row.name.clone();
     Ok((Goods::Product { id, name: row.name }, name, price))
 }
@@ -492,7 +492,9 @@ pub async fn record_sale(
     at: i64,
 ) -> std::result::Result<OpenedOrder, Status> {
     let opened = ledger::open_sale(conn, order, lines, at).await?;
-    for (index, ((line, goods), item_id)) in lines.iter().zip(goods).zip(&opened.item_ids).enumerate() {
+    for (index, ((line, goods), item_id)) in
+        lines.iter().zip(goods).zip(&opened.item_ids).enumerate()
+    {
         match goods {
             Goods::Plain => {}
             Goods::Product { id, name } => {
@@ -580,11 +582,18 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
         if !customer {
             return unknown(&what, "customer", &sale.customer);
         }
-        if !company.packages.values().flatten().any(|p| p.name == sale.package) {
+        if !company
+            .packages
+            .values()
+            .flatten()
+            .any(|p| p.name == sale.package)
+        {
             return unknown(&what, "package", &sale.package);
         }
         if !(-366..=0).contains(&sale.day) {
-            return invalid(format!("{what}: day must be within a year before the seed day"));
+            return invalid(format!(
+                "{what}: day must be within a year before the seed day"
+            ));
         }
     }
     Ok(())

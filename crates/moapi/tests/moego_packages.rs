@@ -9,7 +9,8 @@ mod common;
 use common::fidelity::assert_moego;
 use common::orders::{usd, ORDER};
 use common::{Reply, TestApp};
-use moapi::operator::MoegoKeyRequest;
+use moapi::fixtures::Fixtures;
+use moapi::operator::{self, MoegoKeyRequest};
 use moapi_core::IdKind;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -715,4 +716,111 @@ async fn twenty_concurrent_redemptions_of_five_left_redeem_exactly_five() {
     assert_eq!(shop.app.count_rows("moego_order_redeem_packages").await, 5);
     let left = shop.remaining(&package).await;
     assert!(left.is_null(), "nothing left: {left}");
+}
+
+#[tokio::test]
+async fn fixture_sections_seed_the_catalog_products_and_sales_and_bookings_redeem() {
+    let app = common::spawn().await;
+    let base = "moego:\n- name: o\n  companies:\n  - name: c\n    country: US\n    businesses: [{name: b}]\n    staff: [{firstName: S, lastName: T, businesses: [b]}]\n    customers: [{firstName: A, lastName: B, phone: '+12125550100'}]\n    pets: [{owner: '+12125550100', name: P, type: DOG, breed: x}]\n    services: [{name: Groom, serviceItemType: GROOMING, price: '10', serviceTime: 30}]\n";
+    let retail = "    packages:\n      b: [{name: Two Grooms, price: '18', items: [{quantity: 2, services: [Groom]}]}]\n    products:\n      b: [{name: Treats, retailPrice: '3', stock: 9, supplier: {name: Acme}}]\n";
+    for (extra, needle) in [
+        (
+            "    packageSales: [{customer: A B, package: Nope, day: -1}]\n",
+            "Nope",
+        ),
+        (
+            "    packageSales: [{customer: Z Z, package: Two Grooms, day: -1}]\n",
+            "Z Z",
+        ),
+        (
+            "    packageSales: [{customer: A B, package: Two Grooms, day: 3}]\n",
+            "day",
+        ),
+        ("    products:\n      nowhere: []\n", "nowhere"),
+    ] {
+        let fixtures = Fixtures::parse(&format!("{base}{retail}{extra}"))
+            .or_else(|_| Fixtures::parse(&format!("{base}{extra}")))
+            .unwrap();
+        match operator::seed(&app.state, &mut app.state.db.conn(), fixtures).await {
+            Err(operator::OperatorError::Invalid(message)) => {
+                assert!(message.contains(needle), "{message}")
+            }
+            other => panic!("expected a refusal naming {needle:?}: {other:?}"),
+        }
+    }
+    assert_eq!(app.count_rows("moego_retail_packages").await, 0);
+
+    // Bought three weeks ago: before the appointment was booked (two weeks ahead of it).
+    let sale = "    packageSales: [{customer: A B, package: Two Grooms, day: -20, payment: cash}]\n    appointments: [{business: b, customer: A B, day: 2, start: 600, pets: [{pet: P, services: [{service: Groom, staff: S T}]}]}]\n";
+    let report = operator::seed(
+        &app.state,
+        &mut app.state.db.conn(),
+        Fixtures::parse(&format!("{base}{retail}{sale}")).unwrap(),
+    )
+    .await
+    .expect("the retail sections seed");
+    let seeded = &report.moego[0];
+    let (auth, company, business) = (
+        &seeded.authorization,
+        &seeded.company_id,
+        &seeded.business_ids[0],
+    );
+    let catalog = app
+        .moego_post(
+            auth,
+            "/v1/retail/packages:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(
+        catalog.body["packages"][0]["soldQuantity"], 1,
+        "{}",
+        catalog.text
+    );
+    let products = app
+        .moego_post(
+            auth,
+            "/v1/retail/products:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(products.body["products"][0]["stock"], 9);
+    assert_eq!(products.body["products"][0]["supplier"]["name"], "Acme");
+    let appointments = app
+        .moego_post(
+            auth,
+            "/v1/appointments:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    let booked = &appointments.body["appointments"][0];
+    assert_eq!(booked["totalAmount"], usd(0, 0), "the groom is covered");
+    let customer = booked["customerId"].as_str().unwrap();
+    let held = app
+        .moego_post(
+            auth,
+            "/v1/packages:list",
+            json!({"companyId": company, "businessId": business, "customerId": customer,
+                   "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    assert_eq!(
+        held.body["packages"][0]["totalRemainingQuantity"], 1,
+        "{}",
+        held.text
+    );
+    let orders = app
+        .moego_post(
+            auth,
+            "/v1/orders:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": {"pageSize": 10}}),
+        )
+        .await;
+    let sold = orders.body["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|order| order["totalAmount"] == usd(18, 0))
+        .expect("the package sale's order");
+    assert_eq!(sold["status"], "COMPLETED", "paid in cash");
 }

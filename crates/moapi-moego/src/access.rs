@@ -166,6 +166,49 @@ pub async fn business(
     })
 }
 
+/// A request's `companyId` and one business of it (`field`): [`company`], then [`business`];
+/// a business of another company is code 7.
+pub async fn company_business(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+    field: &str,
+    business_id: &str,
+) -> Result<BusinessScope, Status> {
+    let owner = company(conn, ids, principal, company_id).await?;
+    let scope = business(conn, ids, principal, field, business_id).await?;
+    if scope.company_id != owner.company_id {
+        return Err(Status::no_permission());
+    }
+    Ok(scope)
+}
+
+/// A request's `customerId`, a live customer of the scope's company: INVALID_ARGUMENT when
+/// missing, "invalid obfuscate" when malformed, NOT_FOUND for no such customer of the company,
+/// code 7 for a company the key does not reach.
+pub async fn company_customer(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    scope: BusinessScope,
+    customer_id: &str,
+) -> Result<i64, Status> {
+    if customer_id.trim().is_empty() {
+        return Err(Status::invalid_argument("customerId: value is required"));
+    }
+    let id = decode(ids, IdKind::Customer, customer_id)?;
+    let row = crate::customer::store::find(&mut *conn, id)
+        .await?
+        .filter(|row| !row.is_deleted())
+        .ok_or_else(|| Status::not_found("customerId: customer not found"))?;
+    check(conn, principal, &row).await?;
+    if row.company_id != scope.company_id {
+        return Err(Status::not_found("customerId: customer not found"));
+    }
+    Ok(id)
+}
+
 /// The businesses a list names (`field`, required non-empty, at most 1,000), each one of the
 /// company's (`of_company`) and reached by the key: an unknown business is NOT_FOUND, another
 /// company's or one beyond a restricted key code 7.

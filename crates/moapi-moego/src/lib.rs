@@ -15,9 +15,11 @@ pub mod lead;
 pub mod membership;
 pub mod money;
 pub mod order;
+pub mod package;
 pub mod payment;
 pub mod pet;
 pub mod reference;
+pub mod retail;
 pub mod setting;
 pub mod staff;
 pub mod webhook;
@@ -58,6 +60,8 @@ pub const SCOPES: &[&str] = &[
     discount::READ_SCOPE,
     discount::WRITE_SCOPE,
     membership::READ_SCOPE,
+    package::READ_SCOPE,
+    retail::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -151,6 +155,13 @@ pub fn router() -> Router<AppState> {
             "/v1/memberships/subscriptions:list",
             post(membership::list_subscriptions),
         )
+        .route("/v1/packages:list", post(package::list_packages))
+        .route(
+            "/v1/packages/details:list",
+            post(package::list_package_details),
+        )
+        .route("/v1/retail/packages:list", post(retail::list_packages))
+        .route("/v1/retail/products:list", post(retail::list_products))
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -280,6 +291,10 @@ fn method_not_allowed_status() -> Status {
         discount::list_discounts,
         membership::list_memberships,
         membership::list_subscriptions,
+        package::list_packages,
+        package::list_package_details,
+        retail::list_packages,
+        retail::list_products,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

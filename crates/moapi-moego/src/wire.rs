@@ -19,13 +19,13 @@ pub struct TimeZone {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[schema(as = typeLatLng)]
 pub struct LatLng {
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub latitude: f64,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub longitude: f64,
 }
 
-fn is_zero(value: &f64) -> bool {
+pub(crate) fn is_zero_f64(value: &f64) -> bool {
     *value == 0.0
 }
 

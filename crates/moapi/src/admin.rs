@@ -26,6 +26,7 @@ mod discounts;
 mod memberships;
 mod orders;
 mod pets;
+mod retail;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(discounts::router())
         .merge(memberships::router())
+        .merge(retail::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

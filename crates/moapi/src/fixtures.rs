@@ -82,6 +82,16 @@ pub struct MoegoCompany {
     pub pet_sizes: Vec<moapi_moego::setting::catalog::input::PetSizeInput>,
     #[serde(default)]
     pub custom_fields: Vec<moapi_moego::setting::catalog::input::CustomFieldInput>,
+    /// The package catalog by business name; item services by `svc_` ID or name.
+    #[serde(default)]
+    pub packages: BTreeMap<String, Vec<crate::operator::retail::NewRetailPackageRequest>>,
+    /// Products (each with its supplier) by business name.
+    #[serde(default)]
+    pub products: BTreeMap<String, Vec<crate::operator::retail::NewProductRequest>>,
+    /// Catalog packages sold to customers before the appointments are booked, so that a
+    /// booking of a service one covers redeems it.
+    #[serde(default)]
+    pub package_sales: Vec<crate::operator::retail::FixturePackageSale>,
     /// Appointments booked after everything above, with their status moves and payments.
     #[serde(default)]
     pub appointments: Vec<crate::operator::bookings::FixtureAppointment>,

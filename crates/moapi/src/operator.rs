@@ -29,6 +29,7 @@ pub mod discounts;
 pub mod memberships;
 pub mod orders;
 pub mod pets;
+pub mod retail;
 
 #[derive(Debug)]
 pub enum OperatorError {
@@ -675,6 +676,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     catalogs::validate_company(company)?;
     bookings::validate_company(company)?;
     memberships::validate_company(company)?;
+    retail::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -787,6 +789,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             booking_settings::seed_company(state, db, &created.company_id, fixture).await?;
             drop(gate);
             discounts::seed_company(state, db, &company_row, fixture).await?;
+            retail::seed_company(state, db, &company_row, fixture).await?;
             bookings::seed_company(state, db, &company_row, fixture).await?;
             memberships::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(

@@ -41,6 +41,9 @@ pub async fn apply_at_booking(
     at: i64,
 ) -> Result<(), Status> {
     for order in orders.iter_mut() {
+        if crate::package::redeem::at_booking(conn, ids, order, at).await? {
+            order.total = ledger::total(conn, order.order_id).await?;
+        }
         if crate::membership::benefits::at_booking(conn, ids, order, at).await? {
             order.total = ledger::total(conn, order.order_id).await?;
         }

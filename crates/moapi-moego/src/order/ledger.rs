@@ -1,10 +1,11 @@
 //! The order ledger: opening orders (appointments and operator sales), and settling them as
-//! payments, refunds and discounts are recorded. Every money column of `moego_orders` is
-//! recomputed from the rows that make it (payments, refunds, discounts) with exact decimals,
-//! in the caller's transaction, after the order row is locked by a write so that concurrent
-//! writers of one order take turns (PostgreSQL row lock; SQLite's single writer). Every write
-//! is stamped with the instant its caller gives: now for the API and the operator verbs, the
-//! history it describes for the demo seed.
+//! payments, refunds, discounts and redeemed packages are recorded. Every money column of
+//! `moego_orders` is recomputed from the rows that make it (payments, refunds, discounts,
+//! what redeemed packages cover) with exact decimals, in the caller's transaction, after the
+//! order row is locked by a write so that concurrent writers of one order take turns
+//! (PostgreSQL row lock; SQLite's single writer). Every write is stamped with the instant its
+//! caller gives: now for the API and the operator verbs, the history it describes for the
+//! demo seed.
 
 use std::str::FromStr;
 
@@ -514,12 +515,20 @@ async fn settlement(conn: &mut AnyConnection, order: &OrderRow) -> Result<Settle
         order.id,
     )
     .await?;
+    let covered_by_packages = sum_amounts(
+        conn,
+        currency,
+        "SELECT covered_amount FROM moego_order_redeem_packages WHERE order_id = $1",
+        order.id,
+    )
+    .await?;
     let total = order
         .amount(&order.sub_total)?
         .plus(order.amount(&order.tax_amount)?)
         .plus(order.amount(&order.tips_amount)?)
         .plus(order.amount(&order.extra_fee_amount)?)
-        .minus(discount);
+        .minus(discount)
+        .minus(covered_by_packages);
     Ok(Settlement {
         discount,
         total,
@@ -801,54 +810,117 @@ pub async fn apply_discount(
     Ok(discount_id)
 }
 
+/// A bought package covering services of one line of an order; the package side (its
+/// remaining quantity) is `crate::package::redeem`'s.
 pub struct NewRedeemPackage<'a> {
     pub order_id: i64,
-    pub order_line_item_id: Option<i64>,
+    pub order_line_item_id: i64,
+    pub customer_package_id: i64,
+    pub customer_package_service_id: i64,
+    /// The public IDs the redemption shows (`cpk_`, `pks_`).
     pub package_id: &'a str,
     pub package_service_id: &'a str,
     pub package_name: &'a str,
-    pub service_id: Option<i64>,
-    pub service_name: &'a str,
-    pub service_price: Amount,
     pub quantity: i64,
 }
 
-/// Records at `at` that a package the customer bought earlier covered services of this order.
-/// The package was paid when it was sold, so the order's amounts do not change. Returns its
-/// raw ID.
+/// A service line of an order: what a package redemption covers.
+pub struct ServiceLine {
+    pub service_id: i64,
+    pub name: String,
+    pub unit_price: String,
+    pub quantity: i64,
+}
+
+/// The order's line `item_id` when it bills a service; NOT_FOUND or INVALID_ARGUMENT else.
+pub async fn service_line(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    item_id: i64,
+) -> Result<ServiceLine, Status> {
+    let line: Option<(String, Option<i64>, String, String, i64)> = sqlx::query_as(
+        "SELECT object_type, object_id, name, unit_price, quantity FROM moego_order_line_items \
+         WHERE id = $1 AND order_id = $2",
+    )
+    .bind(item_id)
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (object_type, object_id, name, unit_price, quantity) =
+        line.ok_or_else(|| Status::not_found("orderLineItemId: the order has no such line"))?;
+    match (object_type.as_str(), object_id) {
+        ("SERVICE", Some(service_id)) => Ok(ServiceLine {
+            service_id,
+            name,
+            unit_price,
+            quantity,
+        }),
+        _ => Err(Status::invalid_argument(
+            "orderLineItemId: only a line billing a service can be covered by a package",
+        )),
+    }
+}
+
+/// Records at `at` that a package the customer bought covers `quantity` of a service line,
+/// and takes what it covers off the order's total: the line's price for that quantity and the
+/// same share of the line's tax (the customer prepaid both when buying the package). More
+/// than the line's quantity left uncovered, or a total brought below what is already paid, is
+/// FAILED_PRECONDITION. Returns the redemption's raw ID.
 pub async fn record_redeem_package(
     conn: &mut AnyConnection,
     redeemed: &NewRedeemPackage<'_>,
     at: i64,
 ) -> Result<i64, Status> {
     let order = lock_order(conn, redeemed.order_id, "", at).await?;
-    if redeemed.service_price.currency.as_str() != order.currency_code
-        || redeemed.service_price.value.is_sign_negative()
-    {
-        return Err(Status::invalid_argument(format!(
-            "servicePrice: a non-negative amount in {}",
-            order.currency_code
-        )));
-    }
     if !(1..=1_000_000).contains(&redeemed.quantity) {
         return Err(Status::invalid_argument(
             "quantity: must be between 1 and 1000000",
         ));
     }
-    if let Some(item_id) = redeemed.order_line_item_id {
-        let line: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM moego_order_line_items WHERE id = $1 AND order_id = $2")
-                .bind(item_id)
-                .bind(order.id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        line.ok_or_else(|| Status::not_found("orderLineItemId: the order has no such line"))?;
+    let line = service_line(conn, order.id, redeemed.order_line_item_id).await?;
+    let (covered_before,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM moego_order_redeem_packages \
+         WHERE order_line_item_id = $1",
+    )
+    .bind(redeemed.order_line_item_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if covered_before + redeemed.quantity > line.quantity {
+        return Err(refused(format!(
+            "orderLineItemId: {covered_before} of the line's {} services are already covered by \
+             packages; {} more cannot be",
+            line.quantity, redeemed.quantity
+        )));
+    }
+    let line_tax = sum_amounts(
+        conn,
+        &order.currency_code,
+        "SELECT tax_amount FROM moego_order_line_taxes WHERE order_item_id = $1",
+        redeemed.order_line_item_id,
+    )
+    .await?;
+    let share = Decimal::from(redeemed.quantity) / Decimal::from(line.quantity);
+    let price = order.amount(&line.unit_price)?;
+    let covered = price
+        .times(Decimal::from(redeemed.quantity))
+        .plus(line_tax.times(share).rounded());
+    let before = settlement(conn, &order).await?;
+    let total = before.total.minus(covered);
+    let net_paid = before.paid.minus(before.refunded);
+    if total.value.is_sign_negative() || total.value < net_paid.value {
+        return Err(refused(format!(
+            "the package covers {} and would bring the total to {}, below the {} already paid",
+            covered.stored(),
+            total.stored(),
+            net_paid.stored()
+        )));
     }
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_order_redeem_packages (order_id, company_id, order_line_item_id, \
          package_id, package_service_id, package_name, service_id, service_name, service_price, \
-         quantity, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+         quantity, customer_package_id, customer_package_service_id, covered_amount, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(order.id)
     .bind(order.company_id)
@@ -856,13 +928,17 @@ pub async fn record_redeem_package(
     .bind(redeemed.package_id)
     .bind(redeemed.package_service_id)
     .bind(redeemed.package_name)
-    .bind(redeemed.service_id)
-    .bind(redeemed.service_name)
-    .bind(redeemed.service_price.stored())
+    .bind(line.service_id)
+    .bind(&line.name)
+    .bind(price.stored())
     .bind(redeemed.quantity)
+    .bind(redeemed.customer_package_id)
+    .bind(redeemed.customer_package_service_id)
+    .bind(covered.stored())
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
+    settle(conn, &order).await?;
     Ok(id)
 }
 

@@ -297,9 +297,11 @@ pub struct LineItemRow {
 
 impl LineItemRow {
     pub fn to_wire(&self, ids: &IdCodec) -> Result<OrderLineItem, Status> {
-        // Only services are in moapi's catalog; other objects keep their raw number.
+        // Objects of moapi's catalogs carry their public IDs; others keep their raw number.
         let object_id = match (self.object_type.as_str(), self.object_id) {
             ("SERVICE", Some(id)) => ids.encode(IdKind::Service, id),
+            ("PRODUCT", Some(id)) => ids.encode(IdKind::Product, id),
+            ("PACKAGE", Some(id)) => ids.encode(IdKind::RetailPackage, id),
             (_, id) => id.map(|id| id.to_string()).unwrap_or_default(),
         };
         Ok(OrderLineItem {

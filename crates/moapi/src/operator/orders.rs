@@ -6,33 +6,48 @@
 
 use moapi_core::db::Conn;
 use moapi_core::{AppState, IdKind};
-use moapi_moego::discount::{self, redeem};
+use moapi_moego::discount;
 use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{
-    self, DiscountValue, NewDiscount, NewOrder, NewPayment, NewRedeemPackage, NewRefund, SaleLine,
+    self, DiscountValue, NewDiscount, NewOrder, NewPayment, NewRefund, SaleLine,
 };
 use moapi_moego::order::store as orders;
+use moapi_moego::package::redeem::{self, Redemption};
 use moapi_moego::payment::store as payments;
 use serde::Deserialize;
 
+use super::retail::{self, Goods};
 use super::{
     from_status, invalid, resolve_businesses, resolve_company, resolve_id, OperatorError, Result,
 };
 
 /// Most lines one sale may have.
 const MAX_LINES: usize = 100;
+/// Most packages one line may sell (each becomes a package the customer holds).
+const MAX_PACKAGES_PER_LINE: i64 = 100;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewSaleLine {
+    /// Required but for a product or package line, which defaults to its name.
+    #[serde(default)]
     pub name: String,
-    /// Decimal text in the order's currency, e.g. "12.50".
-    pub unit_price: String,
+    /// Decimal text in the order's currency, e.g. "12.50". Required but for a product line
+    /// (default: its special price, else its retail price) or a package line (its price).
+    #[serde(default)]
+    pub unit_price: Option<String>,
     #[serde(default = "one")]
     pub quantity: i64,
-    /// A service of the company's catalog (`svc_` or raw); without it the line is a PRODUCT.
+    /// A service of the company's catalog (`svc_` or raw): a SERVICE line.
     #[serde(default)]
     pub service_id: Option<String>,
+    /// A product of the business (`prd_` or raw): a PRODUCT line taking from its stock.
+    #[serde(default)]
+    pub product_id: Option<String>,
+    /// A package of the business's catalog (`pkg_` or raw): a PACKAGE line, each unit a
+    /// package the customer then holds.
+    #[serde(default)]
+    pub package_id: Option<String>,
 }
 
 fn one() -> i64 {
@@ -118,31 +133,57 @@ pub async fn create_sale(
         return invalid(format!("lines: 1 to {MAX_LINES} lines"));
     }
     let mut lines = Vec::with_capacity(request.lines.len());
+    let mut goods = Vec::with_capacity(request.lines.len());
     for (index, line) in request.lines.iter().enumerate() {
-        let name = line.name.trim();
+        let (object_type, object_id, sold, default_name, default_price) =
+            match (&line.service_id, &line.product_id, &line.package_id) {
+                (None, None, None) => ("PRODUCT", None, Goods::Plain, String::new(), None),
+                (Some(service), None, None) => {
+                    let id = company_service(state, db, company.id, service).await?;
+                    ("SERVICE", Some(id), Goods::Plain, String::new(), None)
+                }
+                (None, Some(product), None) => {
+                    let (sold, name, price) =
+                        retail::product_for_sale(state, db, business_id, product).await?;
+                    ("PRODUCT", sold.object_id(), sold, name, Some(price))
+                }
+                (None, None, Some(package)) => {
+                    if line.quantity > MAX_PACKAGES_PER_LINE {
+                        return invalid(format!(
+                            "lines[{index}].quantity: at most {MAX_PACKAGES_PER_LINE} packages"
+                        ));
+                    }
+                    let (sold, name, price) =
+                        retail::package_for_sale(state, db, business_id, package).await?;
+                    ("PACKAGE", sold.object_id(), sold, name, Some(price))
+                }
+                _ => {
+                    return invalid(format!(
+                        "lines[{index}]: name at most one of serviceId, productId and packageId"
+                    ))
+                }
+            };
+        let name = match line.name.trim() {
+            "" => default_name.as_str(),
+            name => name,
+        };
         if name.is_empty() || name.chars().count() > 255 {
             return invalid(format!("lines[{index}].name: 1 to 255 characters"));
         }
-        let service_id = match &line.service_id {
-            Some(service) => Some(company_service(state, db, company.id, service).await?),
-            None => None,
+        let field = format!("lines[{index}].unitPrice");
+        let unit_price = match (&line.unit_price, &default_price) {
+            (Some(text), _) | (None, Some(text)) => amount(&field, &request.currency_code, text)?,
+            (None, None) => return invalid(format!("{field}: value is required")),
         };
         lines.push(SaleLine {
-            object_type: if service_id.is_some() {
-                "SERVICE"
-            } else {
-                "PRODUCT"
-            },
-            object_id: service_id,
+            object_type,
+            object_id,
             pet_detail_id: None,
             name: name.to_string(),
-            unit_price: amount(
-                &format!("lines[{index}].unitPrice"),
-                &request.currency_code,
-                &line.unit_price,
-            )?,
+            unit_price,
             quantity: line.quantity,
         });
+        goods.push(sold);
     }
     let order = NewOrder {
         company_id: company.id,
@@ -153,7 +194,11 @@ pub async fn create_sale(
         created_by: "",
         lines: Vec::new(),
     };
-    let id = in_transaction!(db, |tx| ledger::open_sale(&mut tx, &order, &lines, at)).id;
+    let zone = moapi_moego::company::time_zone(&company.timezone_id);
+    let id = in_transaction!(db, |tx| retail::record_sale(
+        &mut tx, &order, &lines, &goods, zone, at
+    ))
+    .id;
     Ok(state.ids.encode(IdKind::Order, id))
 }
 
@@ -324,14 +369,14 @@ pub async fn apply_discount(
         {
             return invalid("a discount code brings its own value: leave out amount, percentage and orderItemId");
         }
-        let target = redeem::Target {
+        let target = discount::redeem::Target {
             order_id: row.id,
             company_id: row.company_id,
             business_id: row.business_id,
             customer_id: row.customer_id,
             total: row.amount(&row.total_amount).map_err(from_status)?,
         };
-        let id = in_transaction!(db, |tx| redeem::redeem(
+        let id = in_transaction!(db, |tx| discount::redeem::redeem(
             &mut tx, &state.ids, &code, &target, "", at
         ));
         return Ok(state.ids.encode(IdKind::OrderDiscount, id));
@@ -355,24 +400,24 @@ pub async fn apply_discount(
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewRedeemPackageRequest {
+    /// The customer's package (`cpk_` or raw).
     pub package_id: String,
+    /// The package's item to take from (`pks_` or raw); the first covering the service with
+    /// enough left without it.
     #[serde(default)]
-    pub package_service_id: String,
-    #[serde(default)]
-    pub package_name: String,
-    #[serde(default)]
-    pub service_id: Option<String>,
-    #[serde(default)]
-    pub service_name: String,
-    /// Decimal text in the order's currency.
-    pub service_price: String,
-    #[serde(default = "one")]
-    pub quantity: i64,
+    pub package_service_id: Option<String>,
+    /// The order's line it covers (`oli_` or raw)...
     #[serde(default)]
     pub order_line_item_id: Option<String>,
+    /// ...or the service whose line it covers (`svc_` or raw): the order's first line of it.
+    #[serde(default)]
+    pub service_id: Option<String>,
+    #[serde(default = "one")]
+    pub quantity: i64,
 }
 
-/// Records a package redeemed on an order; returns its `orp_` ID.
+/// Redeems a customer's package on a line of an order: takes from what remains of it and takes
+/// what it covers off the order's total. Returns the redemption's `orp_` ID.
 pub async fn record_redeem_package(
     state: &AppState,
     db: &mut Conn,
@@ -381,27 +426,43 @@ pub async fn record_redeem_package(
     at: i64,
 ) -> Result<String> {
     let row = find_order(state, db, order).await?;
-    let package_id = request.package_id.trim();
-    if package_id.is_empty() || package_id.len() > 255 {
-        return invalid("packageId: 1 to 255 characters");
-    }
-    let service_id = match &request.service_id {
-        Some(service) => Some(company_service(state, db, row.company_id, service).await?),
-        None => None,
+    let customer_package_id = resolve_id(state, IdKind::CustomerPackage, &request.package_id)?;
+    let package_service_id = request
+        .package_service_id
+        .as_deref()
+        .map(|item| resolve_id(state, IdKind::PackageService, item))
+        .transpose()?;
+    let order_line_item_id = match (&request.order_line_item_id, &request.service_id) {
+        (Some(line), None) => resolve_id(state, IdKind::OrderLineItem, line)?,
+        (None, Some(service)) => {
+            let service_id = resolve_id(state, IdKind::Service, service)?;
+            let line: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM moego_order_line_items WHERE order_id = $1 \
+                 AND object_type = 'SERVICE' AND object_id = $2 ORDER BY id LIMIT 1",
+            )
+            .bind(row.id)
+            .bind(service_id)
+            .fetch_optional(db.get().await?)
+            .await?;
+            line.ok_or_else(|| {
+                OperatorError::NotFound(format!("serviceId: the order bills no {service}"))
+            })?
+            .0
+        }
+        _ => return invalid("give exactly one of orderLineItemId and serviceId"),
     };
-    let redeemed = NewRedeemPackage {
+    let redemption = Redemption {
         order_id: row.id,
-        order_line_item_id: order_line(state, request.order_line_item_id.as_deref())?,
-        package_id,
-        package_service_id: request.package_service_id.trim(),
-        package_name: request.package_name.trim(),
-        service_id,
-        service_name: request.service_name.trim(),
-        service_price: amount("servicePrice", &row.currency_code, &request.service_price)?,
+        customer_package_id,
+        package_service_id,
+        order_line_item_id,
         quantity: request.quantity,
     };
-    let id = in_transaction!(db, |tx| ledger::record_redeem_package(
-        &mut tx, &redeemed, at
+    let id = in_transaction!(db, |tx| redeem::redeem(
+        &mut tx,
+        &state.ids,
+        &redemption,
+        at
     ));
     Ok(state.ids.encode(IdKind::OrderRedeemPackage, id))
 }

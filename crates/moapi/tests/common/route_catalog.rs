@@ -138,6 +138,9 @@ pub struct Scene {
     pub block: String,
     /// Pamper Club, a demo membership with subscriptions.
     pub membership: String,
+    /// James Miller, who holds a "5 Baths" package bought at Mission, and that package.
+    pub package_customer: String,
+    pub customer_package: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -303,6 +306,18 @@ impl Scene {
         )
         .await;
         let membership = id(&expect_ok(&memberships, "memberships")["memberships"][0]);
+        let package_customer = id(find(
+            &expect_ok(&customers, "customers")["customers"],
+            "firstName",
+            "James",
+        ));
+        let held = post(
+            "/v1/packages:list",
+            json!({"companyId": company, "businessId": business,
+                   "customerId": package_customer, "pagination": page}),
+        )
+        .await;
+        let customer_package = id(&expect_ok(&held, "packages")["packages"][0]);
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -407,6 +422,8 @@ impl Scene {
             appointment_note,
             block,
             membership,
+            package_customer,
+            customer_package,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1593,6 +1610,56 @@ pub static RECIPES: &[Recipe] = &[
             )
         },
         except: &[COMPANY_WIDE],
+    },
+    Recipe {
+        operation_id: "PackageService_ListPackages",
+        kind: Kind::Read,
+        scope: "packages:read",
+        call: |s| {
+            post(
+                "/v1/packages:list",
+                json!({"companyId": s.company, "businessId": s.business,
+                       "customerId": s.package_customer, "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "PackageService_ListPackageDetails",
+        kind: Kind::Read,
+        scope: "packages:read",
+        call: |s| {
+            post(
+                "/v1/packages/details:list",
+                json!({"companyId": s.company, "businessId": s.business,
+                       "packageIds": [s.customer_package], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "RetailService_ListPackages",
+        kind: Kind::Read,
+        scope: "retail:read",
+        call: |s| {
+            post(
+                "/v1/retail/packages:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "RetailService_ListProducts",
+        kind: Kind::Read,
+        scope: "retail:read",
+        call: |s| {
+            post(
+                "/v1/retail/products:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
+            )
+        },
+        except: &[],
     },
     Recipe {
         operation_id: "PaymentService_ListPayments",

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use moapi_core::time::now_micros;
-use moapi_core::{AppState, Config};
+use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::discount::store::{self as discount_store, CodeValue, CodeValues};
 use moapi_moego::discount::wire::DiscountStatus;
 use moapi_moego::money::Amount;
@@ -124,6 +124,153 @@ async fn seed_subscriptions(
     Ok(())
 }
 
+/// Catalog packages and products of the business.
+const CATALOG_PACKAGES: i64 = 500;
+const PRODUCTS: i64 = 2_000;
+
+/// What the package and retail lists name: the first customer and the first packages bought.
+struct RetailScene {
+    customer: String,
+    customer_packages: Vec<String>,
+}
+
+/// Inserts the business's package catalog and products (with one supplier), and one package
+/// bought by each customer with two services, in a few statements. The bought packages share
+/// one bench order: the lists read packages, not their orders.
+async fn seed_retail(
+    state: &AppState,
+    company_id: i64,
+    business_id: i64,
+    now: i64,
+) -> anyhow::Result<RetailScene> {
+    let mut db = state.db.conn();
+    let mut tx = db.begin().await?;
+    let (first_customer,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM moego_customers WHERE company_id = $1")
+            .bind(company_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (order_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_orders (company_id, business_id, customer_id, status, title, \
+         currency_code, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'COMPLETED', 'Bench packages', 'USD', $4, $4) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(business_id)
+    .bind(first_customer)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (line_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_order_line_items (order_id, company_id, object_type, name, \
+         unit_price, created_at, updated_at) \
+         VALUES ($1, $2, 'PACKAGE', 'Bench package', '199', $3, $3) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(company_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let services = r#"[{"serviceId":1,"name":"Bath & Brush","unitPrice":"45.5"},{"serviceId":2,"name":"Full Groom","unitPrice":"85"}]"#;
+    let items = format!(
+        r#"[{{"quantity":5,"services":{services}}},{{"quantity":2,"services":[{{"serviceId":3,"name":"Nail Trim","unitPrice":"15"}}]}}]"#
+    );
+    let mut first_package = None;
+    for n in 0..CATALOG_PACKAGES {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO moego_retail_packages (company_id, business_id, name, description, \
+             currency_code, price, tax_rate, items, expiration_days, sold_quantity, created_at, \
+             updated_at) VALUES ($1, $2, $3, 'Bench package', 'USD', '199', '0.08625', $4, \
+             365, $5, $6, $6) RETURNING id",
+        )
+        .bind(company_id)
+        .bind(business_id)
+        .bind(format!("Bench Bundle {n:03}"))
+        .bind(&items)
+        .bind(n * 7)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        first_package.get_or_insert(id);
+    }
+    let (supplier_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO moego_suppliers (company_id, name, first_name, email, created_at) \
+         VALUES ($1, 'Bench Supply', 'Dana', 'orders@supply.example', $2) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for n in 0..PRODUCTS {
+        sqlx::query(
+            "INSERT INTO moego_products (company_id, business_id, supplier_id, name, sku, \
+             barcode, category_name, currency_code, supply_price, retail_price, tax_rate, stock, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'Shampoo', 'USD', '3.2', \
+             '9.99', '0.08625', $7, $8, $8)",
+        )
+        .bind(company_id)
+        .bind(business_id)
+        .bind(supplier_id)
+        .bind(format!("Bench Product {n:04}"))
+        .bind(format!("BP-{n:05}"))
+        .bind(format!("00{n:011}"))
+        .bind(n % 50)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO moego_customer_packages (company_id, business_id, customer_id, \
+         retail_package_id, order_id, order_line_item_id, name, currency_code, price, \
+         purchased_at, expires_at, expiration_date, created_at, updated_at) \
+         SELECT company_id, $2, id, $3, $4, $5, 'Bench Bundle', 'USD', '199', $6, $7, \
+         '2027-12-31', $6, $6 FROM moego_customers WHERE company_id = $1 ORDER BY id",
+    )
+    .bind(company_id)
+    .bind(business_id)
+    .bind(first_package.unwrap_or_default())
+    .bind(order_id)
+    .bind(line_id)
+    .bind(now)
+    .bind(now + 365 * super::moego::DAY)
+    .execute(&mut *tx)
+    .await?;
+    for (quantity, services) in [
+        (5, services.to_string()),
+        (
+            2,
+            r#"[{"serviceId":3,"name":"Nail Trim","unitPrice":"15"}]"#.to_string(),
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO moego_customer_package_services (customer_package_id, services, \
+             total_quantity, remaining_quantity, updated_at) \
+             SELECT id, $2, $3, $3 - id % 3, $4 FROM moego_customer_packages \
+             WHERE company_id = $1 ORDER BY id",
+        )
+        .bind(company_id)
+        .bind(&services)
+        .bind(quantity)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let bought: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM moego_customer_packages WHERE company_id = $1 ORDER BY id LIMIT 100",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(RetailScene {
+        customer: state.ids.encode(IdKind::Customer, first_customer),
+        customer_packages: bought
+            .into_iter()
+            .map(|(id,)| state.ids.encode(IdKind::CustomerPackage, id))
+            .collect(),
+    })
+}
+
 /// A list of the comparison: its name, path and request body (pagination added).
 struct ListScenario {
     name: &'static str,
@@ -172,6 +319,8 @@ pub async fn run(options: CommerceBenchOptions) -> anyhow::Result<()> {
     seed_codes(&state, company_id, now).await?;
     eprintln!("seeding memberships and a subscription per customer ...");
     seed_subscriptions(&state, company_id, business_id, now).await?;
+    eprintln!("seeding the package catalog, products and a package per customer ...");
+    let retail = seed_retail(&state, company_id, business_id, now).await?;
     settle(&state).await?;
     let (base, server) = start_server(state.clone()).await?;
     let load = Load {
@@ -198,6 +347,26 @@ pub async fn run(options: CommerceBenchOptions) -> anyhow::Result<()> {
             name: "memberships/subscriptions:list statusIn ACTIVE",
             path: "/v1/memberships/subscriptions:list",
             body: json!({"filter": {"statusIn": ["ACTIVE"]}}),
+        },
+        ListScenario {
+            name: "retail/packages:list",
+            path: "/v1/retail/packages:list",
+            body: json!({"businessIds": [tenant.business_id]}),
+        },
+        ListScenario {
+            name: "retail/products:list",
+            path: "/v1/retail/products:list",
+            body: json!({"businessIds": [tenant.business_id]}),
+        },
+        ListScenario {
+            name: "packages:list (one customer)",
+            path: "/v1/packages:list",
+            body: json!({"businessId": tenant.business_id, "customerId": retail.customer}),
+        },
+        ListScenario {
+            name: "packages/details:list (100 packages)",
+            path: "/v1/packages/details:list",
+            body: json!({"businessId": tenant.business_id, "packageIds": retail.customer_packages}),
         },
     ];
     let mut results = Vec::new();

@@ -102,6 +102,29 @@ pub fn check_max_items(field: &str, len: usize) -> Result<(), moapi_core::Status
     Ok(())
 }
 
+/// A request's list of public IDs of one kind, decoded, duplicates dropped (first kept):
+/// at most [`MAX_REPEATED`], each well-formed ("invalid obfuscate" otherwise).
+pub fn decode_unique(
+    state: &moapi_core::AppState,
+    kind: moapi_core::IdKind,
+    field: &str,
+    ids: &[String],
+) -> Result<Vec<i64>, moapi_core::Status> {
+    check_max_items(field, ids.len())?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut decoded = Vec::new();
+    for id in ids {
+        let raw = state
+            .ids
+            .decode(kind, id.trim())
+            .map_err(|_| moapi_core::Status::invalid_obfuscate())?;
+        if seen.insert(raw) {
+            decoded.push(raw);
+        }
+    }
+    Ok(decoded)
+}
+
 /// Two resource IDs from the URL path (`/v1/customers/{customerId}/notes/{noteId}`), refused
 /// like [`PathId`] when they are not text.
 pub struct PathIdPair(pub String, pub String);

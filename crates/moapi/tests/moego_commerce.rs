@@ -90,7 +90,9 @@ async fn a_booking_order_reflects_package_membership_and_code_to_the_cent() {
         .await;
     assert_eq!(booked.status, 200, "{}", booked.text);
     let order_id = booked.body["orderId"].as_str().unwrap().to_string();
-    let order = app.moego_get(&auth, &format!("/v1/orders/{order_id}")).await;
+    let order = app
+        .moego_get(&auth, &format!("/v1/orders/{order_id}"))
+        .await;
     assert_eq!(order.status, 200, "{}", order.text);
     assert_moego(ORDER, "v1Order", &order.body);
     // Lines 80 + 40 with 8 % tax (6.40 + 3.20). The package covers the groom and its tax
@@ -135,7 +137,9 @@ async fn a_booking_order_reflects_package_membership_and_code_to_the_cent() {
 
     // Paying what is left completes the order.
     created(&app.pay(&order_id, "37.20").await, "paymentId");
-    let paid = app.moego_get(&auth, &format!("/v1/orders/{order_id}")).await;
+    let paid = app
+        .moego_get(&auth, &format!("/v1/orders/{order_id}"))
+        .await;
     assert_eq!(paid.body["status"], "COMPLETED");
     assert_eq!(paid.body["remainAmount"], usd(0, 0));
 }

@@ -8,7 +8,7 @@ use super::store::{CodeValue, CodeValues};
 use super::wire::{Discount, DiscountStatus};
 use crate::access;
 use crate::money::Amount;
-use crate::wire::check_max_items;
+use crate::wire::decode_unique;
 
 /// Longest code: the vendor names none; codes are typed by customers.
 const MAX_CODE_CHARS: usize = 64;
@@ -65,26 +65,6 @@ fn value(discount: &Discount) -> Result<CodeValue, Status> {
     }
 }
 
-fn decode_all(
-    state: &AppState,
-    kind: IdKind,
-    field: &str,
-    ids: &[String],
-) -> Result<Vec<i64>, Status> {
-    check_max_items(field, ids.len())?;
-    let mut decoded: Vec<i64> = Vec::with_capacity(ids.len());
-    for id in ids {
-        let raw = state
-            .ids
-            .decode(kind, id.trim())
-            .map_err(|_| Status::invalid_obfuscate())?;
-        if !decoded.contains(&raw) {
-            decoded.push(raw);
-        }
-    }
-    Ok(decoded)
-}
-
 /// The discount of a create request as stored values, checked against the company:
 /// businesses must be the company's (and, for a key restricted to some, ones it reaches),
 /// customers the company's live ones. `principal` is `None` for operators.
@@ -122,7 +102,7 @@ pub async fn checked(
             "discount.limitation.maxRedeemTimes: must not be negative".to_string(),
         ));
     }
-    let business_ids = decode_all(
+    let business_ids = decode_unique(
         state,
         IdKind::Business,
         "discount.limitation.businessIds",
@@ -141,7 +121,7 @@ pub async fn checked(
             access::require(principal, owner, Some(*business_id))?;
         }
     }
-    let customer_ids = decode_all(
+    let customer_ids = decode_unique(
         state,
         IdKind::Customer,
         "discount.limitation.customerIds",

@@ -21,34 +21,13 @@ use sqlx::{AnyConnection, Connection};
 
 use super::{READ_SCOPE, WRITE_SCOPE};
 use crate::access;
-use crate::wire::{check_max_items, PathId, PathIdPair};
+use crate::wire::{check_max_items, decode_unique, PathId, PathIdPair};
 use input::Availability;
 use store::{ServiceRecord, ServiceValues};
 use wire::{
     CreateServiceBody, ListServicesBody, ListServicesResponse, Service, ServiceFields,
     ServiceFilters, ServiceItemType, ServiceType, UpdateServiceBody,
 };
-
-fn decode_list(
-    state: &AppState,
-    kind: IdKind,
-    field: &str,
-    ids: &[String],
-) -> Result<Vec<i64>, Status> {
-    check_max_items(field, ids.len())?;
-    let mut seen = BTreeSet::new();
-    let mut decoded = Vec::new();
-    for id in ids {
-        let raw = state
-            .ids
-            .decode(kind, id.trim())
-            .map_err(|_| Status::invalid_obfuscate())?;
-        if seen.insert(raw) {
-            decoded.push(raw);
-        }
-    }
-    Ok(decoded)
-}
 
 /// A new service's values before its body is applied: offered everywhere by everyone.
 fn blank(
@@ -84,7 +63,7 @@ fn apply_fields(
 ) -> Result<ServiceValues, Status> {
     let decode = |kind, field, ids: &Option<Vec<String>>| {
         ids.as_deref()
-            .map(|ids| decode_list(state, kind, field, ids))
+            .map(|ids| decode_unique(state, kind, field, ids))
             .transpose()
     };
     let business_ids = decode(IdKind::Business, "businessIds", &fields.business_ids)?;
@@ -392,7 +371,7 @@ pub async fn list_services(
     let page = Page::from_request(body.pagination.as_ref())?;
     let conn = db.get().await?;
     let owner = access::company(conn, &state.ids, &principal, Some(&company_id)).await?;
-    let business_ids = decode_list(&state, IdKind::Business, "businessIds", &body.business_ids)?;
+    let business_ids = decode_unique(&state, IdKind::Business, "businessIds", &body.business_ids)?;
     check_businesses(conn, Some(&principal), owner, "businessIds", &business_ids).await?;
     let item_types = body
         .filter

@@ -17,6 +17,7 @@ pub enum EventType {
     AppointmentFinished,
     AppointmentCanceled,
     AppointmentDeleted,
+    AppointmentFullyPaid,
     CustomerCreated,
     CustomerUpdated,
     CustomerDeleted,
@@ -27,14 +28,16 @@ pub enum EventType {
 }
 
 impl EventType {
-    /// Every `v1EventType` but TYPE_UNSPECIFIED, in the vendor's order.
-    pub const ALL: [EventType; 13] = [
+    /// Every `v1EventType` moapi emits, in the vendor's order: all but TYPE_UNSPECIFIED and
+    /// ONLINE_BOOKING_RECEIVED (online booking is not built yet).
+    pub const ALL: [EventType; 14] = [
         EventType::HealthCheck,
         EventType::AppointmentCreated,
         EventType::AppointmentUpdated,
         EventType::AppointmentFinished,
         EventType::AppointmentCanceled,
         EventType::AppointmentDeleted,
+        EventType::AppointmentFullyPaid,
         EventType::CustomerCreated,
         EventType::CustomerUpdated,
         EventType::CustomerDeleted,
@@ -59,6 +62,7 @@ impl EventType {
             EventType::AppointmentFinished => "APPOINTMENT_FINISHED",
             EventType::AppointmentCanceled => "APPOINTMENT_CANCELED",
             EventType::AppointmentDeleted => "APPOINTMENT_DELETED",
+            EventType::AppointmentFullyPaid => "APPOINTMENT_FULLY_PAID",
             EventType::CustomerCreated => "CUSTOMER_CREATED",
             EventType::CustomerUpdated => "CUSTOMER_UPDATED",
             EventType::CustomerDeleted => "CUSTOMER_DELETED",

@@ -109,6 +109,74 @@ async fn after_a_refund_paid_is_what_was_kept_and_remain_is_total_less_paid() {
     assert_eq!(appointment.body["paymentStatus"], "PARTIAL_REFUNDED");
 }
 
+/// APPOINTMENT_FULLY_PAID: emitted once, in the write that completes an appointment's order
+/// (a payment, or a discount bringing the total down to what was paid), with the appointment
+/// as it then is; not for a partial payment, a refund, or an order without an appointment.
+#[tokio::test]
+async fn an_appointment_fully_paid_is_announced_once_by_the_write_that_completes_it() {
+    let (app, auth, business, customer) = alpha_with_customer().await;
+    let pet = app.create_pet(&auth, &customer, "Rex").await;
+    let service = app
+        .insert_service(
+            0,
+            common::booking::ServiceSpec {
+                price: "65.75",
+                ..Default::default()
+            },
+        )
+        .await;
+    let (staff, _) = app.staff("Ann").await;
+    let book =
+        |start: &str| common::booking::booking(&business, &customer, &pet, &service, &staff, start);
+    let fully_paid = || async {
+        app.appointment_events()
+            .await
+            .into_iter()
+            .filter(|(kind, _)| kind == "APPOINTMENT_FULLY_PAID")
+            .map(|(_, envelope)| envelope)
+            .collect::<Vec<Value>>()
+    };
+
+    let paid_in_two = app.book(&auth, book("2030-01-07T14:00:00Z")).await;
+    assert_eq!(paid_in_two.status, 200, "{}", paid_in_two.text);
+    let order = paid_in_two.body["orderId"].as_str().unwrap().to_string();
+    let first = created_id(&app.pay(&order, "30.25").await, "paymentId");
+    assert!(
+        fully_paid().await.is_empty(),
+        "a partial payment is not full"
+    );
+    created_id(&app.pay(&order, "35.50").await, "paymentId");
+    let announced = fully_paid().await;
+    assert_eq!(announced.len(), 1, "{announced:?}");
+    assert_eq!(announced[0]["appointment"]["id"], paid_in_two.body["id"]);
+    assert_eq!(announced[0]["appointment"]["paymentStatus"], "FULL_PAID");
+    created_id(&app.refund(&first, "5.00").await, "refundId");
+    let sale = app
+        .create_sale(0, &business, &customer, &[("Brush", "5.00", 1)])
+        .await;
+    created_id(&app.pay(&sale, "5.00").await, "paymentId");
+    assert_eq!(
+        fully_paid().await.len(),
+        1,
+        "refunds and sales announce nothing"
+    );
+
+    let discounted = app.book(&auth, book("2030-01-08T14:00:00Z")).await;
+    assert_eq!(discounted.status, 200, "{}", discounted.text);
+    let order = discounted.body["orderId"].as_str().unwrap().to_string();
+    created_id(&app.pay(&order, "60.00").await, "paymentId");
+    let discount = app
+        .operator_post(
+            &format!("/moego/orders/{order}/discounts"),
+            json!({"amount": "5.75"}),
+        )
+        .await;
+    assert_eq!(discount.status, 201, "{}", discount.text);
+    let announced = fully_paid().await;
+    assert_eq!(announced.len(), 2, "{announced:?}");
+    assert_eq!(announced[1]["appointment"]["id"], discounted.body["id"]);
+}
+
 /// A Money in cents.
 fn money(value: &Value) -> i64 {
     let units: i64 = value["units"].as_str().unwrap_or("0").parse().unwrap();

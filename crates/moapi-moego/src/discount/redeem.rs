@@ -126,6 +126,7 @@ async fn apply_counted(
     let discount_code_id = ids.encode(IdKind::DiscountCode, code.id);
     let order_discount_id = ledger::apply_discount(
         conn,
+        ids,
         &NewDiscount {
             order_id: target.order_id,
             order_item_id: None,

@@ -49,7 +49,7 @@ const BENEFITS: &str = "SELECT d.kind, d.value, d.service_ids, m.breed_filter, \
 /// `at`; answers whether anything was applied (the order's total then changed).
 pub async fn at_booking(
     conn: &mut AnyConnection,
-    _ids: &IdCodec,
+    ids: &IdCodec,
     order: &BookedOrder,
     at: i64,
 ) -> Result<bool, Status> {
@@ -107,6 +107,7 @@ pub async fn at_booking(
             }
             ledger::apply_discount(
                 conn,
+                ids,
                 &NewDiscount {
                     order_id: order.order_id,
                     order_item_id: Some(line.item_id),

@@ -10,11 +10,13 @@
 use std::str::FromStr;
 
 use moapi_core::db;
-use moapi_core::{Code, Status};
+use moapi_core::{Code, IdCodec, Status};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 
 use super::store::{self, stored_amount, OrderRow};
+use crate::appointment;
+use crate::event::EventType;
 use crate::money::{Amount, Currency, DecimalValue};
 
 /// One billed line: a service of an appointment's pet.
@@ -538,8 +540,12 @@ async fn settlement(conn: &mut AnyConnection, order: &OrderRow) -> Result<Settle
 }
 
 /// Recomputes and stores an order's discount, total, paid and refunded amounts and status.
-async fn settle(conn: &mut AnyConnection, order: &OrderRow) -> Result<(), Status> {
+/// An appointment's order that this write completes announces APPOINTMENT_FULLY_PAID, in the
+/// same transaction: `order` is the row as locked before the write, so the event is emitted
+/// exactly when the status moves to COMPLETED.
+async fn settle(conn: &mut AnyConnection, ids: &IdCodec, order: &OrderRow) -> Result<(), Status> {
     let amounts = settlement(conn, order).await?;
+    let status = order_status(&amounts.total, &amounts.paid);
     sqlx::query(
         "UPDATE moego_orders SET discount_amount = $2, total_amount = $3, paid_amount = $4, \
          refunded_amount = $5, status = $6 WHERE id = $1",
@@ -549,9 +555,21 @@ async fn settle(conn: &mut AnyConnection, order: &OrderRow) -> Result<(), Status
     .bind(amounts.total.stored())
     .bind(amounts.paid.stored())
     .bind(amounts.refunded.stored())
-    .bind(order_status(&amounts.total, &amounts.paid))
+    .bind(status)
     .execute(&mut *conn)
     .await?;
+    if let Some(appointment_id) = order.appointment_id {
+        if status == "COMPLETED" && order.status != "COMPLETED" {
+            appointment::store::announce(
+                conn,
+                ids,
+                order.company_id,
+                appointment_id,
+                EventType::AppointmentFullyPaid,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 
@@ -585,6 +603,7 @@ pub struct NewPayment<'a> {
 /// FAILED_PRECONDITION. Returns the payment's raw ID.
 pub async fn record_payment(
     conn: &mut AnyConnection,
+    ids: &IdCodec,
     payment: &NewPayment<'_>,
     at: i64,
 ) -> Result<i64, Status> {
@@ -630,7 +649,7 @@ pub async fn record_payment(
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
-    settle(conn, &order).await?;
+    settle(conn, ids, &order).await?;
     Ok(payment_id)
 }
 
@@ -647,6 +666,7 @@ pub struct NewRefund<'a> {
 /// FAILED_PRECONDITION. Returns the refund's raw ID.
 pub async fn refund_payment(
     conn: &mut AnyConnection,
+    ids: &IdCodec,
     refund: &NewRefund<'_>,
     at: i64,
 ) -> Result<i64, Status> {
@@ -695,7 +715,7 @@ pub async fn refund_payment(
         .bind(at)
         .execute(&mut *conn)
         .await?;
-    settle(conn, &order).await?;
+    settle(conn, ids, &order).await?;
     Ok(refund_id)
 }
 
@@ -739,6 +759,7 @@ pub struct NewDiscount<'a> {
 /// FAILED_PRECONDITION. Taxes stay as computed on the lines. Returns the discount's raw ID.
 pub async fn apply_discount(
     conn: &mut AnyConnection,
+    ids: &IdCodec,
     discount: &NewDiscount<'_>,
     at: i64,
 ) -> Result<i64, Status> {
@@ -806,7 +827,7 @@ pub async fn apply_discount(
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
-    settle(conn, &order).await?;
+    settle(conn, ids, &order).await?;
     Ok(discount_id)
 }
 
@@ -868,6 +889,7 @@ pub async fn service_line(
 /// FAILED_PRECONDITION. Returns the redemption's raw ID.
 pub async fn record_redeem_package(
     conn: &mut AnyConnection,
+    ids: &IdCodec,
     redeemed: &NewRedeemPackage<'_>,
     at: i64,
 ) -> Result<i64, Status> {
@@ -938,7 +960,7 @@ pub async fn record_redeem_package(
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
-    settle(conn, &order).await?;
+    settle(conn, ids, &order).await?;
     Ok(id)
 }
 

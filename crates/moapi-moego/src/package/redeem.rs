@@ -97,6 +97,7 @@ async fn record(
 ) -> Result<i64, Status> {
     ledger::record_redeem_package(
         conn,
+        ids,
         &NewRedeemPackage {
             order_id: redemption.order_id,
             order_line_item_id: redemption.order_line_item_id,

@@ -268,7 +268,9 @@ pub async fn record_payment(
             .transpose()?,
         recorded_by: "",
     };
-    let id = in_transaction!(db, |tx| ledger::record_payment(&mut tx, &payment, at));
+    let id = in_transaction!(db, |tx| ledger::record_payment(
+        &mut tx, &state.ids, &payment, at
+    ));
     Ok(state.ids.encode(IdKind::Payment, id))
 }
 
@@ -307,7 +309,9 @@ pub async fn refund_payment(
         reason: request.reason.trim(),
         staff_id,
     };
-    let id = in_transaction!(db, |tx| ledger::refund_payment(&mut tx, &refund, at));
+    let id = in_transaction!(db, |tx| ledger::refund_payment(
+        &mut tx, &state.ids, &refund, at
+    ));
     Ok(state.ids.encode(IdKind::Refund, id))
 }
 
@@ -393,7 +397,9 @@ pub async fn apply_discount(
         apply_by: "",
         discount_code_id: "",
     };
-    let id = in_transaction!(db, |tx| ledger::apply_discount(&mut tx, &discount, at));
+    let id = in_transaction!(db, |tx| ledger::apply_discount(
+        &mut tx, &state.ids, &discount, at
+    ));
     Ok(state.ids.encode(IdKind::OrderDiscount, id))
 }
 

@@ -747,16 +747,184 @@ async fn another_companys_key_sees_nothing() {
     );
 }
 
+/// A night's boarding (the vendor's BOARDING: a lodging unit, no staff).
+const BOARDING: ServiceSpec = ServiceSpec {
+    name: "Overnight",
+    price: "65",
+    minutes: 1440,
+    item_type: "BOARDING",
+    businesses: None,
+    staff: None,
+};
+
+/// CreateAppointment's newer service fields: staff required for GROOMING only, `lodgingId`
+/// required for BOARDING and refused for GROOMING, `price` overriding the catalog's (and billed).
+#[tokio::test]
+async fn create_requires_staff_for_grooming_a_lodging_for_boarding_and_takes_a_price() {
+    let s = scene().await;
+    let unit = s.app.insert_lodging_unit(0, 0, 2).await;
+    let boarding = s.app.insert_service(0, BOARDING).await;
+    let create = |service: Value| {
+        json!({"businessId": s.business, "customerId": s.customer, "ignoreConflict": false,
+               "petServices": [{"petId": s.pet, "services": [service]}]})
+    };
+    let start = json!({"startTime": "2030-05-06T14:00:00Z"});
+    for (service, field) in [
+        (json!({"id": s.service, "duration": start}), "staffIds"),
+        (
+            json!({"id": s.service, "duration": start, "staffIds": [s.ann], "lodgingId": unit}),
+            "lodgingId",
+        ),
+        (json!({"id": boarding, "duration": start}), "lodgingId"),
+        (
+            json!({"id": s.service, "duration": start, "staffIds": [s.ann],
+                   "price": {"currencyCode": "EUR", "units": "50"}}),
+            "price",
+        ),
+        (
+            json!({"id": s.service, "duration": start, "staffIds": [s.ann],
+                   "price": {"currencyCode": "USD", "units": "-5"}}),
+            "price",
+        ),
+        (
+            json!({"id": s.service, "duration": start, "staffIds": [s.ann],
+                   "price": {"currencyCode": "USD", "units": "5", "nanos": 5_000_000}}),
+            "price",
+        ),
+    ] {
+        let refused = s.app.book(&s.auth, create(service.clone())).await;
+        assert_eq!(refused.status, 400, "{service}: {}", refused.text);
+        assert_eq!(refused.body["code"], 3, "{}", refused.text);
+        let message = refused.body["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("services[0].{field}")),
+            "{message}"
+        );
+    }
+    assert_eq!(s.app.count_rows("moego_appointments").await, 0);
+
+    let priced = s
+        .app
+        .book(
+            &s.auth,
+            create(
+                json!({"id": s.service, "duration": start, "staffIds": [s.ann],
+                          "price": {"currencyCode": "USD", "units": "55", "nanos": 500_000_000}}),
+            ),
+        )
+        .await;
+    assert_eq!(priced.status, 200, "{}", priced.text);
+    let detail = &priced.body["petServiceDetails"][0]["serviceDetails"][0];
+    assert_eq!(detail["price"], usd(55, 500_000_000));
+    let order = priced.body["orderId"].as_str().unwrap();
+    let billed = s
+        .app
+        .moego_get(&s.auth, &format!("/v1/orders/{order}"))
+        .await;
+    assert_eq!(
+        billed.body["subTotalAmount"],
+        usd(55, 500_000_000),
+        "{}",
+        billed.text
+    );
+
+    // A stay spans its days: a night from 14:00 ends the next day at 14:00.
+    let stay = s
+        .app
+        .book(
+            &s.auth,
+            create(json!({"id": boarding, "lodgingId": unit,
+                          "duration": {"startTime": "2030-05-07T14:00:00Z"}})),
+        )
+        .await;
+    assert_eq!(stay.status, 200, "{}", stay.text);
+    assert_eq!(
+        stay.body["duration"]["endTime"], "2030-05-08T14:00:00Z",
+        "{}",
+        stay.text
+    );
+    assert_eq!(
+        stay.body["petServiceDetails"][0]["serviceDetails"][0]["lodgingId"],
+        unit.as_str()
+    );
+}
+
+/// A lodging unit holds at most its type's `maxPetNum` pets: a booking that checks conflicts
+/// is refused when it would overfill the unit (as `appointments:check` reports), even when
+/// many arrive at once; one that ignores conflicts is booked.
+#[tokio::test]
+async fn lodging_capacity_refuses_overfilling_bookings_even_concurrent_ones() {
+    let s = scene().await;
+    let unit = s.app.insert_lodging_unit(0, 0, 2).await;
+    let boarding = s.app.insert_service(0, BOARDING).await;
+    let mut pets = Vec::new();
+    for name in ["Ace", "Bo", "Cy", "Di", "Ed", "Fi", "Gus", "Hal"] {
+        pets.push(s.app.create_pet(&s.auth, &s.customer, name).await);
+    }
+    let stay = |pet: &str, start: &str, ignore_conflict: bool| {
+        json!({"businessId": s.business, "customerId": s.customer,
+               "ignoreConflict": ignore_conflict, "petServices": [{"petId": pet, "services": [
+                   {"id": boarding, "lodgingId": unit, "duration": {"startTime": start}}]}]})
+    };
+    let replies = s
+        .book_concurrently(
+            pets.iter()
+                .map(|pet| stay(pet, "2030-06-03T12:00:00Z", false))
+                .collect(),
+        )
+        .await;
+    let booked = replies.iter().filter(|reply| reply.status == 200).count();
+    assert_eq!(booked, 2, "a unit of two takes two of eight at once");
+    let refused = replies.iter().find(|reply| reply.status != 200).unwrap();
+    assert_eq!(refused.body["code"], 9, "{}", refused.text);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("services[0].lodgingId: lodging unit"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(s.app.count_rows("moego_appointments").await, 2);
+
+    // The check agrees: a third pet overfills the unit over that night.
+    let check = s
+        .post(
+            "/v1/appointments:check",
+            json!({"businessId": s.business, "petIds": [pets[7]], "lodgingUnitIds": [unit],
+                   "dateRange": {"startTime": "2030-06-03T12:00:00Z", "endTime": "2030-06-04T12:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(
+        check.body["lodgingOverCapacityCheck"]["lodgings"][0]["lodgingUnits"][0]["id"],
+        unit.as_str(),
+        "{}",
+        check.text
+    );
+    // When the stays end, the unit takes pets again; ignoring conflicts books regardless.
+    let next_night = s
+        .app
+        .book(&s.auth, stay(&pets[7], "2030-06-04T12:00:00Z", false))
+        .await;
+    assert_eq!(next_night.status, 200, "{}", next_night.text);
+    let squeezed = s
+        .app
+        .book(&s.auth, stay(&pets[6], "2030-06-03T12:00:00Z", true))
+        .await;
+    assert_eq!(squeezed.status, 200, "{}", squeezed.text);
+}
+
 #[tokio::test]
 async fn check_reports_pet_conflicts_closed_days_and_full_lodgings() {
     let s = scene().await;
     let unit = s.app.insert_lodging_unit(0, 0, 1).await;
+    let boarding = s.app.insert_service(0, BOARDING).await;
     let booked = s
         .app
         .book(
             &s.auth,
             json!({"businessId": s.business, "customerId": s.customer, "petServices": [
-                {"petId": s.pet, "services": [{"id": s.service, "lodgingId": unit,
+                {"petId": s.pet, "services": [{"id": boarding, "lodgingId": unit,
                     "duration": {"startTime": "2030-04-01T10:00:00Z"}}]}]}),
         )
         .await;

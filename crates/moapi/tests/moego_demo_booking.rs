@@ -294,7 +294,7 @@ const HAPPY_PAWS_MONEY: [&str; 10] = [
     "UNCONFIRMED UNPAID order CREATED sub 100 tax 8.62 discount 0 total 16.29 paid 0 refunded 0 remain 16.29",
     "UNCONFIRMED UNPAID order CREATED sub 45.5 tax 3.92 discount 0 total 49.42 paid 0 refunded 0 remain 49.42",
 ];
-const WAGGIN_TAILS_MONEY: [&str; 8] = [
+const WAGGIN_TAILS_MONEY: [&str; 9] = [
     "FINISHED PARTIAL_REFUNDED order COMPLETED sub 65 tax 8.45 discount 0 total 73.45 paid 58.45 refunded 15 remain 15",
     "FINISHED PARTIAL_PAID order PROCESSING sub 40 tax 5.2 discount 5 total 40.2 paid 20 refunded 0 remain 20.2",
     "FINISHED FULL_PAID order COMPLETED sub 40 tax 5.2 discount 0 total 45.2 paid 45.2 refunded 0 remain 0",
@@ -302,22 +302,25 @@ const WAGGIN_TAILS_MONEY: [&str; 8] = [
     "CHECKED_IN UNPAID order CREATED sub 40 tax 5.2 discount 0 total 45.2 paid 0 refunded 0 remain 45.2",
     "READY UNPAID order CREATED sub 40 tax 5.2 discount 0 total 45.2 paid 0 refunded 0 remain 45.2",
     "CONFIRMED PARTIAL_PAID order PROCESSING sub 65 tax 8.45 discount 0 total 73.45 paid 30 refunded 0 remain 43.45",
+    "CONFIRMED UNPAID order CREATED sub 65 tax 8.45 discount 0 total 73.45 paid 0 refunded 0 remain 73.45",
     "UNCONFIRMED UNPAID order CREATED sub 40 tax 5.2 discount 0 total 45.2 paid 0 refunded 0 remain 45.2",
 ];
 /// The events each demo company's seed emits, by type.
-const HAPPY_PAWS_EVENTS: [(&str, i64); 6] = [
+const HAPPY_PAWS_EVENTS: [(&str, i64); 7] = [
     ("APPOINTMENT_CANCELED", 1),
     ("APPOINTMENT_CREATED", 10),
     ("APPOINTMENT_FINISHED", 4),
+    ("APPOINTMENT_FULLY_PAID", 3),
     ("APPOINTMENT_UPDATED", 3),
     ("CUSTOMER_CREATED", 3),
     ("PET_CREATED", 4),
 ];
-const WAGGIN_TAILS_EVENTS: [(&str, i64); 6] = [
+const WAGGIN_TAILS_EVENTS: [(&str, i64); 7] = [
     ("APPOINTMENT_CANCELED", 1),
-    ("APPOINTMENT_CREATED", 8),
+    ("APPOINTMENT_CREATED", 9),
     ("APPOINTMENT_FINISHED", 3),
-    ("APPOINTMENT_UPDATED", 3),
+    ("APPOINTMENT_FULLY_PAID", 2),
+    ("APPOINTMENT_UPDATED", 4),
     ("CUSTOMER_CREATED", 2),
     ("PET_CREATED", 2),
 ];

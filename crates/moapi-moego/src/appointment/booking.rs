@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 use super::store::{self, Booked, BookingNote, NewAppointment, NewDetail};
 use super::wire::{Appointment, CreateAppointmentRequest, NoteType, ServiceInput};
 use crate::access::{self, BusinessScope};
-use crate::money::Amount;
+use crate::money::{Amount, Money};
 use crate::pet::store::PetRow;
 use crate::wire::{check_max_items, interval};
 
@@ -250,6 +250,7 @@ async fn checked_service(
         )));
     }
     check_max_items(&format!("{field}.staffIds"), input.staff_ids.len())?;
+    let lodging_id = input.lodging_id.as_deref().filter(|id| !id.is_empty());
     // The vendor assigns only the first staff member named.
     let staff_id = match input.staff_ids.first() {
         None => None,
@@ -268,7 +269,7 @@ async fn checked_service(
             Some(id)
         }
     };
-    let lodging = match input.lodging_id.as_deref().filter(|id| !id.is_empty()) {
+    let lodging = match lodging_id {
         None => None,
         Some(unit) => Some(
             lodging_unit_of_business(state, conn, scope, &format!("{field}.lodgingId"), unit)
@@ -294,8 +295,30 @@ async fn checked_service(
         Some(end) => end,
         None => start_at + service.duration_minutes * MICROS_PER_MINUTE,
     };
-    let price = Amount::from_stored(&service.currency_code, &service.price)
+    match (service.service_item_type.as_str(), lodging_id) {
+        ("GROOMING", _) if input.staff_ids.is_empty() => {
+            return Err(Status::invalid_argument(format!(
+                "{field}.staffIds: value is required for a GROOMING service"
+            )))
+        }
+        ("GROOMING", Some(_)) => {
+            return Err(Status::invalid_argument(format!(
+                "{field}.lodgingId: a GROOMING service takes no lodging"
+            )))
+        }
+        ("BOARDING", None) => {
+            return Err(Status::invalid_argument(format!(
+                "{field}.lodgingId: value is required for a BOARDING service"
+            )))
+        }
+        _ => {}
+    }
+    let catalog_price = Amount::from_stored(&service.currency_code, &service.price)
         .ok_or_else(|| Status::internal(format!("service {service_id} has an unreadable price")))?;
+    let price = match &input.price {
+        None => catalog_price,
+        Some(price) => overriding_price(&format!("{field}.price"), price, catalog_price)?,
+    };
     Ok(NewDetail {
         pet_id,
         service_id,
@@ -312,6 +335,32 @@ async fn checked_service(
         end_at,
         field: field.to_string(),
     })
+}
+
+/// A price a booking names for a service instead of the catalog's: in the catalog price's
+/// currency, not negative, and in its currency's minor units (cents for USD).
+fn overriding_price(field: &str, price: &Money, catalog: Amount) -> Result<Amount, Status> {
+    let price = Amount::from_wire(field, price)?;
+    if price.currency != catalog.currency {
+        return Err(Status::invalid_argument(format!(
+            "{field}: the service is priced in {}, not {}",
+            catalog.currency.as_str(),
+            price.currency.as_str()
+        )));
+    }
+    if price.value.is_sign_negative() {
+        return Err(Status::invalid_argument(format!(
+            "{field}: must not be negative"
+        )));
+    }
+    if price.rounded().value != price.value {
+        return Err(Status::invalid_argument(format!(
+            "{field}: at most {} decimal places in {}",
+            price.currency.minor_units(),
+            price.currency.as_str()
+        )));
+    }
+    Ok(price)
 }
 
 /// A create request checked against every rule, ready to book.

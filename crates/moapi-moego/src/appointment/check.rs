@@ -19,7 +19,7 @@ use super::wire::{
     CheckAvailabilityRequest, CheckAvailabilityResponse, ClosedDateCheck, ConflictCheck,
     LodgingCapacityCheck, PetAppointmentsOverview,
 };
-use super::{appointment_of, store, READ_SCOPE};
+use super::{appointment_of, capacity, store, READ_SCOPE};
 use crate::access::{self, BusinessScope};
 use crate::company;
 use crate::setting::lodging::{Lodging, LodgingType, LodgingUnit, LodgingUnitType};
@@ -211,7 +211,7 @@ async fn overfilled(
         .bind(unit)
         .fetch_one(&mut *conn)
         .await?;
-        let mut lodged: BTreeSet<i64> = store::lodged_pets(conn, *unit, range, except)
+        let mut lodged: BTreeSet<i64> = capacity::lodged_pets(conn, *unit, range, except)
             .await?
             .into_iter()
             .collect();

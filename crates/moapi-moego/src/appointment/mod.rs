@@ -6,6 +6,7 @@
 //! only, as the vendor's 1.2.0 changelog says.
 
 pub mod booking;
+pub mod capacity;
 pub mod check;
 pub mod grooming;
 pub mod notes;

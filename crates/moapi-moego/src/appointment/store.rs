@@ -12,6 +12,7 @@ use sea_query::{Alias, Cond, Expr, Order, Query, SelectStatement, SimpleExpr};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
+use super::capacity;
 use super::wire::{
     Appointment, AppointmentStatus, PaymentStatus, PetServiceDetail, ServiceDetail,
     ServiceItemType, ServiceType,
@@ -693,8 +694,17 @@ pub async fn insert_all(
         .flat_map(|booking| booking.details.iter().filter_map(|d| d.staff_id))
         .collect();
     lock_staff(conn, &checked_staff).await?;
+    let checked_units: BTreeSet<i64> = bookings
+        .iter()
+        .filter(|booking| booking.check_conflicts)
+        .flat_map(|booking| booking.details.iter().filter_map(|d| d.lodging_unit_id))
+        .collect();
+    capacity::lock_units(conn, &checked_units).await?;
     let mut outcomes: Vec<Option<Booked>> = Vec::with_capacity(bookings.len());
+    // Staff time and lodging stays the batch's accepted bookings take: `(staff or unit, start,
+    // end)` each.
     let mut taken: Vec<(i64, i64, i64)> = Vec::new();
+    let mut lodged: Vec<(i64, i64, i64)> = Vec::new();
     for booking in bookings {
         let wanted: Vec<(String, i64, i64, i64)> = booking
             .details
@@ -704,17 +714,29 @@ pub async fn insert_all(
                     .map(|s| (d.field.clone(), s, d.start_at, d.end_at))
             })
             .collect();
+        let stays: Vec<(i64, i64, i64)> = booking
+            .details
+            .iter()
+            .filter_map(|d| d.lodging_unit_id.map(|unit| (unit, d.start_at, d.end_at)))
+            .collect();
         if booking.check_conflicts {
-            let overlaps_batch = wanted.iter().any(|(_, staff, start, end)| {
-                taken
-                    .iter()
-                    .any(|(other, from, to)| staff == other && start < to && from < end)
-            });
+            let overlaps = |held: &[(i64, i64, i64)], (holder, start, end): (i64, i64, i64)| {
+                held.iter()
+                    .any(|(other, from, to)| holder == *other && start < *to && *from < end)
+            };
+            let overlaps_batch = wanted
+                .iter()
+                .any(|(_, staff, start, end)| overlaps(&taken, (*staff, *start, *end)))
+                || stays.iter().any(|stay| overlaps(&lodged, *stay));
             if overlaps_batch {
                 outcomes.push(Some(Booked::Deferred));
                 continue;
             }
             if let Some(refusal) = first_conflict(conn, ids, &wanted, None).await? {
+                outcomes.push(Some(Booked::Refused(refusal)));
+                continue;
+            }
+            if let Some(refusal) = capacity::first_overfilled(conn, ids, &booking.details).await? {
                 outcomes.push(Some(Booked::Refused(refusal)));
                 continue;
             }
@@ -724,6 +746,7 @@ pub async fn insert_all(
                 .iter()
                 .map(|(_, staff, start, end)| (*staff, *start, *end)),
         );
+        lodged.extend(stays);
         outcomes.push(None);
     }
     let accepted: Vec<&NewAppointment> = bookings
@@ -1227,29 +1250,6 @@ pub async fn pet_overlaps(
         .order_by(col("a", "id"), Order::Asc);
     let (sql, values) = build(&select);
     query_as_with(&sql, values).fetch_all(conn).await
-}
-
-/// The pets already lodged in a unit during `[start, end)` by live appointments other than
-/// `except`.
-pub async fn lodged_pets(
-    conn: &mut AnyConnection,
-    unit_id: i64,
-    (start, end): (i64, i64),
-    except: Option<i64>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT DISTINCT d.pet_id FROM moego_pet_service_details d \
-         JOIN moego_appointments a ON a.id = d.appointment_id \
-         WHERE d.lodging_unit_id = $1 AND d.end_at > $2 AND d.start_at < $3 AND a.deleted = 0 \
-         AND a.status <> 'CANCELED' AND a.id <> $4",
-    )
-    .bind(unit_id)
-    .bind(start)
-    .bind(end)
-    .bind(except.unwrap_or(0))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// A customer's live appointments (not canceled, finished or deleted) starting at or after

@@ -221,9 +221,13 @@ pub struct ServiceInput {
     pub duration: Option<Interval>,
     #[serde(default, alias = "staff_ids")]
     pub staff_ids: Vec<String>,
-    /// The lodging unit (`lodgu_`), from the vendor's unreleased CHANGELOG entry.
+    /// The lodging unit (`lodgu_`): required for BOARDING, optional for DAYCARE, refused for
+    /// GROOMING (the vendor's newer swagger).
     #[serde(default, alias = "lodging_id")]
     pub lodging_id: Option<String>,
+    /// A price overriding the catalog's, in the service's currency.
+    #[serde(default)]
+    pub price: Option<Money>,
 }
 
 /// `CreateAppointmentRequestAppointmentNoteInput`.

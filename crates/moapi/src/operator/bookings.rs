@@ -103,6 +103,9 @@ pub struct FixtureBookedService {
     /// The staff member's "First Last"; unassigned without it.
     #[serde(default)]
     pub staff: Option<String>,
+    /// The name of a lodging unit of the appointment's business (required for BOARDING).
+    #[serde(default)]
+    pub lodging: Option<String>,
 }
 
 /// A payment of the appointment's order; `amount` (decimal text) defaults to what the order
@@ -282,6 +285,8 @@ pub(super) struct Names {
     services: Vec<(i64, String)>,
     customers: Vec<(i64, String)>,
     pets: Vec<(i64, i64, String)>,
+    /// `(id, business, name)` of each lodging unit.
+    lodging_units: Vec<(i64, i64, String)>,
 }
 
 impl Names {
@@ -320,6 +325,12 @@ impl Names {
                 "SELECT id, customer_id, name FROM moego_pets WHERE company_id = $1 AND deleted = 0",
             )
             .bind(company_id)
+            .fetch_all(&mut *conn)
+            .await?,
+            lodging_units: sqlx::query_as(
+                "SELECT id, business_id, name FROM moego_lodging_units WHERE company_id = $1",
+            )
+            .bind(company_id)
             .fetch_all(conn)
             .await?,
         })
@@ -352,6 +363,16 @@ impl Names {
 
     fn service(&self, name: &str) -> Result<String> {
         Ok(self.encode(IdKind::Service, named(&self.services, "service", name)?))
+    }
+
+    fn lodging_unit(&self, business: i64, name: &str) -> Result<String> {
+        self.lodging_units
+            .iter()
+            .find(|(_, at, known)| *at == business && known == name.trim())
+            .map(|(id, _, _)| self.encode(IdKind::LodgingUnit, *id))
+            .ok_or_else(|| {
+                OperatorError::Invalid(format!("unknown lodging unit {name:?} at the business"))
+            })
     }
 
     fn pet(&self, customer: i64, name: &str) -> Result<String> {
@@ -531,6 +552,7 @@ async fn book(
     calendar: SeedCalendar,
     booking: &FixtureAppointment,
 ) -> Result<()> {
+    let business_raw_id = names.business_id(&booking.business)?;
     let business_id = names.business(&booking.business)?;
     let customer = named(&names.customers, "customer", &booking.customer)?;
     let mut pet_services = Vec::with_capacity(booking.pets.len());
@@ -548,7 +570,12 @@ async fn book(
                     .iter()
                     .map(|member| names.staff(member))
                     .collect::<Result<_>>()?,
-                lodging_id: None,
+                lodging_id: service
+                    .lodging
+                    .as_deref()
+                    .map(|unit| names.lodging_unit(business_raw_id, unit))
+                    .transpose()?,
+                price: None,
             });
         }
         pet_services.push(PetServiceInput {

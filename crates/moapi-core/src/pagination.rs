@@ -69,6 +69,18 @@ impl Page {
         })
     }
 
+    /// As [`Page::from_request`] where the vendor makes pagination optional: without it,
+    /// the first page of the largest size.
+    pub fn from_optional(pagination: Option<&Pagination>) -> Result<Page, Status> {
+        match pagination {
+            Some(_) => Page::from_request(pagination),
+            None => Ok(Page {
+                number: 1,
+                size: i64::from(MAX_PAGE_SIZE),
+            }),
+        }
+    }
+
     pub fn offset(&self) -> i64 {
         (self.number - 1) * self.size
     }

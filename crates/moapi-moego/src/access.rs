@@ -124,6 +124,34 @@ pub async fn listed_businesses(
     Ok((owner, listed))
 }
 
+/// A request's `companyId` and its optional business (`field`): that business, checked as
+/// [`listed_businesses`] checks each it names; without one, every business of the company
+/// the key reaches (all of them, or those a restricted key names).
+pub async fn company_businesses(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+    field: &str,
+    business_id: Option<&str>,
+) -> Result<(CompanyOwner, Vec<i64>), Status> {
+    let (owner, of_company) = company_with_businesses(conn, ids, principal, company_id).await?;
+    let reached = match business_id.map(str::trim).filter(|id| !id.is_empty()) {
+        Some(id) => {
+            let named = [id.to_string()];
+            businesses(conn, ids, principal, (owner, &of_company), field, &named).await?
+        }
+        None => match business_subset(principal) {
+            Some(subset) => of_company
+                .into_iter()
+                .filter(|id| subset.contains(id))
+                .collect(),
+            None => of_company,
+        },
+    };
+    Ok((owner, reached))
+}
+
 /// [`company`], also answering the IDs of the company's businesses (one statement for both),
 /// for the lists that name businesses ([`businesses`]).
 async fn company_with_businesses(

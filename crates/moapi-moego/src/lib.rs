@@ -14,6 +14,7 @@ pub mod event;
 pub mod lead;
 pub mod membership;
 pub mod money;
+pub mod offering;
 pub mod order;
 pub mod package;
 pub mod payment;
@@ -62,6 +63,7 @@ pub const SCOPES: &[&str] = &[
     membership::READ_SCOPE,
     package::READ_SCOPE,
     retail::READ_SCOPE,
+    offering::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -160,6 +162,7 @@ pub fn router() -> Router<AppState> {
             "/v1/packages/details:list",
             post(package::list_package_details),
         )
+        .route("/v1/offerings/lodgings:list", post(offering::list_lodgings))
         .route("/v1/retail/packages:list", post(retail::list_packages))
         .route("/v1/retail/products:list", post(retail::list_products))
         .route("/v1/payment/{id}", get(payment::get_payment))
@@ -295,6 +298,7 @@ fn method_not_allowed_status() -> Status {
         package::list_package_details,
         retail::list_packages,
         retail::list_products,
+        offering::list_lodgings,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

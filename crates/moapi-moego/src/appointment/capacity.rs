@@ -6,8 +6,10 @@
 
 use std::collections::BTreeSet;
 
+use moapi_core::db;
 use moapi_core::time::protojson_timestamp;
 use moapi_core::{Code, IdCodec, IdKind, Status};
+use sea_query::{Alias, Expr, Query, SeaRc, TableRef};
 use sqlx::AnyConnection;
 
 use super::store::NewDetail;
@@ -33,6 +35,40 @@ pub async fn lodged_pets(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Which pets the live stays overlapping `[start, end)` lodge in each of some units:
+/// `(unit, pet)` pairs, each once, in one statement (a page of `ListLodgings`).
+pub async fn pets_lodged_in(
+    conn: &mut AnyConnection,
+    units: &[i64],
+    (start, end): (i64, i64),
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (details, appointments) = (Alias::new("d"), Alias::new("a"));
+    let detail = |column: &str| Expr::col((details.clone(), Alias::new(column)));
+    let appointment = |column: &str| Expr::col((appointments.clone(), Alias::new(column)));
+    let mut select = Query::select();
+    select
+        .distinct()
+        .columns(["lodging_unit_id", "pet_id"].map(|c| (details.clone(), Alias::new(c))))
+        .from_as(Alias::new("moego_pet_service_details"), details.clone())
+        .inner_join(
+            TableRef::TableAlias(
+                SeaRc::new(Alias::new("moego_appointments")),
+                SeaRc::new(appointments.clone()),
+            ),
+            appointment("id").equals((details.clone(), Alias::new("appointment_id"))),
+        )
+        .and_where(detail("lodging_unit_id").is_in(units.iter().copied()))
+        .and_where(detail("end_at").gt(start))
+        .and_where(detail("start_at").lt(end))
+        .and_where(appointment("deleted").eq(0))
+        .and_where(appointment("status").ne("CANCELED"));
+    let (sql, values) = db::build(&select);
+    db::query_as_with(&sql, values).fetch_all(conn).await
 }
 
 /// Takes the booking locks of lodging units, in ID order (so that two bookings never wait for

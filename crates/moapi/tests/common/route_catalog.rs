@@ -1661,6 +1661,20 @@ pub static RECIPES: &[Recipe] = &[
         },
         except: &[],
     },
+    // OfferingService
+    Recipe {
+        operation_id: "OfferingService_ListLodgings",
+        kind: Kind::Read,
+        scope: "offerings:read",
+        call: |s| {
+            post(
+                "/v1/offerings/lodgings:list",
+                json!({"companyId": s.company, "businessId": s.business,
+                       "date": {"year": 2030, "month": 1, "day": 7}, "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
     Recipe {
         operation_id: "PaymentService_ListPayments",
         kind: Kind::Read,

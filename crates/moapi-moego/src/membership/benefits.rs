@@ -12,6 +12,7 @@ use super::store::{raw_ids, StoredBreed};
 use crate::money::Amount;
 use crate::order::benefits::BookedOrder;
 use crate::order::ledger::{self, DiscountValue, NewDiscount};
+use crate::pet::profile::PetProfiles;
 
 /// A discount of a membership the customer holds, with the membership's pet filters.
 #[derive(Debug, sqlx::FromRow)]
@@ -63,9 +64,9 @@ pub async fn at_booking(
     }
     let pets = if benefits.iter().any(Benefit::filters_pets) {
         let pet_ids: Vec<i64> = order.lines.iter().map(|line| line.pet_id).collect();
-        Pets::load(conn, order.company_id, &pet_ids).await?
+        PetProfiles::load(conn, order.company_id, &pet_ids).await?
     } else {
-        Pets::default()
+        PetProfiles::default()
     };
     let mut left: Vec<Amount> = order.lines.iter().map(|line| line.price).collect();
     let mut applied = false;
@@ -75,7 +76,7 @@ pub async fn at_booking(
             if !services.is_empty() && !services.contains(&line.service_id) {
                 continue;
             }
-            if left.value <= Decimal::ZERO || !pets.eligible(benefit, line.pet_id)? {
+            if left.value <= Decimal::ZERO || !eligible(&pets, benefit, line.pet_id)? {
                 continue;
             }
             let (value, taken) = match benefit.kind.as_str() {
@@ -125,111 +126,37 @@ pub async fn at_booking(
     Ok(applied)
 }
 
-/// What the pet filters read of the order's pets and of the company's size and coat catalogs.
-#[derive(Debug, Default)]
-struct Pets {
-    /// (id, pet type, breed, coat, weight in pounds)
-    pets: Vec<(i64, String, String, String, Option<Decimal>)>,
-    /// (id, lowest and highest weight in pounds)
-    sizes: Vec<(i64, Decimal, Decimal)>,
-    /// (id, name)
-    coats: Vec<(i64, String)>,
-}
-
-/// A weight in pounds, from a value and a WeightUnit name (pounds when unspecified).
-fn pounds(value: i64, unit: &str) -> Decimal {
-    let value = Decimal::from(value);
-    match unit {
-        "KILOGRAM" => value * Decimal::new(220_462, 5),
-        _ => value,
+/// Whether the pet passes the benefit's membership's filters: its type and breed among the
+/// breeds listed, its weight within one of the sizes listed, its coat one of the coat types
+/// listed.
+fn eligible(pets: &PetProfiles, benefit: &Benefit, pet_id: i64) -> Result<bool, Status> {
+    if !benefit.filters_pets() {
+        return Ok(true);
     }
-}
-
-impl Pets {
-    async fn load(
-        conn: &mut AnyConnection,
-        company_id: i64,
-        pet_ids: &[i64],
-    ) -> Result<Pets, Status> {
-        let mut pets = Vec::with_capacity(pet_ids.len());
-        for pet_id in pet_ids {
-            let pet: Option<(i64, String, String, String, Option<i64>, String)> = sqlx::query_as(
-                "SELECT id, pet_type, breed, coat, weight_value, weight_unit FROM moego_pets \
-                 WHERE id = $1",
+    let Some(pet) = pets.pet(pet_id) else {
+        return Ok(false);
+    };
+    if benefit.breed_filter != 0 {
+        let breeds: Vec<StoredBreed> =
+            serde_json::from_str(&benefit.customized_breeds).map_err(Status::internal)?;
+        let entries = breeds.iter().map(|entry| {
+            (
+                entry.pet_type_name.as_str(),
+                entry.is_all,
+                entry.breeds.as_slice(),
             )
-            .bind(pet_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some((id, pet_type, breed, coat, weight, unit)) = pet {
-                pets.push((id, pet_type, breed, coat, weight.map(|w| pounds(w, &unit))));
-            }
-        }
-        let sizes: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-            "SELECT id, weight_low, weight_high, weight_unit FROM moego_pet_sizes \
-             WHERE company_id = $1",
-        )
-        .bind(company_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let coats: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM moego_pet_coat_types WHERE company_id = $1")
-                .bind(company_id)
-                .fetch_all(&mut *conn)
-                .await?;
-        Ok(Pets {
-            pets,
-            sizes: sizes
-                .into_iter()
-                .map(|(id, low, high, unit)| (id, pounds(low, &unit), pounds(high, &unit)))
-                .collect(),
-            coats,
-        })
-    }
-
-    /// Whether the pet passes the benefit's membership's filters: its type and breed among
-    /// the breeds listed, its weight within one of the sizes listed, its coat one of the coat
-    /// types listed (names compared without regard to case).
-    fn eligible(&self, benefit: &Benefit, pet_id: i64) -> Result<bool, Status> {
-        if !benefit.filters_pets() {
-            return Ok(true);
-        }
-        let Some((_, pet_type, breed, coat, weight)) =
-            self.pets.iter().find(|(id, ..)| *id == pet_id)
-        else {
+        });
+        if !PetProfiles::breed_listed(pet, entries) {
             return Ok(false);
-        };
-        if benefit.breed_filter != 0 {
-            let breeds: Vec<StoredBreed> =
-                serde_json::from_str(&benefit.customized_breeds).map_err(Status::internal)?;
-            let listed = breeds.iter().any(|entry| {
-                entry.pet_type_name.eq_ignore_ascii_case(pet_type)
-                    && (entry.is_all || entry.breeds.iter().any(|b| b.eq_ignore_ascii_case(breed)))
-            });
-            if !listed {
-                return Ok(false);
-            }
         }
-        if benefit.pet_size_filter != 0 {
-            let sizes = raw_ids(&benefit.customized_pet_sizes)?;
-            let fits = weight.is_some_and(|weight| {
-                self.sizes
-                    .iter()
-                    .any(|(id, low, high)| sizes.contains(id) && *low <= weight && weight <= *high)
-            });
-            if !fits {
-                return Ok(false);
-            }
-        }
-        if benefit.coat_filter != 0 {
-            let coats = raw_ids(&benefit.customized_coats)?;
-            let listed = self
-                .coats
-                .iter()
-                .any(|(id, name)| coats.contains(id) && name.eq_ignore_ascii_case(coat));
-            if !listed {
-                return Ok(false);
-            }
-        }
-        Ok(true)
     }
+    if benefit.pet_size_filter != 0
+        && !pets.fits_size(pet, &raw_ids(&benefit.customized_pet_sizes)?)
+    {
+        return Ok(false);
+    }
+    if benefit.coat_filter != 0 && !pets.coat_listed(pet, &raw_ids(&benefit.customized_coats)?) {
+        return Ok(false);
+    }
+    Ok(true)
 }

@@ -5,6 +5,7 @@
 //! out of lists unless `includeDeleted` is sent, and refuse writes.
 
 pub mod input;
+pub mod profile;
 pub mod store;
 pub mod wire;
 

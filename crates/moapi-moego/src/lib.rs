@@ -163,6 +163,7 @@ pub fn router() -> Router<AppState> {
             post(package::list_package_details),
         )
         .route("/v1/offerings/lodgings:list", post(offering::list_lodgings))
+        .route("/v1/offerings/services:list", post(offering::list_services))
         .route("/v1/retail/packages:list", post(retail::list_packages))
         .route("/v1/retail/products:list", post(retail::list_products))
         .route("/v1/payment/{id}", get(payment::get_payment))
@@ -299,6 +300,7 @@ fn method_not_allowed_status() -> Status {
         retail::list_packages,
         retail::list_products,
         offering::list_lodgings,
+        offering::services::list_services,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

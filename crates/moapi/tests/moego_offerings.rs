@@ -243,3 +243,202 @@ async fn bad_input_and_other_tenants_are_refused() {
         assert!(reply.text.contains(field), "{field}: {}", reply.text);
     }
 }
+
+/// Filters that let every pet in, with `changes` on top (the operator API stores filters as
+/// given, so a filter object names every flag).
+fn filters(changes: Value) -> Value {
+    let mut all = json!({"breedFilter": true, "petSizeFilter": true, "coatFilter": true,
+                         "petCodeFilter": {"isAllPetCode": true}, "serviceFilter": true});
+    for (key, value) in changes.as_object().unwrap() {
+        all[key] = value.clone();
+    }
+    all
+}
+
+impl Inn {
+    /// A service made through the operator API; returns its `svc_` ID.
+    async fn service(&self, body: Value) -> String {
+        let made = self
+            .app
+            .operator_post(&format!("/moego/companies/{}/services", self.company), body)
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text);
+        made.body["serviceId"].as_str().unwrap().to_string()
+    }
+
+    async fn services(&self, body: Value) -> common::Reply {
+        let reply = self
+            .app
+            .moego_post(&self.auth, "/v1/offerings/services:list", body)
+            .await;
+        if reply.status == 200 {
+            assert_moego(
+                OFFERING,
+                "businessofferingv1ListServicesResponse",
+                &reply.body,
+            );
+        }
+        reply
+    }
+}
+
+fn ids_of(services: &Value) -> Value {
+    services
+        .as_array()
+        .map(|services| {
+            services
+                .iter()
+                .map(|service| service["id"].clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn services_follow_pet_filters_kinds_and_add_on_choices_per_pet() {
+    let inn = inn().await;
+    let poodle = inn.app.create_pet(&inn.auth, &inn.customer, "Pom").await;
+    let lab = {
+        let reply = inn
+            .app
+            .moego_post(
+                &inn.auth,
+                &format!("/v1/customers/{}/pets", inn.customer),
+                json!({"pet": {"name": "Max", "type": "DOG", "breed": "Labrador"}}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.body["pet"]["id"].as_str().unwrap().to_string()
+    };
+    let biter = inn.app.create_pet_code(0, "BT").await;
+    let coded = inn
+        .app
+        .moego_post(
+            &inn.auth,
+            &format!("/v1/customers/{}/pets/{lab}/codes", inn.customer),
+            json!({"petCodeIds": [biter]}),
+        )
+        .await;
+    assert_eq!(coded.status, 200, "{}", coded.text);
+    let groom = |name: &str, extra: Value| {
+        let mut body = json!({"name": name, "serviceItemType": "GROOMING", "price": "50",
+                              "serviceTime": 60, "filters": filters(json!({}))});
+        for (key, value) in extra.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    let full_groom = inn.service(groom("Full Groom", json!({}))).await;
+    let poodle_cut = inn
+        .service(groom(
+            "Poodle Cut",
+            json!({"filters": filters(json!({
+            "breedFilter": false,
+            "customizedBreeds": [{"petTypeName": "Dog", "breeds": ["poodle"]}]}))}),
+        ))
+        .await;
+    let calm_only = inn
+        .service(groom("Calm Spa", json!({"filters": filters(json!({
+            "petCodeFilter": {"isAllPetCode": false, "isWhiteList": false, "petCodeIds": [biter]}}))})))
+        .await;
+    let nails = inn
+        .service(groom("Nail Trim", json!({"serviceType": "ADDON", "price": "15", "filters": filters(json!({
+            "serviceFilter": false,
+            "serviceFilterList": [{"serviceItemType": "GROOMING", "availableServiceIdList": [full_groom]}]}))})))
+        .await;
+
+    // Per pet: the poodle takes all three primary services, the coded labrador only the
+    // full groom; available to both: the full groom alone.
+    let both = inn
+        .services(json!({"companyId": inn.company, "businessId": inn.business,
+                         "petIds": [poodle, lab], "serviceType": "SERVICE"}))
+        .await;
+    assert_eq!(both.status, 200, "{}", both.text);
+    assert_eq!(
+        ids_of(&both.body["services"]),
+        json!([inn.boarding, full_groom, poodle_cut, calm_only])
+    );
+    assert_eq!(
+        both.body["availableServiceIds"],
+        json!([inn.boarding, full_groom])
+    );
+    assert_eq!(both.body["petServices"][0]["petId"], poodle.as_str());
+    assert_eq!(
+        ids_of(&both.body["petServices"][0]["services"]),
+        json!([inn.boarding, full_groom, poodle_cut, calm_only])
+    );
+    assert_eq!(
+        ids_of(&both.body["petServices"][1]["services"]),
+        json!([inn.boarding, full_groom])
+    );
+    assert_eq!(both.body["services"][1]["price"]["units"], "50");
+    assert_eq!(both.body["services"][1]["serviceTime"], 60);
+
+    // Kinds: grooming only; add-ons go with the primary service chosen.
+    let grooming = inn
+        .services(
+            json!({"companyId": inn.company, "serviceItemType": "GROOMING",
+                         "petIds": [lab]}),
+        )
+        .await;
+    assert_eq!(
+        ids_of(&grooming.body["services"]),
+        json!([full_groom, nails])
+    );
+    let with_full = inn
+        .services(json!({"companyId": inn.company, "serviceType": "ADDON",
+                         "selectedServiceIds": [full_groom]}))
+        .await;
+    assert_eq!(ids_of(&with_full.body["services"]), json!([nails]));
+    let with_cut = inn
+        .services(json!({"companyId": inn.company, "serviceType": "ADDON",
+                         "selectedServiceIds": [poodle_cut]}))
+        .await;
+    assert!(with_cut.body.get("services").is_none(), "{}", with_cut.text);
+    // Without pets there is no per-pet view; every listed service is available.
+    assert!(with_full.body.get("petServices").is_none());
+    assert_eq!(with_full.body["availableServiceIds"], json!([nails]));
+
+    // Paged.
+    let first = inn
+        .services(json!({"companyId": inn.company, "pagination": {"pageSize": 2}}))
+        .await;
+    assert_eq!(
+        ids_of(&first.body["services"]),
+        json!([inn.boarding, full_groom])
+    );
+    assert_eq!(first.body["nextPageToken"], "2");
+
+    for (body, code, field) in [
+        (
+            json!({"companyId": inn.company, "petIds": [poodle, poodle]}),
+            3,
+            "petIds[1]",
+        ),
+        (
+            json!({"companyId": inn.company, "startDate": {"year": 2030, "month": 6, "day": 5},
+                "endDate": {"year": 2030, "month": 6, "day": 4}}),
+            3,
+            "endDate",
+        ),
+        (
+            json!({"companyId": inn.company, "startDate": {"year": 2030, "month": 13, "day": 5}}),
+            3,
+            "startDate",
+        ),
+        (
+            json!({"companyId": inn.company, "selectedServiceIds": ["svc_nope"]}),
+            13,
+            "obfuscate",
+        ),
+        (
+            json!({"companyId": inn.company, "serviceItemType": "KENNEL"}),
+            3,
+            "serviceItemType",
+        ),
+    ] {
+        let reply = inn.services(body.clone()).await;
+        assert_eq!(reply.body["code"], code, "{body}: {}", reply.text);
+        assert!(reply.text.contains(field), "{field}: {}", reply.text);
+    }
+}

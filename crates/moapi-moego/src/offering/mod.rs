@@ -1,10 +1,13 @@
-//! Offerings (OfferingService): what a business offers to book. ListLodgings answers each
-//! lodging unit with whether it has room for one more pet on a date, computed from the live
-//! stays that occupy it that day (the count bookings and `appointments:check` make), never
-//! stored.
+//! Offerings (OfferingService): what a business offers to book, computed, never stored.
+//! ListLodgings answers each lodging unit with whether it has room for one more pet on a
+//! date, from the live stays that occupy it that day (the count bookings and
+//! `appointments:check` make); ListServices is services.rs.
 
+pub mod services;
 pub mod store;
 pub mod wire;
+
+pub use services::list_services;
 
 use std::collections::BTreeSet;
 
@@ -55,7 +58,7 @@ pub async fn list_lodgings(
     .await?;
     let zone = company_zone(conn, owner.company_id).await?;
     let day = match request.date.filter(|date| !date.is_empty()) {
-        Some(date) => calendar_day(&date)?,
+        Some(date) => calendar_day("date", &date)?,
         None => company::local_time(now_micros(), zone).date_naive(),
     };
     let pet = match request.pet_id.as_deref().map(str::trim) {
@@ -113,15 +116,17 @@ async fn company_zone(conn: &mut AnyConnection, company_id: i64) -> Result<chron
     Ok(company::time_zone(&timezone_id))
 }
 
-/// A full date (year, month and day) as a calendar day.
-fn calendar_day(date: &Date) -> Result<NaiveDate, Status> {
-    date.validate("date")?;
+/// A full date (year, month and day; `field` names it) as a calendar day.
+fn calendar_day(field: &str, date: &Date) -> Result<NaiveDate, Status> {
+    date.validate(field)?;
     u32::try_from(date.month)
         .ok()
         .zip(u32::try_from(date.day).ok())
         .and_then(|(month, day)| NaiveDate::from_ymd_opt(date.year, month, day))
         .filter(|_| date.year != 0)
-        .ok_or_else(|| Status::invalid_argument("date: year, month and day are all required"))
+        .ok_or_else(|| {
+            Status::invalid_argument(format!("{field}: year, month and day are all required"))
+        })
 }
 
 /// A calendar day of a time zone as `[start, end)` in microseconds: from its first instant

@@ -4,6 +4,7 @@
 
 use moapi_core::time::now_micros;
 use moapi_core::IdKind;
+use moapi_moego::setting::service::wire::ServiceFilters;
 use serde_json::{json, Value};
 
 use super::{Reply, TestApp};
@@ -68,8 +69,9 @@ impl TestApp {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO moego_services (company_id, name, category, service_item_type, price, \
              currency_code, duration_minutes, available_all_business, available_business_ids, \
-             available_all_staff, available_staff_ids, created_at, updated_at) \
-             VALUES ($1, $2, 'Grooming', $3, $4, 'USD', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+             available_all_staff, available_staff_ids, filters, created_at, updated_at) \
+             VALUES ($1, $2, 'Grooming', $3, $4, 'USD', $5, $6, $7, $8, $9, $10, $11, $11) \
+             RETURNING id",
         )
         .bind(self.company_raw_id(company))
         .bind(spec.name)
@@ -80,6 +82,8 @@ impl TestApp {
         .bind(ids_json(&spec.businesses))
         .bind(i64::from(spec.staff.is_none()))
         .bind(ids_json(&spec.staff))
+        // What the API and the operator store for a service without filters: every pet.
+        .bind(serde_json::to_string(&ServiceFilters::default()).unwrap())
         .bind(now_micros())
         .fetch_one(self.state.db.conn().get().await.unwrap())
         .await

@@ -1676,6 +1676,19 @@ pub static RECIPES: &[Recipe] = &[
         except: &[],
     },
     Recipe {
+        operation_id: "OfferingService_ListServices",
+        kind: Kind::Read,
+        scope: "offerings:read",
+        call: |s| {
+            post(
+                "/v1/offerings/services:list",
+                json!({"companyId": s.company, "businessId": s.business, "petIds": [s.pet],
+                       "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
         operation_id: "PaymentService_ListPayments",
         kind: Kind::Read,
         scope: "payments:read",

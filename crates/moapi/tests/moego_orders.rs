@@ -56,38 +56,70 @@ fn created_id(reply: &common::Reply, member: &str) -> String {
     reply.body[member].as_str().unwrap().to_string()
 }
 
+/// Company A's key and business, and create bodies for one pet's 65.75 groom with Ann.
+struct Groom {
+    app: TestApp,
+    auth: String,
+    business: String,
+    customer: String,
+    pet: String,
+    service: String,
+    staff: String,
+}
+
+impl Groom {
+    async fn new() -> Groom {
+        let (app, auth, business, customer) = alpha_with_customer().await;
+        let pet = app.create_pet(&auth, &customer, "Rex").await;
+        let service = app
+            .insert_service(
+                0,
+                common::booking::ServiceSpec {
+                    price: "65.75",
+                    ..Default::default()
+                },
+            )
+            .await;
+        let (staff, _) = app.staff("Ann").await;
+        Groom {
+            app,
+            auth,
+            business,
+            customer,
+            pet,
+            service,
+            staff,
+        }
+    }
+
+    fn at(&self, start: &str) -> Value {
+        let g = self;
+        common::booking::booking(
+            &g.business,
+            &g.customer,
+            &g.pet,
+            &g.service,
+            &g.staff,
+            start,
+        )
+    }
+}
+
 /// The swagger's `remainAmount = totalAmount - paidAmount` after a refund, on the order and on
 /// the appointment it bills (whose `paymentStatus` then says the payment was partly refunded).
 #[tokio::test]
 async fn after_a_refund_paid_is_what_was_kept_and_remain_is_total_less_paid() {
-    let (app, auth, business, customer) = alpha_with_customer().await;
-    let pet = app.create_pet(&auth, &customer, "Rex").await;
-    let service = app
-        .insert_service(
-            0,
-            common::booking::ServiceSpec {
-                price: "65.75",
-                ..Default::default()
-            },
-        )
-        .await;
-    let (staff, _) = app.staff("Ann").await;
-    let body = common::booking::booking(
-        &business,
-        &customer,
-        &pet,
-        &service,
-        &staff,
-        "2030-01-07T14:00:00Z",
-    );
-    let booked = app.book(&auth, body).await;
+    let groom = Groom::new().await;
+    let (app, auth, business) = (&groom.app, &groom.auth, &groom.business);
+    let body = groom.at("2030-01-07T14:00:00Z");
+    let booked = app.book(auth, body).await;
     assert_eq!(booked.status, 200, "{}", booked.text);
     let order = booked.body["orderId"].as_str().unwrap().to_string();
     let first = created_id(&app.pay(&order, "30.25").await, "paymentId");
     created_id(&app.pay(&order, "35.50").await, "paymentId");
     created_id(&app.refund(&first, "5.00").await, "refundId");
 
-    let billed = get_order(&app, &auth, &order).await;
+    let billed = get_order(app, auth, &order).await;
     let (total, paid, remain) = (
         money(&billed["totalAmount"]),
         money(&billed["paidAmount"]),
@@ -102,7 +134,7 @@ async fn after_a_refund_paid_is_what_was_kept_and_remain_is_total_less_paid() {
         "/v1/appointments/{}?businessId={business}",
         booked.body["id"].as_str().unwrap()
     );
-    let appointment = app.moego_get(&auth, &path).await;
+    let appointment = app.moego_get(auth, &path).await;
     assert_eq!(appointment.status, 200, "{}", appointment.text);
     assert_eq!(appointment.body["paidAmount"], billed["paidAmount"]);
     assert_eq!(appointment.body["refundAmount"], usd(5, 0));
@@ -114,20 +146,10 @@ async fn after_a_refund_paid_is_what_was_kept_and_remain_is_total_less_paid() {
 /// as it then is; not for a partial payment, a refund, or an order without an appointment.
 #[tokio::test]
 async fn an_appointment_fully_paid_is_announced_once_by_the_write_that_completes_it() {
-    let (app, auth, business, customer) = alpha_with_customer().await;
-    let pet = app.create_pet(&auth, &customer, "Rex").await;
-    let service = app
-        .insert_service(
-            0,
-            common::booking::ServiceSpec {
-                price: "65.75",
-                ..Default::default()
-            },
-        )
-        .await;
-    let (staff, _) = app.staff("Ann").await;
-    let book =
-        |start: &str| common::booking::booking(&business, &customer, &pet, &service, &staff, start);
+    let groom = Groom::new().await;
+    let (app, auth, business, customer) =
+        (&groom.app, &groom.auth, &groom.business, &groom.customer);
+    let book = |start: &str| groom.at(start);
     let fully_paid = || async {
         app.appointment_events()
             .await
@@ -137,7 +159,7 @@ async fn an_appointment_fully_paid_is_announced_once_by_the_write_that_completes
             .collect::<Vec<Value>>()
     };
 
-    let paid_in_two = app.book(&auth, book("2030-01-07T14:00:00Z")).await;
+    let paid_in_two = app.book(auth, book("2030-01-07T14:00:00Z")).await;
     assert_eq!(paid_in_two.status, 200, "{}", paid_in_two.text);
     let order = paid_in_two.body["orderId"].as_str().unwrap().to_string();
     let first = created_id(&app.pay(&order, "30.25").await, "paymentId");
@@ -152,7 +174,7 @@ async fn an_appointment_fully_paid_is_announced_once_by_the_write_that_completes
     assert_eq!(announced[0]["appointment"]["paymentStatus"], "FULL_PAID");
     created_id(&app.refund(&first, "5.00").await, "refundId");
     let sale = app
-        .create_sale(0, &business, &customer, &[("Brush", "5.00", 1)])
+        .create_sale(0, business, customer, &[("Brush", "5.00", 1)])
         .await;
     created_id(&app.pay(&sale, "5.00").await, "paymentId");
     assert_eq!(
@@ -161,7 +183,7 @@ async fn an_appointment_fully_paid_is_announced_once_by_the_write_that_completes
         "refunds and sales announce nothing"
     );
 
-    let discounted = app.book(&auth, book("2030-01-08T14:00:00Z")).await;
+    let discounted = app.book(auth, book("2030-01-08T14:00:00Z")).await;
     assert_eq!(discounted.status, 200, "{}", discounted.text);
     let order = discounted.body["orderId"].as_str().unwrap().to_string();
     created_id(&app.pay(&order, "60.00").await, "paymentId");

@@ -5,8 +5,8 @@
 //!
 //! Two kinds of resources: company-wide ones (customers, pets, leads, staff, settings
 //! catalogs) that any key of the company reaches, and business-scoped ones (appointments and
-//! their notes and grooming reports, blocks, orders, payments, lodgings, booking settings)
-//! that a key restricted to some businesses reaches only at those. A row says which it is
+//! their notes and grooming reports, blocks, orders, payments, lodgings, booking settings,
+//! vans) that a key restricted to some businesses reaches only at those. A row says which it is
 //! through [`Owned`]. Refusals are PERMISSION_DENIED (code 7) as the vendor answers them.
 
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
@@ -75,6 +75,31 @@ pub async fn check<R: Owned + ?Sized>(
     Ok(owner)
 }
 
+/// Code 7 unless the key reaches every row (see [`check`]), reading each company's owner
+/// chain once.
+pub async fn check_all<R: Owned>(
+    conn: &mut AnyConnection,
+    principal: &MoegoPrincipal,
+    rows: &[R],
+) -> Result<(), Status> {
+    let mut owners: Vec<CompanyOwner> = Vec::new();
+    for row in rows {
+        let owner = match owners
+            .iter()
+            .find(|owner| owner.company_id == row.company_id())
+        {
+            Some(owner) => *owner,
+            None => {
+                let owner = owner_of(conn, row.company_id()).await?;
+                owners.push(owner);
+                owner
+            }
+        };
+        require(principal, owner, row.business_id())?;
+    }
+    Ok(())
+}
+
 fn decode(ids: &IdCodec, kind: IdKind, id: &str) -> Result<i64, Status> {
     ids.decode(kind, id.trim())
         .map_err(|_| Status::invalid_obfuscate())
@@ -122,6 +147,24 @@ pub async fn listed_businesses(
     )
     .await?;
     Ok((owner, listed))
+}
+
+/// A list's `companyId` and its optional `businessIds`: the businesses it names, checked as
+/// [`listed_businesses`] checks them, or, when it names none, those the key reaches (`None`:
+/// every business of the company).
+pub async fn optionally_listed_businesses(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+    business_ids: &[String],
+) -> Result<(CompanyOwner, Option<Vec<i64>>), Status> {
+    if business_ids.is_empty() {
+        let owner = company(conn, ids, principal, company_id).await?;
+        return Ok((owner, business_subset(principal)));
+    }
+    let (owner, listed) = listed_businesses(conn, ids, principal, company_id, business_ids).await?;
+    Ok((owner, Some(listed)))
 }
 
 /// [`company`], also answering the IDs of the company's businesses (one statement for both),

@@ -61,10 +61,11 @@ pub enum IdKind {
     PackageService,
     Product,
     Supplier,
+    Van,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 46] = [
+    const ALL: [IdKind; 47] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -111,6 +112,7 @@ impl IdKind {
         IdKind::PackageService,
         IdKind::Product,
         IdKind::Supplier,
+        IdKind::Van,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -127,6 +129,7 @@ impl IdKind {
             IdKind::Appointment => "apt",
             IdKind::Order => "ord",
             IdKind::Event => "evt",
+            IdKind::Van => "van",
             // Undocumented by the vendor (docs/compatibility.md).
             IdKind::CustomerTag => "ctag",
             IdKind::PetNote => "ptn",

@@ -5,8 +5,8 @@
 //!
 //! Two kinds of resources: company-wide ones (customers, pets, leads, staff, settings
 //! catalogs) that any key of the company reaches, and business-scoped ones (appointments and
-//! their notes and grooming reports, blocks, orders, payments, lodgings, booking settings)
-//! that a key restricted to some businesses reaches only at those. A row says which it is
+//! their notes and grooming reports, blocks, orders, payments, lodgings, booking settings,
+//! vans) that a key restricted to some businesses reaches only at those. A row says which it is
 //! through [`Owned`]. Refusals are PERMISSION_DENIED (code 7) as the vendor answers them.
 
 use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
@@ -75,6 +75,31 @@ pub async fn check<R: Owned + ?Sized>(
     Ok(owner)
 }
 
+/// Code 7 unless the key reaches every row (see [`check`]), reading each company's owner
+/// chain once.
+pub async fn check_all<R: Owned>(
+    conn: &mut AnyConnection,
+    principal: &MoegoPrincipal,
+    rows: &[R],
+) -> Result<(), Status> {
+    let mut owners: Vec<CompanyOwner> = Vec::new();
+    for row in rows {
+        let owner = match owners
+            .iter()
+            .find(|owner| owner.company_id == row.company_id())
+        {
+            Some(owner) => *owner,
+            None => {
+                let owner = owner_of(conn, row.company_id()).await?;
+                owners.push(owner);
+                owner
+            }
+        };
+        require(principal, owner, row.business_id())?;
+    }
+    Ok(())
+}
+
 fn decode(ids: &IdCodec, kind: IdKind, id: &str) -> Result<i64, Status> {
     ids.decode(kind, id.trim())
         .map_err(|_| Status::invalid_obfuscate())
@@ -124,32 +149,32 @@ pub async fn listed_businesses(
     Ok((owner, listed))
 }
 
-/// A request's `companyId` and its optional business (`field`): that business, checked as
-/// [`listed_businesses`] checks each it names; without one, every business of the company
-/// the key reaches (all of them, or those a restricted key names).
-pub async fn company_businesses(
+/// A list's `companyId` and its optional businesses (`field`): those it names, checked as
+/// [`listed_businesses`] checks them, or, when it names none, those the key reaches (`None`:
+/// every business of the company).
+pub async fn optionally_listed_businesses(
     conn: &mut AnyConnection,
     ids: &IdCodec,
     principal: &MoegoPrincipal,
     company_id: Option<&str>,
     field: &str,
-    business_id: Option<&str>,
-) -> Result<(CompanyOwner, Vec<i64>), Status> {
+    business_ids: &[String],
+) -> Result<(CompanyOwner, Option<Vec<i64>>), Status> {
+    if business_ids.is_empty() {
+        let owner = company(conn, ids, principal, company_id).await?;
+        return Ok((owner, business_subset(principal)));
+    }
     let (owner, of_company) = company_with_businesses(conn, ids, principal, company_id).await?;
-    let reached = match business_id.map(str::trim).filter(|id| !id.is_empty()) {
-        Some(id) => {
-            let named = [id.to_string()];
-            businesses(conn, ids, principal, (owner, &of_company), field, &named).await?
-        }
-        None => match business_subset(principal) {
-            Some(subset) => of_company
-                .into_iter()
-                .filter(|id| subset.contains(id))
-                .collect(),
-            None => of_company,
-        },
-    };
-    Ok((owner, reached))
+    let listed = businesses(
+        conn,
+        ids,
+        principal,
+        (owner, &of_company),
+        field,
+        business_ids,
+    )
+    .await?;
+    Ok((owner, Some(listed)))
 }
 
 /// [`company`], also answering the IDs of the company's businesses (one statement for both),

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod retail;
 pub mod setting;
 pub mod staff;
+pub mod van;
 pub mod webhook;
 pub mod wire;
 
@@ -64,6 +65,7 @@ pub const SCOPES: &[&str] = &[
     package::READ_SCOPE,
     retail::READ_SCOPE,
     offering::READ_SCOPE,
+    van::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -166,6 +168,11 @@ pub fn router() -> Router<AppState> {
         .route("/v1/offerings/services:list", post(offering::list_services))
         .route("/v1/retail/packages:list", post(retail::list_packages))
         .route("/v1/retail/products:list", post(retail::list_products))
+        .route("/v1/vans:list", post(van::list_vans))
+        .route(
+            "/v1/van_staff_records:list",
+            post(van::list_van_staff_records),
+        )
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -301,6 +308,8 @@ fn method_not_allowed_status() -> Status {
         retail::list_products,
         offering::list_lodgings,
         offering::services::list_services,
+        van::list_vans,
+        van::list_van_staff_records,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

@@ -27,6 +27,7 @@ mod memberships;
 mod orders;
 mod pets;
 mod retail;
+mod vans;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(discounts::router())
         .merge(memberships::router())
         .merge(retail::router())
+        .merge(vans::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

@@ -109,6 +109,10 @@ pub struct MoegoCompany {
     /// the seed day as appointments count them; periods begun by the seed are billed.
     #[serde(default)]
     pub subscriptions: Vec<crate::operator::memberships::FixtureSubscription>,
+    /// Vans of businesses (by name) with their staff ("First Last") by day, days counted from
+    /// the seed day.
+    #[serde(default)]
+    pub vans: Vec<crate::operator::vans::FixtureVan>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

@@ -30,6 +30,7 @@ pub mod memberships;
 pub mod orders;
 pub mod pets;
 pub mod retail;
+pub mod vans;
 
 #[derive(Debug)]
 pub enum OperatorError {
@@ -103,6 +104,22 @@ async fn resolve_company(
     company::store::find(db.get().await?, raw)
         .await?
         .ok_or_else(|| OperatorError::NotFound(format!("company {reference} not found")))
+}
+
+/// A business by `bus_` ID or raw number, with its company.
+async fn resolve_business_scope(
+    state: &AppState,
+    db: &mut Conn,
+    reference: &str,
+) -> Result<moapi_moego::access::BusinessScope> {
+    let business_id = resolve_id(state, IdKind::Business, reference)?;
+    let owner = business::store::owner(db.get().await?, business_id)
+        .await?
+        .ok_or_else(|| OperatorError::NotFound(format!("business {reference} not found")))?;
+    Ok(moapi_moego::access::BusinessScope {
+        company_id: owner.company_id,
+        business_id,
+    })
 }
 
 /// Reads business references of one company (public `bus_` IDs or raw numbers).
@@ -677,6 +694,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     bookings::validate_company(company)?;
     memberships::validate_company(company)?;
     retail::validate_company(company)?;
+    vans::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -792,6 +810,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             retail::seed_company(state, db, &company_row, fixture).await?;
             bookings::seed_company(state, db, &company_row, fixture).await?;
             memberships::seed_company(state, db, &company_row, fixture).await?;
+            vans::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 db,

@@ -481,7 +481,7 @@ async fn bad_bodies_get_a_clear_invalid_argument_never_a_500() {
 async fn unbuilt_operations_are_unimplemented_and_unknown_paths_404() {
     let app = common::spawn().await;
     let auth = app.moego_auth(0);
-    let reply = app.moego_post(&auth, "/v1/vans:list", json!({})).await;
+    let reply = app.moego_post(&auth, "/v1/reviews:list", json!({})).await;
     assert_eq!(
         (reply.status, reply.body["code"].as_i64()),
         (501, Some(12)),

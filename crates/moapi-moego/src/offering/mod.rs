@@ -47,13 +47,14 @@ pub async fn list_lodgings(
     let page = Page::from_optional(request.pagination.as_ref())?;
     check_max_items("serviceIds", request.service_ids.len())?;
     let conn = db.get().await?;
-    let (owner, business_ids) = access::company_businesses(
+    let named = named_business(request.business_id.as_deref());
+    let (owner, business_ids) = access::optionally_listed_businesses(
         conn,
         &state.ids,
         &principal,
         request.company_id.as_deref(),
         "businessId",
-        request.business_id.as_deref(),
+        &named,
     )
     .await?;
     let zone = company_zone(conn, owner.company_id).await?;
@@ -71,7 +72,7 @@ pub async fn list_lodgings(
     for (index, service) in request.service_ids.iter().enumerate() {
         service_of_company(&state, conn, owner.company_id, index, service).await?;
     }
-    let mut units = store::units(conn, &business_ids, page).await?;
+    let mut units = store::units(conn, owner.company_id, business_ids.as_deref(), page).await?;
     let next_page_token = page.finish(&mut units);
     let unit_ids: Vec<i64> = units.iter().map(|unit| unit.id).collect();
     let lodged: BTreeSet<(i64, i64)> =
@@ -104,6 +105,16 @@ pub async fn list_lodgings(
         lodgings,
         next_page_token,
     }))
+}
+
+/// A request's optional `businessId` as the list of businesses it names.
+fn named_business(business_id: Option<&str>) -> Vec<String> {
+    business_id
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .into_iter()
+        .collect()
 }
 
 /// The company's time zone, in which the requested date is a day.

@@ -13,7 +13,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 
 use super::wire::{ListServicesRequest, ListServicesResponse, ServiceView, ServicesByPet};
-use super::{calendar_day, READ_SCOPE};
+use super::{calendar_day, named_business, READ_SCOPE};
 use crate::access;
 use crate::appointment::booking::{customers_pet, decode};
 use crate::pet::profile::{PetProfile, PetProfiles};
@@ -44,13 +44,14 @@ pub async fn list_services(
     check_max_items("selectedServiceIds", request.selected_service_ids.len())?;
     check_dates(&request)?;
     let conn = db.get().await?;
-    let (owner, business_ids) = access::company_businesses(
+    let named = named_business(request.business_id.as_deref());
+    let (owner, business_ids) = access::optionally_listed_businesses(
         conn,
         &state.ids,
         &principal,
         request.company_id.as_deref(),
         "businessId",
-        request.business_id.as_deref(),
+        &named,
     )
     .await?;
     let mut pet_ids = Vec::with_capacity(request.pet_ids.len());
@@ -79,7 +80,7 @@ pub async fn list_services(
     }
     let query = ListQuery {
         company_id: owner.company_id,
-        business_ids: Some(business_ids),
+        business_ids,
         item_types: match request.service_item_type {
             ServiceItemType::Unspecified => Vec::new(),
             item_type => vec![item_type],

@@ -15,11 +15,12 @@ pub struct UnitRow {
     pub max_pet_num: i64,
 }
 
-/// The units of the businesses, by business, then type, then unit (the order operators made
-/// them in), one row beyond the page.
+/// The units of the businesses (`None`: every business of the company), by business, then
+/// type, then unit (the order operators made them in), one row beyond the page.
 pub async fn units(
     conn: &mut AnyConnection,
-    business_ids: &[i64],
+    company_id: i64,
+    business_ids: Option<&[i64]>,
     page: Page,
 ) -> Result<Vec<UnitRow>, sqlx::Error> {
     let (units, types) = (Alias::new("u"), Alias::new("t"));
@@ -40,7 +41,10 @@ pub async fn units(
             ),
             Expr::col((types, Alias::new("id"))).equals(unit("lodging_type_id")),
         )
-        .and_where(Expr::col(unit("business_id")).is_in(business_ids.iter().copied()))
+        .and_where(Expr::col(unit("company_id")).eq(company_id))
+        .and_where_option(
+            business_ids.map(|ids| Expr::col(unit("business_id")).is_in(ids.iter().copied())),
+        )
         .order_by(unit("business_id"), Order::Asc)
         .order_by(unit("lodging_type_id"), Order::Asc)
         .order_by(unit("id"), Order::Asc)

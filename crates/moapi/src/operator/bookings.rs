@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use axum::extract::State;
-use chrono::{NaiveDate, TimeDelta, TimeZone};
+use chrono::{Days, NaiveDate, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use moapi_core::auth::{MoegoPrincipal, MoegoRestriction};
 use moapi_core::db::Conn;
@@ -357,8 +357,12 @@ impl Names {
         named(&self.customers, "customer", name)
     }
 
+    pub(super) fn staff_id(&self, name: &str) -> Result<i64> {
+        named(&self.staff, "staff member", name)
+    }
+
     fn staff(&self, name: &str) -> Result<String> {
-        Ok(self.encode(IdKind::Staff, named(&self.staff, "staff member", name)?))
+        Ok(self.encode(IdKind::Staff, self.staff_id(name)?))
     }
 
     fn service(&self, name: &str) -> Result<String> {
@@ -425,12 +429,21 @@ impl SeedCalendar {
         ))
     }
 
+    /// The calendar day `day` days after the seed day (negative: before it).
+    pub(super) fn date(self, day: i64) -> Result<NaiveDate> {
+        let days = Days::new(day.unsigned_abs());
+        let date = match day < 0 {
+            true => self.today.checked_sub_days(days),
+            false => self.today.checked_add_days(days),
+        };
+        date.ok_or_else(|| OperatorError::Invalid(format!("day {day}: beyond the calendar")))
+    }
+
     /// The instant `start` minutes after local midnight of day `day` after the seed day.
     pub(super) fn instant(self, day: i64, start: i64) -> Result<i64> {
         let local = self
-            .today
-            .checked_add_signed(TimeDelta::days(day))
-            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .date(day)?
+            .and_hms_opt(0, 0, 0)
             .map(|midnight| midnight + TimeDelta::minutes(start));
         local
             .and_then(|local| self.zone.from_local_datetime(&local).earliest())

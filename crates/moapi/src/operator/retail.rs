@@ -8,6 +8,7 @@ use std::str::FromStr;
 use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
 use moapi_core::{AppState, IdKind, Status};
+use moapi_moego::access::BusinessScope;
 use moapi_moego::company::{self, store::CompanyRow};
 use moapi_moego::money::Amount;
 use moapi_moego::order::ledger::{self, NewOrder, OpenedOrder, SaleLine};
@@ -22,21 +23,12 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::orders::{create_sale, record_payment, NewPaymentRequest, NewSaleLine, NewSaleRequest};
-use super::{from_status, invalid, resolve_id, OperatorError, Result};
+use super::{from_status, invalid, resolve_business_scope, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
 /// Longest a package may last short of never expiring: a century.
 const MAX_EXPIRATION_DAYS: i64 = 36_500;
 const MICROS_PER_DAY: i64 = 86_400_000_000;
-
-/// A business by `bus_` ID or raw number, with its company.
-async fn resolve_business(state: &AppState, db: &mut Conn, reference: &str) -> Result<(i64, i64)> {
-    let id = resolve_id(state, IdKind::Business, reference)?;
-    let owner = moapi_moego::business::store::owner(db.get().await?, id)
-        .await?
-        .ok_or_else(|| OperatorError::NotFound(format!("business {reference} not found")))?;
-    Ok((owner.company_id, id))
-}
 
 fn text<'a>(field: &str, value: &'a str, max: usize, required: bool) -> Result<&'a str> {
     let value = value.trim();
@@ -155,7 +147,10 @@ pub async fn create_package(
     request: &NewRetailPackageRequest,
     at: i64,
 ) -> Result<String> {
-    let (company_id, business_id) = resolve_business(state, db, business).await?;
+    let BusinessScope {
+        company_id,
+        business_id,
+    } = resolve_business_scope(state, db, business).await?;
     let name = text("name", &request.name, 255, true)?;
     let description = text("description", &request.description, 1000, false)?;
     let revenue_category = text(
@@ -336,7 +331,10 @@ pub async fn create_product(
     request: &NewProductRequest,
     at: i64,
 ) -> Result<String> {
-    let (company_id, business_id) = resolve_business(state, db, business).await?;
+    let BusinessScope {
+        company_id,
+        business_id,
+    } = resolve_business_scope(state, db, business).await?;
     if !(0..=1_000_000_000).contains(&request.stock) {
         return invalid("stock: 0 to 1000000000");
     }

@@ -141,6 +141,8 @@ pub struct Scene {
     /// James Miller, who holds a "5 Baths" package bought at Mission, and that package.
     pub package_customer: String,
     pub customer_package: String,
+    /// Mission Van 1, a demo van at Mission with staff.
+    pub van: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -318,6 +320,16 @@ impl Scene {
         )
         .await;
         let customer_package = id(&expect_ok(&held, "packages")["packages"][0]);
+        let vans = post(
+            "/v1/vans:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": page}),
+        )
+        .await;
+        let van = id(find(
+            &expect_ok(&vans, "vans")["vans"],
+            "displayName",
+            "Mission Van 1",
+        ));
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -424,6 +436,7 @@ impl Scene {
             membership,
             package_customer,
             customer_package,
+            van,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1705,6 +1718,31 @@ pub static RECIPES: &[Recipe] = &[
         kind: Kind::Read,
         scope: "payments:read",
         call: |s| get(format!("/v1/payment/{}", s.payment)),
+        except: &[],
+    },
+    // VanService, VanRecordService
+    Recipe {
+        operation_id: "VanService_ListVans",
+        kind: Kind::Read,
+        scope: "vans:read",
+        call: |s| {
+            post(
+                "/v1/vans:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "VanRecordService_ListVanStaffRecords",
+        kind: Kind::Read,
+        scope: "vans:read",
+        call: |s| {
+            post(
+                "/v1/van_staff_records:list",
+                json!({"vanIds": [s.van], "date": "2026-06-17", "pagination": page()}),
+            )
+        },
         except: &[],
     },
     // DiscountService

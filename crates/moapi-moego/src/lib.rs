@@ -15,6 +15,7 @@ pub mod lead;
 pub mod membership;
 pub mod money;
 pub mod offering;
+pub mod online_booking;
 pub mod order;
 pub mod package;
 pub mod payment;
@@ -65,6 +66,7 @@ pub const SCOPES: &[&str] = &[
     package::READ_SCOPE,
     retail::READ_SCOPE,
     offering::READ_SCOPE,
+    online_booking::READ_SCOPE,
     van::READ_SCOPE,
 ];
 
@@ -166,6 +168,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/offerings/lodgings:list", post(offering::list_lodgings))
         .route("/v1/offerings/services:list", post(offering::list_services))
+        .route(
+            "/v1/online-booking/availability",
+            post(online_booking::get_booking_availability),
+        )
+        // The path a newer vendor version names (moego-upstream-changes.md).
+        .route(
+            "/v1/online_booking/availability",
+            post(online_booking::get_booking_availability),
+        )
         .route("/v1/retail/packages:list", post(retail::list_packages))
         .route("/v1/retail/products:list", post(retail::list_products))
         .route("/v1/vans:list", post(van::list_vans))
@@ -308,6 +319,7 @@ fn method_not_allowed_status() -> Status {
         retail::list_products,
         offering::list_lodgings,
         offering::services::list_services,
+        online_booking::get_booking_availability,
         van::list_vans,
         van::list_van_staff_records,
         setting::catalog::list_custom_fields,

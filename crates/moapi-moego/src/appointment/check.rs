@@ -134,7 +134,7 @@ fn day_of(micros: i64, zone: Tz) -> NaiveDate {
 
 /// The business's closed days within the range (end exclusive), as calendar days of its
 /// company's time zone.
-async fn closed_days(
+pub(crate) async fn closed_days(
     conn: &mut AnyConnection,
     scope: BusinessScope,
     (start, end): (i64, i64),

@@ -24,6 +24,19 @@ pub fn time_zone(timezone_id: &str) -> chrono_tz::Tz {
     timezone_id.parse().unwrap_or(chrono_tz::UTC)
 }
 
+/// The time zone of a company that exists (its calendar days and times of day).
+pub async fn zone_of(
+    conn: &mut sqlx::AnyConnection,
+    company_id: i64,
+) -> Result<chrono_tz::Tz, moapi_core::Status> {
+    let (timezone_id,): (String,) =
+        sqlx::query_as("SELECT timezone_id FROM moego_companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(time_zone(&timezone_id))
+}
+
 /// An instant (microseconds since the epoch) on a zone's wall clock.
 pub fn local_time(micros: i64, zone: chrono_tz::Tz) -> chrono::DateTime<chrono_tz::Tz> {
     chrono::DateTime::from_timestamp_micros(micros)

@@ -57,7 +57,7 @@ pub async fn list_lodgings(
         &named,
     )
     .await?;
-    let zone = company_zone(conn, owner.company_id).await?;
+    let zone = company::zone_of(conn, owner.company_id).await?;
     let day = match request.date.filter(|date| !date.is_empty()) {
         Some(date) => calendar_day("date", &date)?,
         None => company::local_time(now_micros(), zone).date_naive(),
@@ -117,18 +117,8 @@ fn named_business(business_id: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// The company's time zone, in which the requested date is a day.
-async fn company_zone(conn: &mut AnyConnection, company_id: i64) -> Result<chrono_tz::Tz, Status> {
-    let (timezone_id,): (String,) =
-        sqlx::query_as("SELECT timezone_id FROM moego_companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(company::time_zone(&timezone_id))
-}
-
 /// A full date (year, month and day; `field` names it) as a calendar day.
-fn calendar_day(field: &str, date: &Date) -> Result<NaiveDate, Status> {
+pub(crate) fn calendar_day(field: &str, date: &Date) -> Result<NaiveDate, Status> {
     date.validate(field)?;
     u32::try_from(date.month)
         .ok()
@@ -142,7 +132,7 @@ fn calendar_day(field: &str, date: &Date) -> Result<NaiveDate, Status> {
 
 /// A calendar day of a time zone as `[start, end)` in microseconds: from its first instant
 /// to the next day's (23 or 25 hours across a daylight-saving change).
-fn day_range(day: NaiveDate, zone: chrono_tz::Tz) -> (i64, i64) {
+pub(crate) fn day_range(day: NaiveDate, zone: chrono_tz::Tz) -> (i64, i64) {
     let first_instant = |day: NaiveDate| {
         let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
         zone.from_local_datetime(&midnight)

@@ -189,7 +189,12 @@ fn goes_with(ids: &IdCodec, service: &ServiceRecord, selected: &[ServiceRecord])
 /// not, the pet's breed, weight or coat must be among those listed (sizes and coats by their
 /// `psz_` / `pct_` IDs). A pet code filter not for all codes admits pets with one of its codes
 /// (white list) or none of them.
-fn lets_in(ids: &IdCodec, pets: &PetProfiles, filters: &ServiceFilters, pet: &PetProfile) -> bool {
+pub(crate) fn lets_in(
+    ids: &IdCodec,
+    pets: &PetProfiles,
+    filters: &ServiceFilters,
+    pet: &PetProfile,
+) -> bool {
     let decoded = |kind: IdKind, references: &[String]| -> Vec<i64> {
         references
             .iter()

@@ -30,7 +30,7 @@ pub struct PetProfiles {
 }
 
 /// A weight in pounds, from a value and a WeightUnit name (pounds when unspecified).
-fn pounds(value: i64, unit: &str) -> Decimal {
+pub fn pounds(value: i64, unit: &str) -> Decimal {
     let value = Decimal::from(value);
     match unit {
         "KILOGRAM" => value * Decimal::new(220_462, 5),
@@ -91,6 +91,12 @@ impl PetProfiles {
                 .collect(),
             coats,
         })
+    }
+
+    /// The pet's profile, taken out of the set.
+    pub fn take(&mut self, pet_id: i64) -> Option<PetProfile> {
+        let index = self.pets.iter().position(|pet| pet.id == pet_id)?;
+        Some(self.pets.swap_remove(index))
     }
 
     pub fn pet(&self, pet_id: i64) -> Option<&PetProfile> {

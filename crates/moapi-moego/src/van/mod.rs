@@ -124,10 +124,7 @@ pub async fn assign(
 
 /// Today on the company's wall clock: the day whose staff are a van's current staff.
 async fn today_of(conn: &mut AnyConnection, company_id: i64) -> Result<NaiveDate, Status> {
-    let row = company::store::find(conn, company_id)
-        .await?
-        .ok_or_else(|| Status::internal(format!("company {company_id} is missing")))?;
-    let zone = company::time_zone(&row.timezone_id);
+    let zone = company::zone_of(conn, company_id).await?;
     Ok(company::local_time(now_micros(), zone).date_naive())
 }
 

@@ -1701,6 +1701,21 @@ pub static RECIPES: &[Recipe] = &[
         },
         except: &[],
     },
+    // OnlineBookingService
+    Recipe {
+        operation_id: "OnlineBookingService_GetBookingAvailability",
+        kind: Kind::Read,
+        scope: "online_booking:read",
+        call: |s| {
+            post(
+                "/v1/online-booking/availability",
+                json!({"companyId": s.company, "businessId": s.business, "filter": {
+                    "startDate": {"year": 2030, "month": 1, "day": 7},
+                    "pets": [{"id": s.pet, "serviceIds": [s.service]}]}}),
+            )
+        },
+        except: &[],
+    },
     Recipe {
         operation_id: "PaymentService_ListPayments",
         kind: Kind::Read,

@@ -45,6 +45,11 @@ impl ServiceValues {
                 .iter()
                 .any(|id| self.available_business_ids.contains(id))
     }
+
+    /// Whether the staff member may give the service.
+    pub fn gives(&self, staff_id: i64) -> bool {
+        self.available_all_staff || self.available_staff_ids.contains(&staff_id)
+    }
 }
 
 #[derive(Debug, sqlx::FromRow)]

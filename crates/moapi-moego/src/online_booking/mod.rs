@@ -377,21 +377,37 @@ async fn candidate_staff(
         .collect())
 }
 
-/// The staff member's held time (appointments and blocks) overlapping `[start, end)`.
+/// The staff member's held time (appointments and blocks) overlapping `[start, end)`, merged
+/// into disjoint intervals in order, so that a slot is checked by one binary search.
 async fn staff_busy(
     conn: &mut AnyConnection,
     staff_id: i64,
     (start, end): (i64, i64),
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    let held: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT start_at, end_at FROM moego_staff_slots \
-         WHERE staff_id = $1 AND end_at > $2 AND start_at < $3",
+         WHERE staff_id = $1 AND end_at > $2 AND start_at < $3 ORDER BY start_at",
     )
     .bind(staff_id)
     .bind(start)
     .bind(end)
     .fetch_all(conn)
-    .await
+    .await?;
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(held.len());
+    for (from, to) in held {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    Ok(merged)
+}
+
+/// Whether `[start, end)` is clear of the disjoint, ordered `busy` intervals.
+fn clear_of(busy: &[(i64, i64)], (start, end): (i64, i64)) -> bool {
+    // The first interval ending after the start is the only one that could overlap.
+    let next = busy.partition_point(|(_, to)| *to <= start);
+    busy.get(next).is_none_or(|(from, _)| end <= *from)
 }
 
 /// Whether one lodging unit has room for `pets` more pets over the day.
@@ -431,7 +447,25 @@ fn free_slots(
         .map(|start| (start, start + window * MICROS_PER_MINUTE))
         .filter(|(start, _)| *start > now)
         .filter(|(start, end)| hours.is_none_or(|hours| hours.covers(*start, *end)))
-        .filter(|(start, end)| busy.iter().all(|(from, to)| end <= from || to <= start))
+        .filter(|slot| clear_of(busy, *slot))
         .map(|(start, end)| Interval::from_micros(Some(start), Some(end)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clear_of;
+
+    #[test]
+    fn a_slot_is_clear_only_between_held_intervals() {
+        let busy = [(10, 20), (30, 40)];
+        assert!(clear_of(&busy, (0, 10)));
+        assert!(clear_of(&busy, (20, 30)));
+        assert!(clear_of(&busy, (40, 50)));
+        assert!(!clear_of(&busy, (5, 11)));
+        assert!(!clear_of(&busy, (19, 31)));
+        assert!(!clear_of(&busy, (35, 36)));
+        assert!(!clear_of(&busy, (0, 100)));
+        assert!(clear_of(&[], (0, 100)));
+    }
 }

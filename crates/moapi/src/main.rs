@@ -347,7 +347,7 @@ enum Command {
         /// Seconds per scenario
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        /// Scenarios to run, in this order (default: all four)
+        /// Scenarios to run, in this order (default: the first four)
         #[arg(
             long,
             value_enum,

@@ -7,9 +7,11 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{AppState, Config, IdKind};
 use moapi_moego::customer::store::{self as customer_store, NewCustomer};
+use moapi_moego::setting::service::wire::ServiceFilters;
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde_json::json;
@@ -39,6 +41,8 @@ pub enum Scenario {
     Create,
     /// `orders:list`, one business, a seven-day `lastUpdatedTime` window
     Orders,
+    /// Online booking availability of one pet's groom over 14 days, every staff member
+    Availability,
 }
 
 const COMPANIES: usize = 100;
@@ -120,10 +124,12 @@ pub(super) async fn seed_catalog(
     .await?;
     let (service_id,): (i64,) = sqlx::query_as(
         "INSERT INTO moego_services (company_id, name, category, price, duration_minutes, \
-         created_at, updated_at) VALUES ($1, 'Bench Groom', 'Grooming', '45', 60, $2, $2) \
-         RETURNING id",
+         filters, created_at, updated_at) \
+         VALUES ($1, 'Bench Groom', 'Grooming', '45', 60, $2, $3, $3) RETURNING id",
     )
     .bind(company_id)
+    // What the API stores for a service without pet filters: every pet.
+    .bind(serde_json::to_string(&ServiceFilters::default())?)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -328,6 +334,7 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
                 .await
             }
             Scenario::Check => drive_checks(&catalog, &base, load, now).await,
+            Scenario::Availability => drive_availability(&catalog, &base, load, now).await,
             Scenario::Create => drive_creates(&catalog, &base, load, now).await,
             Scenario::Orders => {
                 drive(
@@ -368,6 +375,45 @@ async fn drive_checks(catalog: &WireCatalog, base: &str, load: Load, now: i64) -
                     "dateRange": {
                         "startTime": protojson_timestamp(start),
                         "endTime": protojson_timestamp(start + DAY),
+                    },
+                }),
+            )
+        },
+    )
+    .await
+}
+
+/// Availability of a random pet's groom over 14 days from a random day of the next two weeks.
+async fn drive_availability(
+    catalog: &WireCatalog,
+    base: &str,
+    load: Load,
+    now: i64,
+) -> ScenarioResult {
+    let (url, wanted) = (
+        format!("{base}/v1/online-booking/availability"),
+        catalog.clone(),
+    );
+    drive(
+        "online-booking/availability one pet, 14 days, every staff member",
+        load,
+        move |client, rng| {
+            let first = chrono::DateTime::from_timestamp_micros(now + rng.gen_range(0..14) * DAY)
+                .unwrap_or_default()
+                .date_naive();
+            let date = |day: chrono::NaiveDate| {
+                json!({"year": day.year(), "month": day.month(), "day": day.day()})
+            };
+            wanted.tenant.post(
+                client,
+                &url,
+                json!({
+                    "businessId": wanted.tenant.business_id,
+                    "filter": {
+                        "startDate": date(first),
+                        "endDate": date(first + chrono::Days::new(13)),
+                        "pets": [{"id": wanted.pets[rng.gen_range(0..wanted.pets.len())],
+                                  "serviceIds": [wanted.service]}],
                     },
                 }),
             )

@@ -188,6 +188,42 @@ async fn slots_follow_hours_closed_days_and_staff_time_and_booking_one_takes_it(
     assert_eq!(hyphen.body, underscore.body);
 }
 
+/// Held time that began long before the range (a three-day block) still takes its slots,
+/// and a short block inside the day takes only what it overlaps.
+#[tokio::test]
+async fn holds_begun_before_the_range_count() {
+    let shop = shop().await;
+    for (start, end) in [
+        ("2030-01-05T00:00:00Z", "2030-01-08T15:30:00Z"),
+        ("2030-01-08T17:00:00Z", "2030-01-08T17:15:00Z"),
+    ] {
+        let block = shop
+            .app
+            .moego_post(
+                &shop.auth,
+                "/v1/blocks",
+                json!({"businessId": shop.business, "staffId": shop.ann, "description": "Away",
+                       "duration": {"startTime": start, "endTime": end}}),
+            )
+            .await;
+        assert_eq!(block.status, 200, "{}", block.text);
+    }
+    let settings = shop
+        .app
+        .put_booking_settings(
+            &shop.business,
+            json!({"workingHours": {"TUESDAY": [{"start": 540, "end": 780}]}}),
+        )
+        .await;
+    assert_eq!(settings.status, 200, "{}", settings.text);
+    // Open 09:00-13:00 New York (14:00-18:00 UTC); away until 15:30 UTC and 17:00-17:15 UTC.
+    // A 60-minute visit fits from 15:30 to 16:00 UTC only.
+    assert_eq!(
+        shop.ann_slots((2030, 1, 8), (2030, 1, 8)).await,
+        [(date((2030, 1, 8)), starts("2030-01-08", (15, 30), (16, 0)))]
+    );
+}
+
 #[tokio::test]
 async fn boarding_days_follow_lodging_room() {
     let shop = shop().await;

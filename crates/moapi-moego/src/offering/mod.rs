@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::Json;
 use chrono::{Days, NaiveDate, TimeZone};
-use moapi_core::auth::MoegoPrincipal;
+use moapi_core::auth::{CompanyOwner, MoegoPrincipal};
 use moapi_core::db::Conn;
 use moapi_core::pagination::Page;
 use moapi_core::time::now_micros;
@@ -47,14 +47,14 @@ pub async fn list_lodgings(
     let page = Page::from_optional(request.pagination.as_ref())?;
     check_max_items("serviceIds", request.service_ids.len())?;
     let conn = db.get().await?;
-    let named = named_business(request.business_id.as_deref());
-    let (owner, business_ids) = access::optionally_listed_businesses(
+    let (owner, business_ids) = reached_businesses(
         conn,
-        &state.ids,
+        &state,
         &principal,
-        request.company_id.as_deref(),
-        "businessId",
-        &named,
+        (
+            request.company_id.as_deref(),
+            request.business_id.as_deref(),
+        ),
     )
     .await?;
     let zone = company::zone_of(conn, owner.company_id).await?;
@@ -107,14 +107,29 @@ pub async fn list_lodgings(
     }))
 }
 
-/// A request's optional `businessId` as the list of businesses it names.
-fn named_business(business_id: Option<&str>) -> Vec<String> {
-    business_id
+/// The company and the businesses an offering list covers: its `businessId` when given, else
+/// every business of the company the key reaches (`None`: all of them).
+async fn reached_businesses(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    principal: &MoegoPrincipal,
+    (company_id, business_id): (Option<&str>, Option<&str>),
+) -> Result<(CompanyOwner, Option<Vec<i64>>), Status> {
+    let named: Vec<String> = business_id
         .map(str::trim)
         .filter(|id| !id.is_empty())
         .map(str::to_string)
         .into_iter()
-        .collect()
+        .collect();
+    access::optionally_listed_businesses(
+        conn,
+        &state.ids,
+        principal,
+        company_id,
+        "businessId",
+        &named,
+    )
+    .await
 }
 
 /// A full date (year, month and day; `field` names it) as a calendar day.

@@ -13,8 +13,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 
 use super::wire::{ListServicesRequest, ListServicesResponse, ServiceView, ServicesByPet};
-use super::{calendar_day, named_business, READ_SCOPE};
-use crate::access;
+use super::{calendar_day, reached_businesses, READ_SCOPE};
 use crate::appointment::booking::{customers_pet, decode};
 use crate::pet::profile::{PetProfile, PetProfiles};
 use crate::setting::service::store::{self as services, ListQuery, ServiceRecord};
@@ -44,14 +43,14 @@ pub async fn list_services(
     check_max_items("selectedServiceIds", request.selected_service_ids.len())?;
     check_dates(&request)?;
     let conn = db.get().await?;
-    let named = named_business(request.business_id.as_deref());
-    let (owner, business_ids) = access::optionally_listed_businesses(
+    let (owner, business_ids) = reached_businesses(
         conn,
-        &state.ids,
+        &state,
         &principal,
-        request.company_id.as_deref(),
-        "businessId",
-        &named,
+        (
+            request.company_id.as_deref(),
+            request.business_id.as_deref(),
+        ),
     )
     .await?;
     let mut pet_ids = Vec::with_capacity(request.pet_ids.len());

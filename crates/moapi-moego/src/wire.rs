@@ -210,6 +210,21 @@ impl Date {
         }
     }
 
+    /// A full date (year, month and day; `field` names it) as a calendar day.
+    pub fn calendar_day(&self, field: &str) -> Result<chrono::NaiveDate, moapi_core::Status> {
+        self.validate(field)?;
+        u32::try_from(self.month)
+            .ok()
+            .zip(u32::try_from(self.day).ok())
+            .and_then(|(month, day)| chrono::NaiveDate::from_ymd_opt(self.year, month, day))
+            .filter(|_| self.year != 0)
+            .ok_or_else(|| {
+                moapi_core::Status::invalid_argument(format!(
+                    "{field}: year, month and day are all required"
+                ))
+            })
+    }
+
     /// Whether every part is zero (protojson's "not set").
     pub fn is_empty(&self) -> bool {
         *self == Date::default()
@@ -227,6 +242,17 @@ impl Date {
                 Some(Date { year, month, day })
             }
             _ => None,
+        }
+    }
+}
+
+impl From<chrono::NaiveDate> for Date {
+    fn from(day: chrono::NaiveDate) -> Date {
+        use chrono::Datelike;
+        Date {
+            year: day.year(),
+            month: day.month() as i32,
+            day: day.day() as i32,
         }
     }
 }

@@ -19,30 +19,23 @@ use super::store::NewDetail;
 pub async fn lodged_pets(
     conn: &mut AnyConnection,
     unit_id: i64,
-    (start, end): (i64, i64),
+    range: (i64, i64),
     except: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT DISTINCT d.pet_id FROM moego_pet_service_details d \
-         JOIN moego_appointments a ON a.id = d.appointment_id \
-         WHERE d.lodging_unit_id = $1 AND d.end_at > $2 AND d.start_at < $3 AND a.deleted = 0 \
-         AND a.status <> 'CANCELED' AND a.id <> $4",
-    )
-    .bind(unit_id)
-    .bind(start)
-    .bind(end)
-    .bind(except.unwrap_or(0))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    Ok(pets_lodged_in(conn, &[unit_id], range, except)
+        .await?
+        .into_iter()
+        .map(|(_, pet)| pet)
+        .collect())
 }
 
-/// Which pets the live stays overlapping `[start, end)` lodge in each of some units:
-/// `(unit, pet)` pairs, each once, in one statement (a page of `ListLodgings`).
+/// Which pets the live stays (of appointments other than `except`) overlapping `[start, end)`
+/// lodge in each of some units: `(unit, pet)` pairs, each once, in one statement.
 pub async fn pets_lodged_in(
     conn: &mut AnyConnection,
     units: &[i64],
     (start, end): (i64, i64),
+    except: Option<i64>,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     if units.is_empty() {
         return Ok(Vec::new());
@@ -66,7 +59,8 @@ pub async fn pets_lodged_in(
         .and_where(detail("end_at").gt(start))
         .and_where(detail("start_at").lt(end))
         .and_where(appointment("deleted").eq(0))
-        .and_where(appointment("status").ne("CANCELED"));
+        .and_where(appointment("status").ne("CANCELED"))
+        .and_where(appointment("id").ne(except.unwrap_or(0)));
     let (sql, values) = db::build(&select);
     db::query_as_with(&sql, values).fetch_all(conn).await
 }

@@ -170,14 +170,7 @@ pub(crate) async fn closed_days(
             day = day.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX);
         }
     }
-    Ok(days
-        .into_iter()
-        .map(|day| Date {
-            year: chrono::Datelike::year(&day),
-            month: chrono::Datelike::month(&day) as i32,
-            day: chrono::Datelike::day(&day) as i32,
-        })
-        .collect())
+    Ok(days.into_iter().map(Date::from).collect())
 }
 
 #[derive(sqlx::FromRow)]

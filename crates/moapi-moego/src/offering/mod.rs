@@ -26,7 +26,7 @@ use crate::access;
 use crate::appointment::booking::{customers_pet, decode};
 use crate::appointment::capacity;
 use crate::company;
-use crate::wire::{check_max_items, Date};
+use crate::wire::check_max_items;
 use wire::{ListLodgingsRequest, ListLodgingsResponse, LodgingAvailability};
 
 pub const READ_SCOPE: &str = "offerings:read";
@@ -59,7 +59,7 @@ pub async fn list_lodgings(
     .await?;
     let zone = company::zone_of(conn, owner.company_id).await?;
     let day = match request.date.filter(|date| !date.is_empty()) {
-        Some(date) => calendar_day("date", &date)?,
+        Some(date) => date.calendar_day("date")?,
         None => company::local_time(now_micros(), zone).date_naive(),
     };
     let pet = match request.pet_id.as_deref().map(str::trim) {
@@ -76,7 +76,7 @@ pub async fn list_lodgings(
     let next_page_token = page.finish(&mut units);
     let unit_ids: Vec<i64> = units.iter().map(|unit| unit.id).collect();
     let lodged: BTreeSet<(i64, i64)> =
-        capacity::pets_lodged_in(conn, &unit_ids, day_range(day, zone))
+        capacity::pets_lodged_in(conn, &unit_ids, day_range(day, zone), None)
             .await?
             .into_iter()
             .collect();
@@ -130,19 +130,6 @@ async fn reached_businesses(
         &named,
     )
     .await
-}
-
-/// A full date (year, month and day; `field` names it) as a calendar day.
-pub(crate) fn calendar_day(field: &str, date: &Date) -> Result<NaiveDate, Status> {
-    date.validate(field)?;
-    u32::try_from(date.month)
-        .ok()
-        .zip(u32::try_from(date.day).ok())
-        .and_then(|(month, day)| NaiveDate::from_ymd_opt(date.year, month, day))
-        .filter(|_| date.year != 0)
-        .ok_or_else(|| {
-            Status::invalid_argument(format!("{field}: year, month and day are all required"))
-        })
 }
 
 /// A calendar day of a time zone as `[start, end)` in microseconds: from its first instant

@@ -13,7 +13,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdCodec, IdKind, Status};
 
 use super::wire::{ListServicesRequest, ListServicesResponse, ServiceView, ServicesByPet};
-use super::{calendar_day, reached_businesses, READ_SCOPE};
+use super::{reached_businesses, READ_SCOPE};
 use crate::appointment::booking::{customers_pet, decode};
 use crate::pet::profile::{PetProfile, PetProfiles};
 use crate::setting::service::store::{self as services, ListQuery, ServiceRecord};
@@ -148,7 +148,7 @@ pub async fn list_services(
 fn check_dates(request: &ListServicesRequest) -> Result<(), Status> {
     let day = |field: &str, date: &Option<crate::wire::Date>| {
         date.filter(|date| !date.is_empty())
-            .map(|date| calendar_day(field, &date))
+            .map(|date| date.calendar_day(field))
             .transpose()
     };
     let start = day("startDate", &request.start_date)?;

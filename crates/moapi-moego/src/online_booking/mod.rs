@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{Datelike, Days, NaiveDate, TimeZone};
+use chrono::{Days, NaiveDate, TimeZone};
 use moapi_core::auth::MoegoPrincipal;
 use moapi_core::db::Conn;
 use moapi_core::time::now_micros;
@@ -25,7 +25,7 @@ use crate::appointment::{capacity, check};
 use crate::business::hours::{self, WorkingHours};
 use crate::company;
 use crate::offering::services::lets_in;
-use crate::offering::{calendar_day, day_range, store as lodgings};
+use crate::offering::{day_range, store as lodgings};
 use crate::pet::input::weight;
 use crate::pet::profile::{pounds, PetProfile, PetProfiles};
 use crate::setting::service::store::{self as services, ServiceRecord};
@@ -39,7 +39,7 @@ use wire::{
 pub const READ_SCOPE: &str = "online_booking:read";
 
 /// Longest range one request may ask about, in days.
-const MAX_DAYS: u64 = 62;
+const MAX_DAYS: i64 = 62;
 /// Slots start on the quarter hour of the company's wall clock.
 const SLOT_STEP_MINUTES: i64 = 15;
 const MICROS_PER_MINUTE: i64 = 60_000_000;
@@ -89,19 +89,15 @@ pub async fn get_booking_availability(
     check_max_items("filter.staffIds", filter.staff_ids.len())?;
     check_max_items("filter.pets", filter.pets.len())?;
     let conn = db.get().await?;
-    let owner =
-        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
-    let scope = access::business(
+    let scope = access::company_business(
         conn,
         &state.ids,
         &principal,
+        request.company_id.as_deref(),
         "businessId",
         &request.business_id,
     )
     .await?;
-    if scope.company_id != owner.company_id {
-        return Err(Status::no_permission());
-    }
     let zone = company::zone_of(conn, scope.company_id).await?;
     let now = now_micros();
     let days = requested_days(&filter, company::local_time(now, zone).date_naive())?;
@@ -140,11 +136,7 @@ pub async fn get_booking_availability(
         availability: Vec::new(),
     };
     for day in days {
-        let date = Date {
-            year: day.year(),
-            month: day.month() as i32,
-            day: day.day() as i32,
-        };
+        let date = Date::from(day);
         if closed.contains(&date) {
             continue;
         }
@@ -188,7 +180,7 @@ fn requested_days(filter: &AvailabilityFilter, today: NaiveDate) -> Result<Vec<N
     let day = |field: &str, date: &Option<Date>| {
         date.as_ref()
             .filter(|date| !date.is_empty())
-            .map(|date| calendar_day(field, date))
+            .map(|date| date.calendar_day(field))
             .transpose()
     };
     let start = day("filter.startDate", &filter.start_date)?.unwrap_or(today);
@@ -198,21 +190,13 @@ fn requested_days(filter: &AvailabilityFilter, today: NaiveDate) -> Result<Vec<N
             "filter.endDate: must not be before filter.startDate",
         ));
     }
-    let mut days = Vec::new();
-    let mut day = start;
-    while day <= end {
-        if days.len() as u64 == MAX_DAYS {
-            return Err(Status::invalid_argument(format!(
-                "filter.endDate: at most {MAX_DAYS} days from filter.startDate"
-            )));
-        }
-        days.push(day);
-        day = day.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX);
-        if day == NaiveDate::MAX {
-            break;
-        }
+    let count = (end - start).num_days() + 1;
+    if count > MAX_DAYS {
+        return Err(Status::invalid_argument(format!(
+            "filter.endDate: at most {MAX_DAYS} days from filter.startDate"
+        )));
     }
-    Ok(days)
+    Ok((0..count as u64).map(|n| start + Days::new(n)).collect())
 }
 
 /// Each pet and its services, checked: the pet the company's (or described), each service an
@@ -284,10 +268,7 @@ async fn pet_profile(
         Some(id) if !id.is_empty() => {
             let id_field = format!("{field}.id");
             let pet = customers_pet(state, conn, (scope.company_id, None), &id_field, id).await?;
-            let mut profiles = PetProfiles::load(conn, scope.company_id, &[pet.id]).await?;
-            profiles
-                .take(pet.id)
-                .ok_or_else(|| Status::not_found(format!("{id_field}: pet not found")))
+            Ok(PetProfile::of(conn, &pet).await?)
         }
         _ => {
             let weight = match &param.weight {
@@ -418,7 +399,7 @@ async fn has_room(
     pets: i64,
 ) -> Result<bool, Status> {
     let ids: Vec<i64> = units.iter().map(|unit| unit.id).collect();
-    let lodged = capacity::pets_lodged_in(conn, &ids, day).await?;
+    let lodged = capacity::pets_lodged_in(conn, &ids, day, None).await?;
     Ok(units.iter().any(|unit| {
         let there = lodged.iter().filter(|(at, _)| *at == unit.id).count() as i64;
         there + pets <= unit.max_pet_num

@@ -6,6 +6,8 @@ use moapi_core::Status;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 
+use crate::pet::store::PetRow;
+
 /// A pet as filters see it.
 #[derive(Debug)]
 pub struct PetProfile {
@@ -17,6 +19,27 @@ pub struct PetProfile {
     pub pounds: Option<Decimal>,
     /// Its pet codes' IDs.
     pub codes: Vec<i64>,
+}
+
+impl PetProfile {
+    /// A pet already read, with its pet codes (one statement).
+    pub async fn of(conn: &mut AnyConnection, pet: &PetRow) -> Result<PetProfile, sqlx::Error> {
+        let codes: Vec<(i64,)> =
+            sqlx::query_as("SELECT pet_code_id FROM moego_pet_code_links WHERE pet_id = $1")
+                .bind(pet.id)
+                .fetch_all(conn)
+                .await?;
+        Ok(PetProfile {
+            id: pet.id,
+            pet_type: pet.pet_type.clone(),
+            breed: pet.breed.clone(),
+            coat: pet.coat.clone(),
+            pounds: pet
+                .weight_value
+                .map(|weight| pounds(weight, &pet.weight_unit)),
+            codes: codes.into_iter().map(|(code,)| code).collect(),
+        })
+    }
 }
 
 /// Some pets of a company with the company's size and coat catalogs.
@@ -46,30 +69,8 @@ impl PetProfiles {
         pet_ids: &[i64],
     ) -> Result<PetProfiles, Status> {
         let mut pets = Vec::with_capacity(pet_ids.len());
-        for pet_id in pet_ids {
-            let pet: Option<(i64, String, String, String, Option<i64>, String)> = sqlx::query_as(
-                "SELECT id, pet_type, breed, coat, weight_value, weight_unit FROM moego_pets \
-                 WHERE id = $1",
-            )
-            .bind(pet_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some((id, pet_type, breed, coat, weight, unit)) = pet else {
-                continue;
-            };
-            let codes: Vec<(i64,)> =
-                sqlx::query_as("SELECT pet_code_id FROM moego_pet_code_links WHERE pet_id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-            pets.push(PetProfile {
-                id,
-                pet_type,
-                breed,
-                coat,
-                pounds: weight.map(|weight| pounds(weight, &unit)),
-                codes: codes.into_iter().map(|(code,)| code).collect(),
-            });
+        for pet in crate::pet::store::find_many(conn, pet_ids).await? {
+            pets.push(PetProfile::of(conn, &pet).await?);
         }
         let sizes: Vec<(i64, i64, i64, String)> = sqlx::query_as(
             "SELECT id, weight_low, weight_high, weight_unit FROM moego_pet_sizes \
@@ -91,12 +92,6 @@ impl PetProfiles {
                 .collect(),
             coats,
         })
-    }
-
-    /// The pet's profile, taken out of the set.
-    pub fn take(&mut self, pet_id: i64) -> Option<PetProfile> {
-        let index = self.pets.iter().position(|pet| pet.id == pet_id)?;
-        Some(self.pets.swap_remove(index))
     }
 
     pub fn pet(&self, pet_id: i64) -> Option<&PetProfile> {

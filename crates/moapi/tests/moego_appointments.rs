@@ -887,11 +887,15 @@ async fn lodging_capacity_refuses_overfilling_bookings_even_concurrent_ones() {
     );
     assert_eq!(s.app.count_rows("moego_appointments").await, 2);
 
-    // The check agrees: a third pet overfills the unit over that night.
+    // The check agrees: a third pet (one of those refused) overfills the unit that night.
+    let outsider = &pets[replies
+        .iter()
+        .position(|reply| reply.status != 200)
+        .unwrap()];
     let check = s
         .post(
             "/v1/appointments:check",
-            json!({"businessId": s.business, "petIds": [pets[7]], "lodgingUnitIds": [unit],
+            json!({"businessId": s.business, "petIds": [outsider], "lodgingUnitIds": [unit],
                    "dateRange": {"startTime": "2030-06-03T12:00:00Z", "endTime": "2030-06-04T12:00:00Z"}}),
         )
         .await;

@@ -44,6 +44,9 @@ pub struct Config {
     pub ai: AiConfig,
     /// MoeGo webhooks: what receivers may be and how deliveries are sent.
     pub webhooks: WebhookConfig,
+    /// How long an online booking page visit may sit idle before it reads as an abandoned
+    /// booking (`MOAPI_BOOKING_IDLE`).
+    pub booking_idle: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -199,6 +202,7 @@ impl Config {
             outbound: OutboundConfig::default(),
             ai: AiConfig::default(),
             webhooks: WebhookConfig::default(),
+            booking_idle: Duration::from_secs(30 * 60),
         }
     }
 }

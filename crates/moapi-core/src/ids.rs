@@ -62,10 +62,12 @@ pub enum IdKind {
     Product,
     Supplier,
     Van,
+    AbandonedBooking,
+    OnlineBooking,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 47] = [
+    const ALL: [IdKind; 49] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -113,6 +115,8 @@ impl IdKind {
         IdKind::Product,
         IdKind::Supplier,
         IdKind::Van,
+        IdKind::AbandonedBooking,
+        IdKind::OnlineBooking,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -165,6 +169,8 @@ impl IdKind {
             IdKind::PackageService => "pks",
             IdKind::Product => "prd",
             IdKind::Supplier => "sup",
+            IdKind::AbandonedBooking => "abk",
+            IdKind::OnlineBooking => "bkg",
         }
     }
 

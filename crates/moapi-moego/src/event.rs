@@ -18,6 +18,7 @@ pub enum EventType {
     AppointmentCanceled,
     AppointmentDeleted,
     AppointmentFullyPaid,
+    OnlineBookingReceived,
     CustomerCreated,
     CustomerUpdated,
     CustomerDeleted,
@@ -28,9 +29,8 @@ pub enum EventType {
 }
 
 impl EventType {
-    /// Every `v1EventType` moapi emits, in the vendor's order: all but TYPE_UNSPECIFIED and
-    /// ONLINE_BOOKING_RECEIVED (online booking is not built yet).
-    pub const ALL: [EventType; 14] = [
+    /// Every `v1EventType` moapi emits, in the vendor's order: all but TYPE_UNSPECIFIED.
+    pub const ALL: [EventType; 15] = [
         EventType::HealthCheck,
         EventType::AppointmentCreated,
         EventType::AppointmentUpdated,
@@ -38,6 +38,7 @@ impl EventType {
         EventType::AppointmentCanceled,
         EventType::AppointmentDeleted,
         EventType::AppointmentFullyPaid,
+        EventType::OnlineBookingReceived,
         EventType::CustomerCreated,
         EventType::CustomerUpdated,
         EventType::CustomerDeleted,
@@ -63,6 +64,7 @@ impl EventType {
             EventType::AppointmentCanceled => "APPOINTMENT_CANCELED",
             EventType::AppointmentDeleted => "APPOINTMENT_DELETED",
             EventType::AppointmentFullyPaid => "APPOINTMENT_FULLY_PAID",
+            EventType::OnlineBookingReceived => "ONLINE_BOOKING_RECEIVED",
             EventType::CustomerCreated => "CUSTOMER_CREATED",
             EventType::CustomerUpdated => "CUSTOMER_UPDATED",
             EventType::CustomerDeleted => "CUSTOMER_DELETED",

@@ -109,6 +109,7 @@ pub fn router() -> Router<AppState> {
             get(customer::gen_customer_cof_link),
         )
         .merge(customer::links::router())
+        .merge(online_booking::page::router())
         .merge(pet::router())
         .route("/v1/leads", post(lead::create_lead))
         .route("/v1/leads:list", post(lead::list_leads))
@@ -176,6 +177,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/online_booking/availability",
             post(online_booking::get_booking_availability),
+        )
+        .route(
+            "/v1/abandoned_bookings:list",
+            post(online_booking::list_abandoned_bookings),
+        )
+        .route(
+            "/v1/abandoned_bookings/{id}",
+            get(online_booking::get_abandoned_booking),
         )
         .route("/v1/retail/packages:list", post(retail::list_packages))
         .route("/v1/retail/products:list", post(retail::list_products))
@@ -319,7 +328,9 @@ fn method_not_allowed_status() -> Status {
         retail::list_products,
         offering::list_lodgings,
         offering::services::list_services,
-        online_booking::get_booking_availability,
+        online_booking::availability::get_booking_availability,
+        online_booking::abandoned::get_abandoned_booking,
+        online_booking::abandoned::list_abandoned_bookings,
         van::list_vans,
         van::list_van_staff_records,
         setting::catalog::list_custom_fields,

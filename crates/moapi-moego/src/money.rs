@@ -95,6 +95,12 @@ impl Amount {
         self.value.normalize().to_string()
     }
 
+    /// As people read it: `USD 45.00`, with the currency's minor units.
+    pub fn display(&self) -> String {
+        let digits = self.currency.minor_units() as usize;
+        format!("{} {:.digits$}", self.currency.as_str(), self.value)
+    }
+
     /// Rounded half away from zero to the currency's minor units (tax, percentages).
     pub fn rounded(self) -> Amount {
         Amount {

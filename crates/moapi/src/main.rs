@@ -202,6 +202,9 @@ enum Command {
         outbound: OutboundArgs,
         #[command(flatten)]
         webhooks: WebhookArgs,
+        /// Minutes an online booking page visit may sit idle before it is an abandoned booking
+        #[arg(long, env = "MOAPI_BOOKING_IDLE", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        booking_idle: u64,
         #[command(flatten)]
         m2m: M2mArgs,
     },
@@ -506,6 +509,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             rate_limit,
             outbound,
             webhooks,
+            booking_idle,
             m2m,
         } => {
             // Bound before the database is opened: a taken address must stop the start before
@@ -529,6 +533,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 m2m_audience: m2m.m2m_audience,
                 m2m_issuer: m2m.m2m_issuer,
                 m2m_jwks_url: m2m.m2m_jwks_url,
+                booking_idle: Duration::from_secs(booking_idle * 60),
                 ..db.config()
             };
             outbound.apply(&mut config);

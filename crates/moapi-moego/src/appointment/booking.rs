@@ -17,6 +17,8 @@ use super::store::{self, Booked, BookingNote, NewAppointment, NewDetail};
 use super::wire::{Appointment, CreateAppointmentRequest, NoteType, ServiceInput};
 use crate::access::{self, BusinessScope};
 use crate::money::{Amount, Money};
+use crate::online_booking::abandoned;
+use crate::online_booking::store as visits;
 use crate::pet::store::PetRow;
 use crate::wire::{check_max_items, interval};
 
@@ -528,9 +530,58 @@ async fn book_in_one_transaction(
 ) -> Result<Vec<Booked>, Status> {
     let mut tx = db.begin().await?;
     let at = at.unwrap_or_else(now_micros);
-    let outcomes = store::insert_all(&mut tx, &state.ids, bookings, at).await?;
+    let outcomes = insert_and_recover(state, &mut tx, bookings, ("", ""), at).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Writes bookings in the caller's transaction, and recovers each new appointment's
+/// customer's abandoned online bookings at its business (also those of a visitor who gave
+/// `contact`, a phone and an email, before becoming the customer).
+async fn insert_and_recover(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    bookings: &[&NewAppointment],
+    (phone, email): (&str, &str),
+    at: i64,
+) -> Result<Vec<Booked>, Status> {
+    let outcomes = store::insert_all(conn, &state.ids, bookings, at).await?;
+    for (booking, outcome) in bookings.iter().zip(&outcomes) {
+        if let Booked::Created(appointment) = outcome {
+            let booked = visits::Booked {
+                company_id: booking.company_id,
+                business_id: booking.business_id,
+                appointment_id: decode(state, IdKind::Appointment, &appointment.id)?,
+                start_at: booking.start_at,
+                customer_id: booking.customer_id,
+                phone,
+                email,
+            };
+            abandoned::recover_in(conn, state.config.booking_idle, &booked, at).await?;
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Books one checked appointment in the caller's transaction at `at`, as [`commit`] would
+/// (the booking page books with the customer and pets it creates in the same transaction;
+/// `contact` as for [`insert_and_recover`]).
+pub async fn book_in(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    appointment: &NewAppointment,
+    contact: (&str, &str),
+    at: i64,
+) -> Result<Appointment, Status> {
+    match insert_and_recover(state, conn, &[appointment], contact, at)
+        .await?
+        .pop()
+    {
+        Some(Booked::Created(appointment)) => Ok(*appointment),
+        Some(Booked::Refused(refusal)) => Err(refusal),
+        // Deferred waits for an earlier booking of the same batch; this batch has one.
+        Some(Booked::Deferred) | None => Err(Status::internal("a lone booking was not booked")),
+    }
 }
 
 /// Books one checked appointment as [`commit`] would, but in its own transaction on `db` and
@@ -544,13 +595,8 @@ pub async fn book_at(
     at: i64,
 ) -> Result<Appointment, Status> {
     let _gate = db.write_gate().await;
-    match book_in_one_transaction(state, db, &[appointment], Some(at))
-        .await?
-        .pop()
-    {
-        Some(Booked::Created(appointment)) => Ok(*appointment),
-        Some(Booked::Refused(refusal)) => Err(refusal),
-        // Deferred waits for an earlier booking of the same batch; this batch has one.
-        Some(Booked::Deferred) | None => Err(Status::internal("a lone booking was not booked")),
-    }
+    let mut tx = db.begin().await?;
+    let appointment = book_in(state, &mut tx, appointment, ("", ""), at).await?;
+    tx.commit().await?;
+    Ok(appointment)
 }

@@ -6,7 +6,7 @@
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::Datelike;
@@ -17,7 +17,9 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::card::{self, CardForm};
-use super::pages::{self, CardPage, UpcomingAppointment};
+use super::pages::{
+    self, failure as internal, refusal, respond as page, CardPage, UpcomingAppointment,
+};
 use super::store::{self, CustomerRow};
 use crate::company;
 
@@ -81,19 +83,6 @@ pub struct LinkQuery {
     signature: Option<String>,
 }
 
-fn page(status: StatusCode, html: String) -> Response {
-    (
-        status,
-        [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Html(html),
-    )
-        .into_response()
-}
-
-fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
-    page(status, pages::error_page(title, message))
-}
-
 /// The customer a signed link names, or the page explaining why the link does not work.
 async fn linked_customer(
     state: &AppState,
@@ -137,15 +126,6 @@ async fn linked_customer(
         Ok(_) => Err(gone()),
         Err(err) => Err(internal(err)),
     }
-}
-
-fn internal(err: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %err, "link page failed");
-    refusal(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "The page could not be shown. Please try again in a moment.",
-    )
 }
 
 fn display_name(row: &CustomerRow) -> String {

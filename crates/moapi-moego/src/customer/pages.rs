@@ -2,6 +2,9 @@
 //! document (inline CSS, no scripts, fonts or images from elsewhere) that reads on a phone and
 //! on a desktop. Everything that came from a database or a form is escaped.
 
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
 use super::card::{CardError, CardForm};
 use super::store::CardRow;
 
@@ -37,16 +40,45 @@ button{margin-top:1.25rem;width:100%;font:inherit;font-weight:600;padding:.8rem;
 .ok{background:#e8f6ee;color:#1d6b3c;border-radius:8px;padding:.75rem;margin:0 0 1rem}\
 ul{list-style:none;padding:0;margin:0}li{padding:.75rem 0;border-bottom:1px solid #eceef2}li:last-child{border:0}\
 .muted{color:#5b6170}.note{font-size:.85rem;color:#5b6170;margin-top:1rem}\
+fieldset{border:0;padding:0;margin:0}legend{font-weight:600;margin:.9rem 0 .3rem}\
+label.option{display:flex;gap:.6rem;align-items:flex-start;font-weight:400;margin:.4rem 0;padding:.6rem .75rem;border:1px solid #c4c8d0;border-radius:8px;cursor:pointer}\
+label.option input{width:auto;margin-top:.3rem}select{width:100%;font:inherit;padding:.6rem;border:1px solid #c4c8d0;border-radius:8px;background:#fff}\
+.steps{font-size:.8rem;color:#5b6170;margin:0 0 .5rem}a{color:#2f6fed}button.secondary{background:#eceef2;color:#1f2430}\
 @media (min-width:48rem){main{padding-top:4rem}}";
 
 /// A complete page around `body`.
-fn layout(title: &str, body: &str) -> String {
+pub fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style></head>\
          <body><main><div class=\"card\">{body}</div></main></body></html>",
         escape(title)
+    )
+}
+
+/// A page as the answer: never cached, since each shows one visitor's state.
+pub fn respond(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// A page that explains why the request cannot be honoured.
+pub fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
+    respond(status, error_page(title, message))
+}
+
+/// The page for a failure of moapi's own, logged.
+pub fn failure(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "page failed");
+    refusal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "The page could not be shown. Please try again in a moment.",
     )
 }
 

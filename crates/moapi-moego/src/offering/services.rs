@@ -21,7 +21,7 @@ use crate::setting::service::wire::{ServiceFilters, ServiceItemType, ServiceType
 use crate::wire::check_max_items;
 
 /// All of a company's services a request filters: companies keep tens of them.
-const ALL_SERVICES: Page = Page {
+pub(crate) const ALL_SERVICES: Page = Page {
     number: 1,
     size: 100_000,
 };

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::pet::store::PetRow;
 
 /// A pet as filters see it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PetProfile {
     pub id: i64,
     pub pet_type: String,

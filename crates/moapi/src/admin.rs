@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
+mod abandoned_bookings;
 mod appointments;
 mod booking_settings;
 mod catalogs;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(memberships::router())
         .merge(retail::router())
         .merge(vans::router())
+        .merge(abandoned_bookings::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

@@ -113,6 +113,10 @@ pub struct MoegoCompany {
     /// the seed day.
     #[serde(default)]
     pub vans: Vec<crate::operator::vans::FixtureVan>,
+    /// Visits of businesses' booking pages (`online_booking::page::walk`) that stopped at a
+    /// step hours before the seed; one walked to SUBMIT_APPT books.
+    #[serde(default)]
+    pub abandoned_bookings: Vec<crate::operator::abandoned_bookings::FixtureAbandonedBooking>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

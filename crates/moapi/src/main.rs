@@ -1010,8 +1010,22 @@ fn print_report(report: &SeedReport, base: &str) {
             );
         }
     }
-    if !report.public_trips.is_empty() || !report.public_catalogs.is_empty() {
+    let business_ids: Vec<&String> = report
+        .moego
+        .iter()
+        .flat_map(|company| &company.business_ids)
+        .collect();
+    if !report.public_trips.is_empty()
+        || !report.public_catalogs.is_empty()
+        || !business_ids.is_empty()
+    {
         println!("\nPublic pages (no key needed):");
+    }
+    for business_id in business_ids {
+        println!(
+            "  booking  {}",
+            moapi_moego::online_booking::page::booking_url(base, business_id)
+        );
     }
     for trip in &report.public_trips {
         println!(

@@ -21,6 +21,7 @@ use crate::fixtures::{
     FixtureCustomer, Fixtures, MoegoCompany, MoguAccount, MoguCatalog, MoguTrip,
 };
 
+pub mod abandoned_bookings;
 pub mod appointments;
 pub mod booking_settings;
 pub mod bookings;
@@ -695,6 +696,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     memberships::validate_company(company)?;
     retail::validate_company(company)?;
     vans::validate_company(company)?;
+    abandoned_bookings::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -811,6 +813,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             bookings::seed_company(state, db, &company_row, fixture).await?;
             memberships::seed_company(state, db, &company_row, fixture).await?;
             vans::seed_company(state, db, &company_row, fixture).await?;
+            abandoned_bookings::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 db,

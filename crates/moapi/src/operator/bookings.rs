@@ -365,8 +365,12 @@ impl Names {
         Ok(self.encode(IdKind::Staff, self.staff_id(name)?))
     }
 
+    pub(super) fn service_id(&self, name: &str) -> Result<i64> {
+        named(&self.services, "service", name)
+    }
+
     fn service(&self, name: &str) -> Result<String> {
-        Ok(self.encode(IdKind::Service, named(&self.services, "service", name)?))
+        Ok(self.encode(IdKind::Service, self.service_id(name)?))
     }
 
     fn lodging_unit(&self, business: i64, name: &str) -> Result<String> {
@@ -379,12 +383,16 @@ impl Names {
             })
     }
 
-    fn pet(&self, customer: i64, name: &str) -> Result<String> {
+    pub(super) fn pet_id(&self, customer: i64, name: &str) -> Result<i64> {
         self.pets
             .iter()
             .find(|(_, owner, known)| *owner == customer && known == name.trim())
-            .map(|(id, _, _)| self.encode(IdKind::Pet, *id))
+            .map(|(id, _, _)| *id)
             .ok_or_else(|| OperatorError::Invalid(format!("unknown pet {name:?}")))
+    }
+
+    fn pet(&self, customer: i64, name: &str) -> Result<String> {
+        Ok(self.encode(IdKind::Pet, self.pet_id(customer, name)?))
     }
 
     fn encode(&self, kind: IdKind, id: i64) -> String {

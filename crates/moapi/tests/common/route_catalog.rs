@@ -143,6 +143,8 @@ pub struct Scene {
     pub customer_package: String,
     /// Mission Van 1, a demo van at Mission with staff.
     pub van: String,
+    /// A demo visit of Mission's booking page that stopped at the care type.
+    pub abandoned_booking: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -330,6 +332,12 @@ impl Scene {
             "displayName",
             "Mission Van 1",
         ));
+        let abandoned = post(
+            "/v1/abandoned_bookings:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": page}),
+        )
+        .await;
+        let abandoned_booking = id(&expect_ok(&abandoned, "abandoned bookings")["bookings"][0]);
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -437,6 +445,7 @@ impl Scene {
             package_customer,
             customer_package,
             van,
+            abandoned_booking,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1712,6 +1721,25 @@ pub static RECIPES: &[Recipe] = &[
                 json!({"companyId": s.company, "businessId": s.business, "filter": {
                     "startDate": {"year": 2030, "month": 1, "day": 7},
                     "pets": [{"id": s.pet, "serviceIds": [s.service]}]}}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "OnlineBookingService_GetAbandonedBooking",
+        kind: Kind::Read,
+        scope: "online_booking:read",
+        call: |s| get(format!("/v1/abandoned_bookings/{}", s.abandoned_booking)),
+        except: &[],
+    },
+    Recipe {
+        operation_id: "OnlineBookingService_ListAbandonedBookings",
+        kind: Kind::Read,
+        scope: "online_booking:read",
+        call: |s| {
+            post(
+                "/v1/abandoned_bookings:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
             )
         },
         except: &[],

@@ -11,6 +11,7 @@
 
 pub mod html;
 mod steps;
+pub mod walk;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -48,12 +49,12 @@ pub fn booking_path(ids: &moapi_core::IdCodec, business_id: i64) -> String {
     )
 }
 
-/// The absolute URL of a business's booking page (printed by `serve --demo`).
-pub fn booking_url(base_url: &str, ids: &moapi_core::IdCodec, business_id: i64) -> String {
+/// The absolute URL of the booking page of a business (its `bus_` ID), as `serve --demo`
+/// prints it.
+pub fn booking_url(base_url: &str, business_id: &str) -> String {
     format!(
-        "{}{}",
-        base_url.trim_end_matches('/'),
-        booking_path(ids, business_id)
+        "{}/online-booking/{business_id}",
+        base_url.trim_end_matches('/')
     )
 }
 

@@ -72,7 +72,7 @@ fn care(visit: &VisitRow) -> ServiceItemType {
     ServiceItemType::from_name(&visit.care_type)
 }
 
-fn order(care: ServiceItemType) -> &'static [Step] {
+pub(super) fn order(care: ServiceItemType) -> &'static [Step] {
     match care {
         ServiceItemType::Boarding | ServiceItemType::Daycare => &LODGING_STEPS,
         _ => &GROOMING_STEPS,
@@ -1078,7 +1078,7 @@ impl Place {
     /// The times free on the chosen day: each staff member's slots for grooming (the first
     /// staff member's at a time when anyone may do), drop-off times within the working hours
     /// for boarding and daycare.
-    async fn slots(
+    pub(super) async fn slots(
         &self,
         state: &AppState,
         conn: &mut AnyConnection,
@@ -1219,6 +1219,9 @@ impl Place {
                     _ => return invalid("Weight: a whole number from 1 to 400."),
                 },
             };
+            if answers.get("new_pet_breed").is_empty() {
+                return invalid("Breed: tell us the breed (or \"Mixed\").");
+            }
             if name.chars().count() > 100 || answers.get("new_pet_breed").chars().count() > 100 {
                 return invalid("Name and breed: at most 100 characters each.");
             }
@@ -1273,7 +1276,7 @@ fn described_profile(pet: &ChosenPet) -> PetProfile {
 }
 
 /// A time's form value: its start and its staff member.
-fn slot_value(state: &AppState, slot: &Slot) -> String {
+pub(super) fn slot_value(state: &AppState, slot: &Slot) -> String {
     format!(
         "{}|{}",
         slot.start,

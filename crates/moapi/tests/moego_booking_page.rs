@@ -524,3 +524,199 @@ async fn operators_mark_contacted_and_bad_answers_get_a_precise_page() {
     let other_kind = shop.get(&shop.business).await;
     assert_eq!(other_kind.status, 400, "{}", other_kind.text);
 }
+
+/// A chromedriver on a free port of loopback, driving headless Chromium; stopped on drop.
+struct Driver {
+    process: tokio::process::Child,
+    url: String,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .kill_on_drop(true)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| {
+                panic!("{CHROMEDRIVER} starts ({err}); install it with `apt-get install -y chromium-driver` (scripts/test does so)")
+            });
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Driver { process, url };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not listen on {port}");
+    }
+
+    async fn browser(&self) -> fantoccini::Client {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_string(),
+            json!({"binary": "/usr/bin/chromium",
+                   "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}),
+        );
+        // chromedriver speaks plain HTTP on loopback: no TLS.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        fantoccini::ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("chromedriver opens a session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.start_kill();
+    }
+}
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Clicks the element `css` names.
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("{css}: {err}"))
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("click {css}: {err}"));
+}
+
+async fn type_into(browser: &fantoccini::Client, name: &str, text: &str) {
+    let field = browser
+        .find(fantoccini::Locator::Css(&format!("[name=\"{name}\"]")))
+        .await
+        .unwrap_or_else(|err| panic!("{name}: {err}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks a form's button and waits for the page of `step` (the submission navigates after
+/// the click returns).
+async fn submit(browser: &fantoccini::Client, css: &str, step: &str) {
+    click(browser, css).await;
+    for _ in 0..100 {
+        if step_shown(browser).await == step {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the page did not reach {step}: {}",
+        browser.source().await.unwrap()
+    );
+}
+
+/// The step the page in the browser asks.
+async fn step_shown(browser: &fantoccini::Client) -> String {
+    let source = browser.source().await.unwrap();
+    Page {
+        status: 200,
+        html: source,
+    }
+    .step()
+}
+
+#[tokio::test]
+async fn a_pet_owner_books_in_headless_chromium_and_recovers_an_abandoned_visit() {
+    let shop = shop().await;
+    let app = &shop.app;
+    let contact = ("(212) 555-0166", "olga@example.com");
+    // An earlier visit that stopped at the date and went idle.
+    let earlier = Visit::start(app, &shop.business).await;
+    earlier.up_to_date(&shop, contact).await;
+    tokio::time::sleep(IDLE + Duration::from_millis(300)).await;
+    let abandoned = shop.list(json!({"statuses": ["ABANDONED"]})).await;
+    let id = abandoned.body["bookings"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser
+        .goto(&app.url(&format!("/online-booking/{}", shop.business)))
+        .await
+        .unwrap();
+    submit(&browser, "button[type=submit]", "BASIC_INFO").await;
+    type_into(&browser, "phone", contact.0).await;
+    type_into(&browser, "email", contact.1).await;
+    submit(&browser, "button[type=submit]", "SELECT_CARE_TYPE").await;
+    click(&browser, "input[value=GROOMING]").await;
+    submit(&browser, "button[type=submit]", "SELECT_PET").await;
+    type_into(&browser, "new_pet_name", "Luna").await;
+    type_into(&browser, "new_pet_breed", "Shiba Inu").await;
+    submit(&browser, "button[type=submit]", "SELECT_SERVICE").await;
+    click(&browser, "input[name=service]").await;
+    submit(&browser, "button[type=submit]", "SELECT_GROOMER").await;
+    submit(&browser, "button[type=submit]", "SELECT_DATE").await;
+    click(&browser, "input[name=date]").await;
+    submit(
+        &browser,
+        "form:first-of-type button[type=submit]",
+        "SELECT_TIME",
+    )
+    .await;
+    click(&browser, "input[name=slot]").await;
+    submit(
+        &browser,
+        "form:first-of-type button[type=submit]",
+        "PERSONAL_INFO",
+    )
+    .await;
+    type_into(&browser, "first_name", "Olga").await;
+    type_into(&browser, "last_name", "Berg").await;
+    submit(&browser, "button[type=submit]", "SUBMIT_APPT").await;
+    click(&browser, "button[type=submit]").await;
+    let mut done = String::new();
+    for _ in 0..100 {
+        done = browser.source().await.unwrap();
+        if done.contains("Request sent") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(done.contains("Request sent"), "{done}");
+    assert!(!done.contains("<script"));
+    browser.close().await.unwrap();
+
+    let recovered = shop.get(&id).await;
+    assert_eq!(
+        recovered.body["abandonStatus"], "RECOVERED",
+        "{}",
+        recovered.text
+    );
+    let appointment = app
+        .moego_get(
+            &shop.auth,
+            &format!(
+                "/v1/appointments/{}?businessId={}",
+                recovered.body["appointmentId"].as_str().unwrap(),
+                shop.business
+            ),
+        )
+        .await;
+    assert_eq!(
+        appointment.body["status"], "UNCONFIRMED",
+        "{}",
+        appointment.text
+    );
+    assert_eq!(
+        appointment.body["petServiceDetails"][0]["pet"]["name"],
+        "Luna"
+    );
+}

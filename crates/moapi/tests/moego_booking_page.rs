@@ -143,7 +143,7 @@ impl Visit {
             )
             .await;
         assert_eq!(page.step(), "SELECT_SERVICE", "{}", page.html);
-        assert_eq!(page.options("service"), [shop.groom.clone()]);
+        assert_eq!(page.options("service"), std::slice::from_ref(&shop.groom));
         let page = self
             .answer("SELECT_SERVICE", &[("service", &shop.groom)])
             .await;

@@ -1273,8 +1273,11 @@ async fn seeded_fixture_customers_are_listed() {
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_moego(CUSTOMER, "v1ListCustomersResponse", &reply.body);
     let customers = reply.body["customers"].as_array().unwrap();
-    assert_eq!(customers.len(), 3);
+    // The three of the fixture's customers section, and Noah Park, who booked online.
+    assert_eq!(customers.len(), 4);
     assert_eq!(customers[0]["phone"], "+14155550134");
+    assert_eq!(customers[3]["firstName"], "Noah");
+    assert_eq!(customers[3]["phone"], "+14155550162");
     assert_eq!(customers[0]["tags"][0]["name"], "VIP");
     let bad = moapi::fixtures::Fixtures::parse("moego:\n- name: o\n  companies:\n  - name: c\n    customers: [{firstName: x, phone: nope}]\n").unwrap();
     assert!(

@@ -842,8 +842,10 @@ async fn the_demo_set_seeds_pets_with_their_codes_and_a_lead() {
     assert_eq!(pets.status, 200, "{}", pets.text);
     assert_moego(PET, "v1ListAllPetsResponse", &pets.body);
     let listed = pets.body["pets"].as_array().unwrap();
-    assert_eq!(listed.len(), 4);
+    // The fixture's four, and Kiwi, whose owner booked online (fixture abandonedBookings).
+    assert_eq!(listed.len(), 5);
     assert_eq!(listed[0]["name"], "Biscuit");
+    assert_eq!(listed[4]["name"], "Kiwi");
     assert_eq!(listed[0]["petCodes"][0]["abbreviation"], "SR");
     assert_eq!(listed[0]["notes"][0]["content"], "Loves the blow dryer");
     let leads = app

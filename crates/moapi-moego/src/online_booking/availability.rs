@@ -7,10 +7,11 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{Days, NaiveDate, TimeZone};
 use moapi_core::auth::MoegoPrincipal;
-use moapi_core::db::Conn;
+use moapi_core::db::{build, query_as_with, Conn};
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
+use sea_query::{Alias, Expr, Order, Query};
 use sqlx::AnyConnection;
 
 use super::wire::{
@@ -120,10 +121,8 @@ pub async fn compute(
     );
     let closed: Vec<Date> = check::closed_days(conn, scope, range).await?;
     let hours = hours::of_business(conn, scope.business_id).await?;
-    let mut busy = Vec::with_capacity(staff.len());
-    for (staff_id, _) in &staff {
-        busy.push(staff_busy(conn, *staff_id, range).await?);
-    }
+    let staff_ids: Vec<i64> = staff.iter().map(|(id, _)| *id).collect();
+    let busy = staff_busy(conn, &staff_ids, range).await?;
     let units = match lodging_pets {
         0 => Vec::new(),
         _ => {
@@ -150,8 +149,15 @@ pub async fn compute(
         }
         let mut by_staff = Vec::new();
         if window > 0 {
+            // The day's candidate windows are the same for every staff member: worked out
+            // (time zone, working hours, wire text) once.
+            let candidates = day_candidates(day, zone, window, (now, hours.as_ref()));
             for ((staff_id, name), busy) in staff.iter().zip(&busy) {
-                let slots = free_slots(day, zone, window, (now, hours.as_ref()), busy);
+                let slots: Vec<Interval> = candidates
+                    .iter()
+                    .filter(|(slot, _)| clear_of(busy, *slot))
+                    .map(|(_, wire)| wire.clone())
+                    .collect();
                 if !slots.is_empty() {
                     by_staff.push(StaffAvailability {
                         staff_id: state.ids.encode(IdKind::Staff, *staff_id),
@@ -363,27 +369,35 @@ async fn candidate_staff(
         .collect())
 }
 
-/// The staff member's held time (appointments and blocks) overlapping `[start, end)`, merged
-/// into disjoint intervals in order, so that a slot is checked by one binary search.
+/// Each staff member's held time (appointments and blocks) overlapping `[start, end)`, in the
+/// order of `staff`, merged into disjoint intervals in order, so that a slot is checked by one
+/// binary search. One statement for all of them.
 async fn staff_busy(
     conn: &mut AnyConnection,
-    staff_id: i64,
+    staff: &[i64],
     (start, end): (i64, i64),
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let held: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT start_at, end_at FROM moego_staff_slots \
-         WHERE staff_id = $1 AND end_at > $2 AND start_at < $3 ORDER BY start_at",
-    )
-    .bind(staff_id)
-    .bind(start)
-    .bind(end)
-    .fetch_all(conn)
-    .await?;
-    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(held.len());
-    for (from, to) in held {
-        match merged.last_mut() {
+) -> Result<Vec<Vec<(i64, i64)>>, sqlx::Error> {
+    let column = |name: &str| Alias::new(name);
+    let mut select = Query::select();
+    select
+        .columns([column("staff_id"), column("start_at"), column("end_at")])
+        .from(column("moego_staff_slots"))
+        .and_where(Expr::col(column("staff_id")).is_in(staff.iter().copied()))
+        .and_where(Expr::col(column("end_at")).gt(start))
+        .and_where(Expr::col(column("start_at")).lt(end))
+        .order_by(column("staff_id"), Order::Asc)
+        .order_by(column("start_at"), Order::Asc);
+    let (sql, values) = build(&select);
+    let held: Vec<(i64, i64, i64)> = query_as_with(&sql, values).fetch_all(conn).await?;
+    let mut merged: Vec<Vec<(i64, i64)>> = vec![Vec::new(); staff.len()];
+    for (staff_id, from, to) in held {
+        let Some(index) = staff.iter().position(|id| *id == staff_id) else {
+            continue;
+        };
+        let intervals = &mut merged[index];
+        match intervals.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
-            _ => merged.push((from, to)),
+            _ => intervals.push((from, to)),
         }
     }
     Ok(merged)
@@ -412,15 +426,14 @@ async fn has_room(
 }
 
 /// The visit's start times on a day, every [`SLOT_STEP_MINUTES`] of the wall clock, as
-/// `[start, start + window)`: after `now`, within one working range (always, without working
-/// hours), and clear of the staff member's held time.
-fn free_slots(
+/// `[start, start + window)` with its wire form: after `now` and within one working range
+/// (always, without working hours). A staff member's slots are those clear of their held time.
+fn day_candidates(
     day: NaiveDate,
     zone: chrono_tz::Tz,
     window: i64,
     (now, hours): (i64, Option<&WorkingHours>),
-    busy: &[(i64, i64)],
-) -> Vec<Interval> {
+) -> Vec<((i64, i64), Interval)> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     (0..24 * 60)
         .step_by(SLOT_STEP_MINUTES as usize)
@@ -433,8 +446,7 @@ fn free_slots(
         .map(|start| (start, start + window * MICROS_PER_MINUTE))
         .filter(|(start, _)| *start > now)
         .filter(|(start, end)| hours.is_none_or(|hours| hours.covers(*start, *end)))
-        .filter(|slot| clear_of(busy, *slot))
-        .map(|(start, end)| Interval::from_micros(Some(start), Some(end)))
+        .map(|(start, end)| ((start, end), Interval::from_micros(Some(start), Some(end))))
         .collect()
 }
 

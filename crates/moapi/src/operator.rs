@@ -41,6 +41,19 @@ pub enum OperatorError {
     Internal(String),
 }
 
+impl OperatorError {
+    /// A fixture item's refusal, saying where the item stands:
+    /// `company "X": section[index]: ...`.
+    pub(crate) fn in_fixture(self, company: &str, section: &str, index: usize) -> OperatorError {
+        match self {
+            OperatorError::Invalid(message) => OperatorError::Invalid(format!(
+                "company {company:?}: {section}[{index}]: {message}"
+            )),
+            other => other,
+        }
+    }
+}
+
 impl std::fmt::Display for OperatorError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

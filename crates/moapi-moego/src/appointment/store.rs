@@ -651,7 +651,41 @@ async fn insert_slots(
         ],
         rows,
     )
-    .await
+    .await?;
+    raise_hold_bounds(conn, slots).await
+}
+
+/// Raises each staff member's longest held time (`moego_staff_hold_bounds`) to the longest
+/// of `slots`, in staff order (as the booking locks are taken, so writers never wait on each
+/// other crosswise).
+async fn raise_hold_bounds(
+    conn: &mut AnyConnection,
+    slots: &[(i64, (i64, i64), Holder)],
+) -> Result<(), sqlx::Error> {
+    let mut longest: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+    for (staff_id, (start, end), _) in slots {
+        let held = longest.entry(*staff_id).or_default();
+        *held = (*held).max(end - start);
+    }
+    if longest.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..longest.len())
+        .map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO moego_staff_hold_bounds (staff_id, longest) VALUES {} \
+         ON CONFLICT (staff_id) DO UPDATE SET longest = CASE \
+         WHEN excluded.longest > moego_staff_hold_bounds.longest THEN excluded.longest \
+         ELSE moego_staff_hold_bounds.longest END",
+        values.join(", ")
+    );
+    let mut upsert = sqlx::query(&sql);
+    for (staff_id, held) in longest {
+        upsert = upsert.bind(staff_id).bind(held);
+    }
+    upsert.execute(conn).await?;
+    Ok(())
 }
 
 /// Holds a block's staff time.

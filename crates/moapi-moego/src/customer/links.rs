@@ -207,14 +207,8 @@ async fn save_card(
     Query(query): Query<LinkQuery>,
     form: Result<Form<CardForm>, FormRejection>,
 ) -> Response {
-    if let Err(rejection) = &form {
-        if moapi_core::wire::body_timed_out(rejection) {
-            return refusal(
-                StatusCode::REQUEST_TIMEOUT,
-                "The form did not arrive",
-                "The card details stopped arriving before they were complete. Send the form again.",
-            );
-        }
+    if let Some(stalled) = pages::stalled_form(&form, "The card details") {
+        return stalled;
     }
     let conn = match connection(&mut db).await {
         Ok(conn) => conn,

@@ -72,6 +72,22 @@ pub fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
     respond(status, error_page(title, message))
 }
 
+/// The page for a form whose body stopped arriving before it was complete (`what` names what
+/// it carried); `None` for any other form.
+pub fn stalled_form<T>(
+    form: &Result<T, axum::extract::rejection::FormRejection>,
+    what: &str,
+) -> Option<Response> {
+    match form {
+        Err(rejection) if moapi_core::wire::body_timed_out(rejection) => Some(refusal(
+            StatusCode::REQUEST_TIMEOUT,
+            "The form did not arrive",
+            &format!("{what} stopped arriving before they were complete. Send the form again."),
+        )),
+        _ => None,
+    }
+}
+
 /// The page for a failure of moapi's own, logged.
 pub fn failure(err: impl std::fmt::Display) -> Response {
     tracing::error!(error = %err, "page failed");

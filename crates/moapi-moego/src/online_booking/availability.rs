@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{Days, NaiveDate, TimeZone};
 use moapi_core::auth::MoegoPrincipal;
-use moapi_core::db::{build, query_as_with, Conn};
+use moapi_core::db::{self, build, query_as_with, Conn};
 use moapi_core::time::now_micros;
 use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
@@ -369,6 +369,14 @@ async fn candidate_staff(
         .collect())
 }
 
+/// A staff slot row as `staff_busy` reads it.
+#[derive(serde::Deserialize)]
+struct HeldTime {
+    staff_id: i64,
+    start_at: i64,
+    end_at: i64,
+}
+
 /// Each staff member's held time (appointments and blocks) overlapping `[start, end)`, in the
 /// order of `staff`, merged into disjoint intervals in order, so that a slot is checked by one
 /// binary search. One statement for all of them.
@@ -377,20 +385,48 @@ async fn staff_busy(
     staff: &[i64],
     (start, end): (i64, i64),
 ) -> Result<Vec<Vec<(i64, i64)>>, sqlx::Error> {
+    let mut merged: Vec<Vec<(i64, i64)>> = vec![Vec::new(); staff.len()];
+    if staff.is_empty() {
+        return Ok(merged);
+    }
     let column = |name: &str| Alias::new(name);
+    let mut bound = Query::select();
+    bound
+        .expr(Expr::col(column("longest")).max())
+        .from(column("moego_staff_hold_bounds"))
+        .and_where(Expr::col(column("staff_id")).is_in(staff.iter().copied()));
+    let (sql, values) = build(&bound);
+    let (longest,): (Option<i64>,) = query_as_with(&sql, values).fetch_one(&mut *conn).await?;
+    // No bound: none of them ever held any time.
+    let Some(longest) = longest else {
+        return Ok(merged);
+    };
     let mut select = Query::select();
     select
         .columns([column("staff_id"), column("start_at"), column("end_at")])
         .from(column("moego_staff_slots"))
         .and_where(Expr::col(column("staff_id")).is_in(staff.iter().copied()))
         .and_where(Expr::col(column("end_at")).gt(start))
+        // A slot starting before `end` ends before `end + longest`: the index scan on
+        // (staff_id, end_at) stops there instead of walking the whole future.
+        .and_where(Expr::col(column("end_at")).lt(end.saturating_add(longest)))
         .and_where(Expr::col(column("start_at")).lt(end))
         .order_by(column("staff_id"), Order::Asc)
         .order_by(column("start_at"), Order::Asc);
-    let (sql, values) = build(&select);
-    let held: Vec<(i64, i64, i64)> = query_as_with(&sql, values).fetch_all(conn).await?;
-    let mut merged: Vec<Vec<(i64, i64)>> = vec![Vec::new(); staff.len()];
-    for (staff_id, from, to) in held {
+    // One JSON document, not a row each: a busy fortnight is thousands of rows, and each row
+    // would cross from SQLite's thread on its own.
+    let held: Vec<HeldTime> = db::fetch_all_json(
+        conn,
+        &select,
+        &[("staff_id", Order::Asc), ("start_at", Order::Asc)],
+    )
+    .await?;
+    for HeldTime {
+        staff_id,
+        start_at: from,
+        end_at: to,
+    } in held
+    {
         let Some(index) = staff.iter().position(|id| *id == staff_id) else {
             continue;
         };

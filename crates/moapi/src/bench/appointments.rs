@@ -214,6 +214,16 @@ pub(super) async fn seed_appointments(
     .bind(company.customer_id)
     .execute(&mut *tx)
     .await?;
+    // What booking through the API keeps beside the slots (availability bounds its scans by it).
+    sqlx::query(
+        "INSERT INTO moego_staff_hold_bounds (staff_id, longest) \
+         SELECT staff_id, MAX(end_at - start_at) FROM moego_staff_slots \
+         WHERE staff_id >= $1 AND staff_id < $1 + $2 GROUP BY staff_id",
+    )
+    .bind(company.first_staff)
+    .bind(STAFF_PER_COMPANY)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO moego_orders (company_id, business_id, customer_id, appointment_id, status, \
          title, currency_code, sub_total, tax_amount, tips_based_amount, total_amount, \

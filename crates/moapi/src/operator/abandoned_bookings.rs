@@ -122,13 +122,8 @@ pub async fn seed_company(
     let names = Names::load(state, db, company_row.id).await?;
     let calendar = SeedCalendar::in_zone(company::time_zone(&company_row.timezone_id));
     for (index, visit) in fixture.abandoned_bookings.iter().enumerate() {
-        let context = |err: OperatorError| match err {
-            OperatorError::Invalid(message) => OperatorError::Invalid(format!(
-                "company {:?}: abandonedBookings[{index}]: {message}",
-                fixture.name
-            )),
-            other => other,
-        };
+        let context =
+            |err: OperatorError| err.in_fixture(&fixture.name, "abandonedBookings", index);
         seed_visit(state, db, &names, calendar, visit)
             .await
             .map_err(context)?;

@@ -554,13 +554,7 @@ pub async fn seed_company(
     for (index, booking) in fixture.appointments.iter().enumerate() {
         book(state, db, &principal, &names, calendar, booking)
             .await
-            .map_err(|err| match err {
-                OperatorError::Invalid(message) => OperatorError::Invalid(format!(
-                    "company {:?}: appointments[{index}]: {message}",
-                    fixture.name
-                )),
-                other => other,
-            })?;
+            .map_err(|err| err.in_fixture(&fixture.name, "appointments", index))?;
     }
     Ok(())
 }

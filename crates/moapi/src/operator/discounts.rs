@@ -128,13 +128,7 @@ pub async fn seed_company(
     let calendar = SeedCalendar::in_zone(company::time_zone(&company_row.timezone_id));
     let company_id = state.ids.encode(IdKind::Company, company_row.id);
     for (index, code) in fixture.discount_codes.iter().enumerate() {
-        let context = |err: OperatorError| match err {
-            OperatorError::Invalid(message) => OperatorError::Invalid(format!(
-                "company {:?}: discountCodes[{index}]: {message}",
-                fixture.name
-            )),
-            other => other,
-        };
+        let context = |err: OperatorError| err.in_fixture(&fixture.name, "discountCodes", index);
         let discount = fixture_discount(state, &names, calendar, code).map_err(context)?;
         create_code(state, db, &company_id, &discount, calendar.now)
             .await

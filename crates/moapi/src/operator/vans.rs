@@ -199,13 +199,7 @@ pub async fn seed_company(
     let names = Names::load(state, db, company_row.id).await?;
     let calendar = SeedCalendar::in_zone(company::time_zone(&company_row.timezone_id));
     for (index, fixture_van) in fixture.vans.iter().enumerate() {
-        let context = |err: OperatorError| match err {
-            OperatorError::Invalid(message) => OperatorError::Invalid(format!(
-                "company {:?}: vans[{index}]: {message}",
-                fixture.name
-            )),
-            other => other,
-        };
+        let context = |err: OperatorError| err.in_fixture(&fixture.name, "vans", index);
         let business = BusinessScope {
             company_id: company_row.id,
             business_id: names.business_id(&fixture_van.business).map_err(context)?,

@@ -32,7 +32,7 @@ use super::store::{self, VisitRow};
 use super::visit::Collected;
 use super::wire::Step;
 use crate::business::store::BusinessRow;
-use crate::customer::pages::{failure, refusal, respond};
+use crate::customer::pages::{failure, refusal, respond, stalled_form};
 use steps::{Answers, Place, Problem};
 
 pub fn router() -> Router<AppState> {
@@ -227,14 +227,8 @@ async fn answer(
     Path((business, token)): Path<(String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    if let Err(rejection) = &form {
-        if moapi_core::wire::body_timed_out(rejection) {
-            return refusal(
-                StatusCode::REQUEST_TIMEOUT,
-                "The form did not arrive",
-                "Your answers stopped arriving before they were complete. Send the form again.",
-            );
-        }
+    if let Some(stalled) = stalled_form(&form, "Your answers") {
+        return stalled;
     }
     let answers = Answers(form.map(|Form(fields)| fields).unwrap_or_default());
     let (place, visit) = {

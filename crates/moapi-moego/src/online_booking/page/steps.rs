@@ -239,21 +239,7 @@ impl Place {
                     "Your contact details",
                     "Returning client? Use the phone and email the business has for you.",
                 ),
-                &format!(
-                    "{}{}",
-                    html::input(
-                        "phone",
-                        "Mobile phone",
-                        &visit.phone,
-                        ("tel", " required autocomplete=\"tel\"")
-                    ),
-                    html::input(
-                        "email",
-                        "Email",
-                        &visit.email,
-                        ("email", " autocomplete=\"email\"")
-                    ),
-                ),
+                &contact_inputs(visit),
                 "Continue",
             ),
             Step::SelectCareType => {
@@ -463,7 +449,7 @@ impl Place {
             Step::PersonalInfo => page(
                 ("About you", "So the business knows who is coming."),
                 &format!(
-                    "{}{}{}{}",
+                    "{}{}{}",
                     html::input(
                         "first_name",
                         "First name",
@@ -476,18 +462,7 @@ impl Place {
                         &collected.last_name,
                         ("text", " required autocomplete=\"family-name\"")
                     ),
-                    html::input(
-                        "phone",
-                        "Mobile phone",
-                        &visit.phone,
-                        ("tel", " required autocomplete=\"tel\"")
-                    ),
-                    html::input(
-                        "email",
-                        "Email",
-                        &visit.email,
-                        ("email", " autocomplete=\"email\"")
-                    ),
+                    contact_inputs(visit),
                 ),
                 "Continue",
             ),
@@ -1259,6 +1234,25 @@ fn care_label(care: ServiceItemType) -> &'static str {
         ServiceItemType::Daycare => "Daycare",
         _ => "",
     }
+}
+
+/// The phone and email fields, as the visit last gave them.
+fn contact_inputs(visit: &VisitRow) -> String {
+    format!(
+        "{}{}",
+        html::input(
+            "phone",
+            "Mobile phone",
+            &visit.phone,
+            ("tel", " required autocomplete=\"tel\"")
+        ),
+        html::input(
+            "email",
+            "Email",
+            &visit.email,
+            ("email", " autocomplete=\"email\"")
+        ),
+    )
 }
 
 /// A new pet as the services' filters see it.

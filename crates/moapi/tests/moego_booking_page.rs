@@ -154,6 +154,31 @@ impl Visit {
     }
 }
 
+impl Visit {
+    /// Answers every step up to the summary with the first day and time offered; the time's
+    /// form value.
+    async fn to_summary(&self, shop: &Shop, (phone, email): (&str, &str), name: &str) -> String {
+        let page = self.up_to_date(shop, (phone, email)).await;
+        let day = page.options("date")[0].clone();
+        let page = self.answer("SELECT_DATE", &[("date", &day)]).await;
+        let slot = page.options("slot")[0].clone();
+        self.answer("SELECT_TIME", &[("slot", &slot)]).await;
+        let page = self
+            .answer(
+                "PERSONAL_INFO",
+                &[
+                    ("first_name", name),
+                    ("last_name", "Test"),
+                    ("phone", phone),
+                    ("email", email),
+                ],
+            )
+            .await;
+        assert_eq!(page.step(), "SUBMIT_APPT", "{}", page.html);
+        slot
+    }
+}
+
 impl Shop {
     async fn list(&self, filter: Value) -> common::Reply {
         let reply = self
@@ -386,6 +411,40 @@ async fn a_visit_books_and_an_abandoned_one_recovers_when_the_visitor_books() {
         )
         .await;
     assert_eq!(stored.body["status"], "UNCONFIRMED", "{}", stored.text);
+}
+
+#[tokio::test]
+async fn a_time_taken_meanwhile_is_not_booked_from_an_old_summary() {
+    let shop = shop().await;
+    let app = &shop.app;
+    let first = Visit::start(app, &shop.business).await;
+    let second = Visit::start(app, &shop.business).await;
+    let chosen = first
+        .to_summary(&shop, ("(212) 555-0181", "amy@example.com"), "Amy")
+        .await;
+    let also = second
+        .to_summary(&shop, ("(212) 555-0182", "bo@example.com"), "Bo")
+        .await;
+    assert_eq!(chosen, also, "both were offered the same first time");
+    let booked = first.answer("SUBMIT_APPT", &[]).await;
+    assert!(booked.html.contains("Request sent"), "{}", booked.html);
+    let refused = second.answer("SUBMIT_APPT", &[]).await;
+    assert_eq!(refused.status, 400, "{}", refused.html);
+    assert!(refused.html.contains("no longer free"), "{}", refused.html);
+    let events = app.moego_events().await;
+    assert_eq!(event_count(&events, "ONLINE_BOOKING_RECEIVED"), 1);
+    assert_eq!(event_count(&events, "APPOINTMENT_CREATED"), 1);
+    assert_eq!(
+        event_count(&events, "CUSTOMER_CREATED"),
+        1,
+        "the refused visit created nobody"
+    );
+    // The refused visit is still open: its visitor may choose another time.
+    let again = second.show().await;
+    assert_eq!(
+        (again.status, again.step()),
+        (200, "SUBMIT_APPT".to_string())
+    );
 }
 
 #[tokio::test]

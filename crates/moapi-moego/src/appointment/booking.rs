@@ -530,19 +530,26 @@ async fn book_in_one_transaction(
 ) -> Result<Vec<Booked>, Status> {
     let mut tx = db.begin().await?;
     let at = at.unwrap_or_else(now_micros);
-    let outcomes = insert_and_recover(state, &mut tx, bookings, ("", ""), at).await?;
+    let outcomes = insert_and_recover(state, &mut tx, bookings, None, at).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
 
+/// A booking made by a visit of the booking page: the phone and email it gave, and the visit.
+pub struct OnlineBooker<'a> {
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub visit_id: i64,
+}
+
 /// Writes bookings in the caller's transaction, and recovers each new appointment's
-/// customer's abandoned online bookings at its business (also those of a visitor who gave
-/// `contact`, a phone and an email, before becoming the customer).
+/// customer's abandoned online bookings at its business (with `online`, also those of the
+/// visitor with that phone and email before becoming the customer, the visit itself aside).
 async fn insert_and_recover(
     state: &AppState,
     conn: &mut AnyConnection,
     bookings: &[&NewAppointment],
-    (phone, email): (&str, &str),
+    online: Option<&OnlineBooker<'_>>,
     at: i64,
 ) -> Result<Vec<Booked>, Status> {
     let outcomes = store::insert_all(conn, &state.ids, bookings, at).await?;
@@ -554,8 +561,9 @@ async fn insert_and_recover(
                 appointment_id: decode(state, IdKind::Appointment, &appointment.id)?,
                 start_at: booking.start_at,
                 customer_id: booking.customer_id,
-                phone,
-                email,
+                phone: online.map(|booker| booker.phone).unwrap_or_default(),
+                email: online.map(|booker| booker.email).unwrap_or_default(),
+                visit_id: online.map(|booker| booker.visit_id).unwrap_or_default(),
             };
             abandoned::recover_in(conn, state.config.booking_idle, &booked, at).await?;
         }
@@ -565,15 +573,15 @@ async fn insert_and_recover(
 
 /// Books one checked appointment in the caller's transaction at `at`, as [`commit`] would
 /// (the booking page books with the customer and pets it creates in the same transaction;
-/// `contact` as for [`insert_and_recover`]).
+/// `online` as for [`insert_and_recover`]).
 pub async fn book_in(
     state: &AppState,
     conn: &mut AnyConnection,
     appointment: &NewAppointment,
-    contact: (&str, &str),
+    online: Option<&OnlineBooker<'_>>,
     at: i64,
 ) -> Result<Appointment, Status> {
-    match insert_and_recover(state, conn, &[appointment], contact, at)
+    match insert_and_recover(state, conn, &[appointment], online, at)
         .await?
         .pop()
     {
@@ -596,7 +604,7 @@ pub async fn book_at(
 ) -> Result<Appointment, Status> {
     let _gate = db.write_gate().await;
     let mut tx = db.begin().await?;
-    let appointment = book_in(state, &mut tx, appointment, ("", ""), at).await?;
+    let appointment = book_in(state, &mut tx, appointment, None, at).await?;
     tx.commit().await?;
     Ok(appointment)
 }

@@ -656,8 +656,9 @@ async fn insert_slots(
 }
 
 /// Raises each staff member's longest held time (`moego_staff_hold_bounds`) to the longest
-/// of `slots`, in staff order (as the booking locks are taken, so writers never wait on each
-/// other crosswise).
+/// of `slots` where it grows (read first: most slots are no longer than one already held, and
+/// then the row is neither written nor locked), in staff order (as the booking locks are
+/// taken, so writers never wait on each other crosswise).
 async fn raise_hold_bounds(
     conn: &mut AnyConnection,
     slots: &[(i64, (i64, i64), Holder)],
@@ -666,6 +667,21 @@ async fn raise_hold_bounds(
     for (staff_id, (start, end), _) in slots {
         let held = longest.entry(*staff_id).or_default();
         *held = (*held).max(end - start);
+    }
+    if longest.is_empty() {
+        return Ok(());
+    }
+    let mut known = Query::select();
+    known
+        .columns([Alias::new("staff_id"), Alias::new("longest")])
+        .from(Alias::new("moego_staff_hold_bounds"))
+        .and_where(Expr::col(Alias::new("staff_id")).is_in(longest.keys().copied()));
+    let (sql, values) = build(&known);
+    let bounds: Vec<(i64, i64)> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+    for (staff_id, bound) in bounds {
+        if longest.get(&staff_id).is_some_and(|held| *held <= bound) {
+            longest.remove(&staff_id);
+        }
     }
     if longest.is_empty() {
         return Ok(());

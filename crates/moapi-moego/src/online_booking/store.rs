@@ -125,7 +125,8 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<VisitRow>,
 }
 
 /// Records a step a still OPEN visit completed at `now` with what it collected; `None` when
-/// the visit is no longer open (submitted, contacted or recovered meanwhile).
+/// the visit is no longer open (submitted, contacted or recovered meanwhile) or changed since
+/// `visit` was read (another window of the same visit answered first: its `updated_at`).
 pub async fn advance(
     conn: &mut AnyConnection,
     visit: &VisitRow,
@@ -134,7 +135,7 @@ pub async fn advance(
     sqlx::query_as(&format!(
         "UPDATE moego_booking_visits SET step = $2, lead_type = $3, care_type = $4, \
          customer_id = $5, phone = $6, email = $7, data = $8, last_active_at = $9, \
-         updated_at = $9 WHERE id = $1 AND status = $10 RETURNING {COLUMNS}"
+         updated_at = $9 WHERE id = $1 AND status = $10 AND updated_at = $11 RETURNING {COLUMNS}"
     ))
     .bind(visit.id)
     .bind(&visit.step)
@@ -146,46 +147,39 @@ pub async fn advance(
     .bind(&visit.data)
     .bind(now)
     .bind(OPEN)
+    .bind(visit.updated_at)
     .fetch_optional(conn)
     .await
 }
 
-/// Claims an open visit for its submission at `now` (SUBMITTED, at the SUBMIT_APPT step),
-/// first in the transaction that books, so that the booking does not recover the visit itself
-/// and two submissions cannot both book; false when it was no longer open.
-pub async fn claim(conn: &mut AnyConnection, visit_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE moego_booking_visits SET status = $2, step = $3, last_active_at = $4, \
-         updated_at = $4 WHERE id = $1 AND status = $5",
-    )
-    .bind(visit_id)
-    .bind(SUBMITTED)
-    .bind(Step::SubmitAppt.name())
-    .bind(now)
-    .bind(OPEN)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Records the appointment a claimed visit booked, and the customer it booked for.
-pub async fn record_appointment(
+/// Marks a visit SUBMITTED with the appointment it booked for `customer_id`, last in the
+/// transaction that books (after the staff locks, as every booking takes them); false when it
+/// is no longer open or changed since it was read (`updated_at`): the caller rolls back, so a
+/// visit books once.
+pub async fn submit(
     conn: &mut AnyConnection,
-    visit_id: i64,
+    visit: &VisitRow,
     customer_id: i64,
     (appointment_id, appointment_at): (i64, i64),
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE moego_booking_visits SET customer_id = $2, appointment_id = $3, \
-         appointment_at = $4 WHERE id = $1",
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE moego_booking_visits SET status = $2, step = $3, customer_id = $4, \
+         appointment_id = $5, appointment_at = $6, last_active_at = $7, updated_at = $7 \
+         WHERE id = $1 AND status = $8 AND updated_at = $9",
     )
-    .bind(visit_id)
+    .bind(visit.id)
+    .bind(SUBMITTED)
+    .bind(Step::SubmitAppt.name())
     .bind(customer_id)
     .bind(appointment_id)
     .bind(appointment_at)
+    .bind(now)
+    .bind(OPEN)
+    .bind(visit.updated_at)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks an abandoned (or already contacted) booking CONTACTED at `now` with the operator's
@@ -212,7 +206,8 @@ pub async fn contact(
 }
 
 /// An appointment just booked, and who booked it: the customer, and the phone and email a
-/// visitor gave before being one (empty when the booking did not come from the page).
+/// visitor gave before being one with the visit that booked (empty and 0 when the booking did
+/// not come from the page).
 pub struct Booked<'a> {
     pub company_id: i64,
     pub business_id: i64,
@@ -221,29 +216,29 @@ pub struct Booked<'a> {
     pub customer_id: i64,
     pub phone: &'a str,
     pub email: &'a str,
+    pub visit_id: i64,
 }
 
 /// Marks RECOVERED the abandoned (or contacted) bookings at the business that were the
 /// booker's and went idle before `now`, the booking's instant: theirs by customer, or, for
-/// visits of a visitor not yet a customer, by the same phone or email. Answers how many.
+/// visits of a visitor not yet a customer, by the same phone and email (the visit that booked
+/// aside). Answers how many.
 pub async fn recover(
     conn: &mut AnyConnection,
     booked: &Booked<'_>,
     (now, cutoff): (i64, i64),
 ) -> Result<u64, sqlx::Error> {
-    // Without a phone or email only the customer's own visits can match, which its index finds.
-    let visitor = match booked.phone.is_empty() && booked.email.is_empty() {
+    // Without a phone only the customer's own visits can match, which its index finds.
+    let visitor = match booked.phone.is_empty() {
         true => "",
-        false => {
-            " OR (customer_id IS NULL AND business_id = $7 \
-             AND ((phone <> '' AND phone = $12) OR (email <> '' AND email = $13)))"
-        }
+        false => " OR (customer_id IS NULL AND business_id = $7 AND phone = $13 AND email = $14)",
     };
     let sql = format!(
         "UPDATE moego_booking_visits SET status = $1, recovery_type = $2, recovered_at = $3, \
          appointment_id = $4, appointment_at = $5, updated_at = $3, customer_id = $6 \
          WHERE company_id = $8 AND ((status = $9 AND last_active_at <= $10) OR status = $11) \
-         AND last_active_at < $3 AND ((customer_id = $6 AND business_id = $7){visitor})"
+         AND last_active_at < $3 AND id <> $12 \
+         AND ((customer_id = $6 AND business_id = $7){visitor})"
     );
     let mut update = sqlx::query(&sql)
         .bind(RECOVERED)
@@ -256,7 +251,8 @@ pub async fn recover(
         .bind(booked.company_id)
         .bind(OPEN)
         .bind(cutoff)
-        .bind(CONTACTED);
+        .bind(CONTACTED)
+        .bind(booked.visit_id);
     if !visitor.is_empty() {
         update = update.bind(booked.phone).bind(booked.email);
     }

@@ -156,7 +156,11 @@ async fn start(
 #[serde(default)]
 struct StepQuery {
     step: Option<String>,
+    /// Set by the redirect after a preference was recorded.
+    thanks: Option<String>,
 }
+
+const THANKS: &str = "Thank you: the business will get in touch about a time that suits you.";
 
 /// The business and the visit a visit URL names, or the page saying why there is none.
 async fn visit_of(
@@ -212,8 +216,9 @@ async fn show(
         .filter(|asked| steps::reachable(&visit, *asked))
         .unwrap_or(next);
     let action = format!("{}/{token}", booking_path(&state.ids, place.business.id));
+    let notice = query.thanks.is_some().then_some(THANKS);
     match place
-        .render(&state, conn, &visit, step, (&action, None, None))
+        .render(&state, conn, &visit, step, (&action, None, notice))
         .await
     {
         Ok(html) => respond(StatusCode::OK, html),
@@ -251,36 +256,26 @@ async fn answer(
         return reshow(&state, &mut db, &place, &visit, None, (&action, problem)).await;
     }
     let now = now_micros();
-    // `Some`: the same step again (a preference was recorded); `None`: on to the next.
+    // `true`: the same step again, thanking (a preference was recorded); `false`: the next.
     let outcome = match (step, answers.get("preference").is_empty()) {
-        (Step::SelectDate | Step::SelectTime, false) => {
-            place.prefer(&mut db, &visit, &answers, now).await.map(Some)
-        }
+        (Step::SelectDate | Step::SelectTime, false) => place
+            .prefer(&mut db, &visit, &answers, now)
+            .await
+            .map(|_| true),
         (Step::SubmitAppt, _) => place
             .submit(&state, &mut db, &visit, now)
             .await
-            .map(|()| None),
+            .map(|()| false),
         _ => place
             .record(&state, &mut db, &visit, step, &answers, now)
             .await
-            .map(|()| None),
+            .map(|()| false),
     };
+    // Recorded: POST, then redirect, then GET, so a reload asks nothing twice.
     match outcome {
-        // Recorded: the next step is the visit's URL (POST, then redirect, then GET).
-        Ok(None) => Redirect::to(&action).into_response(),
-        Ok(Some(visit)) => {
-            let conn = match db.get().await {
-                Ok(conn) => conn,
-                Err(err) => return failure(err),
-            };
-            let notice = "Thank you: the business will get in touch about a time that suits you.";
-            match place
-                .render(&state, conn, &visit, step, (&action, None, Some(notice)))
-                .await
-            {
-                Ok(html) => respond(StatusCode::OK, html),
-                Err(problem) => problem.page(),
-            }
+        Ok(false) => Redirect::to(&action).into_response(),
+        Ok(true) => {
+            Redirect::to(&format!("{action}?step={}&thanks=1", step.name())).into_response()
         }
         Err(Problem::Invalid(problem)) => {
             reshow(
@@ -293,13 +288,22 @@ async fn answer(
             )
             .await
         }
-        Err(Problem::Closed) => match db.get().await {
-            Ok(conn) => match visit_of(&state, conn, (&business, &token)).await {
+        // Another window of the visit answered first, or the visit closed: where it stands.
+        Err(Problem::Closed) => {
+            let now_there = match db.get().await {
+                Ok(conn) => visit_of(&state, conn, (&business, &token)).await,
+                Err(err) => return failure(err),
+            };
+            match now_there {
+                Ok((place, visit)) if visit.is_open() => {
+                    let problem =
+                        "This booking changed in another window; here is where it stands now.";
+                    reshow(&state, &mut db, &place, &visit, None, (&action, problem)).await
+                }
                 Ok((place, visit)) => closed(&state, &place, &visit),
                 Err(response) => response,
-            },
-            Err(err) => failure(err),
-        },
+            }
+        }
         Err(Problem::Failed(err)) => failure(err),
     }
 }

@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 
 use super::html::{self, Choice, Frame};
 use crate::access::{self, BusinessScope};
+use crate::appointment::booking::OnlineBooker;
 use crate::appointment::wire::{CreateAppointmentRequest, PetServiceInput, ServiceInput};
 use crate::appointment::{self, capacity};
 use crate::business::hours;
@@ -92,6 +93,9 @@ pub fn next_step(visit: &VisitRow) -> Step {
 
 /// Whether a visit may show or answer `step`: one it completed, or the next.
 pub fn reachable(visit: &VisitRow, step: Step) -> bool {
+    if step == Step::WelcomePage {
+        return false;
+    }
     let next = next_step(visit);
     match (position(care(visit), step), position(care(visit), next)) {
         (Some(asked), Some(next)) => asked <= next,
@@ -620,8 +624,15 @@ impl Place {
                 if phone.is_empty() {
                     return invalid("Mobile phone: enter your number.");
                 }
+                let email = customer_input::email("Email", answers.get("email"))?;
+                // A recognised client books as that client: their contact is theirs.
+                if visit.customer_id.is_some() && (phone != visit.phone || email != visit.email) {
+                    return invalid(
+                        "Your phone and email are those the business has for you; to book as someone else, start a new booking.",
+                    );
+                }
                 visit.phone = phone;
-                visit.email = customer_input::email("Email", answers.get("email"))?;
+                visit.email = email;
             }
             _ => return invalid("That step cannot be answered."),
         }
@@ -661,9 +672,11 @@ impl Place {
             .ok_or(Problem::Closed)
     }
 
-    /// Books the visit: in one transaction, claims it, creates the customer and new pets,
-    /// books an UNCONFIRMED appointment with the checks of CreateAppointment (conflicts
-    /// included) and emits ONLINE_BOOKING_RECEIVED.
+    /// Books the visit, if what it chose is still offered: in one transaction, creates the
+    /// customer and new pets, books an UNCONFIRMED appointment with the checks of
+    /// CreateAppointment (conflicts included), emits ONLINE_BOOKING_RECEIVED and marks the
+    /// visit SUBMITTED, last (so a visit books once, and the staff locks come first as in
+    /// every booking).
     pub async fn submit(
         &self,
         state: &AppState,
@@ -678,12 +691,30 @@ impl Place {
         if collected.pets.is_empty() || collected.first_name.is_empty() {
             return invalid("Tell us about your pets and yourself first.");
         }
-        let owner = access::owner_of(db.get().await?, self.business.company_id).await?;
+        // What was offered may have changed since it was chosen: the time passed or was taken,
+        // the day closed, the service changed. Only what is still offered, at the price shown,
+        // is booked.
+        let conn = db.get().await?;
+        let offered = self.services_for(state, conn, visit, &collected).await?;
+        match offered.iter().find(|offer| offer.id == service.id) {
+            Some(offer) if offer.values.price.to_wire() == service.price => {}
+            Some(_) => {
+                return invalid("The price of the service changed: go back and choose it again.")
+            }
+            None => {
+                return invalid("The service is no longer offered: go back and choose another.")
+            }
+        }
+        if !self
+            .slots(state, conn, &collected, now)
+            .await?
+            .contains(&slot)
+        {
+            return invalid("That time is no longer free: go back and choose another.");
+        }
+        let owner = access::owner_of(conn, self.business.company_id).await?;
         let _gate = db.write_gate().await;
         let mut tx = db.begin().await?;
-        if !store::claim(&mut tx, visit.id, now).await? {
-            return Err(Problem::Closed);
-        }
         let customer_id = match visit.customer_id {
             Some(id) => id,
             None => {
@@ -780,7 +811,11 @@ impl Place {
             state,
             &mut tx,
             &checked,
-            (&visit.phone, &visit.email),
+            Some(&OnlineBooker {
+                phone: &visit.phone,
+                email: &visit.email,
+                visit_id: visit.id,
+            }),
             now,
         )
         .await
@@ -815,13 +850,11 @@ impl Place {
             payload,
         )
         .await?;
-        store::record_appointment(
-            &mut tx,
-            visit.id,
-            customer_id,
-            (appointment_id, checked.start_at),
-        )
-        .await?;
+        let at = (appointment_id, checked.start_at);
+        if !store::submit(&mut tx, visit, customer_id, at, now).await? {
+            // Submitted (or changed) meanwhile: dropping the transaction undoes this booking.
+            return Err(Problem::Closed);
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -565,7 +565,7 @@ async fn insert_and_recover(
                 email: online.map(|booker| booker.email).unwrap_or_default(),
                 visit_id: online.map(|booker| booker.visit_id).unwrap_or_default(),
             };
-            abandoned::recover_in(conn, state.config.booking_idle, &booked, at).await?;
+            abandoned::recover_in(conn, state, &booked, at).await?;
         }
     }
     Ok(outcomes)

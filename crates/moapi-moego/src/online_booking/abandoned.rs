@@ -13,7 +13,7 @@ use moapi_core::wire::ProtoJson;
 use moapi_core::{AppState, IdKind, Status};
 use sqlx::AnyConnection;
 
-use super::store::{self, Booked, ListQuery, VisitRow};
+use super::store::{self, Booked, ListQuery};
 use super::visit::abandoned_booking;
 use super::wire::{
     AbandonStatus, AbandonedBooking, ListAbandonedBookingsRequest, ListAbandonedBookingsResponse,
@@ -173,17 +173,9 @@ pub async fn mark_contacted(
 /// at `now`, inside the transaction that booked it (see [`store::recover`]).
 pub async fn recover_in(
     conn: &mut AnyConnection,
-    idle: std::time::Duration,
+    state: &AppState,
     booked: &Booked<'_>,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let idle = i64::try_from(idle.as_micros()).unwrap_or(i64::MAX / 2);
-    store::recover(conn, booked, (now, now - idle)).await
-}
-
-impl VisitRow {
-    /// Whether the page may go on with this visit.
-    pub fn is_open(&self) -> bool {
-        self.status == store::OPEN
-    }
+    store::recover(conn, booked, (now, cutoff(state, now))).await
 }

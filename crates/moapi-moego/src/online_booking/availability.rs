@@ -26,7 +26,7 @@ use crate::company;
 use crate::offering::services::lets_in;
 use crate::offering::{day_range, store as lodgings};
 use crate::pet::input::weight;
-use crate::pet::profile::{pounds, PetProfile, PetProfiles};
+use crate::pet::profile::{PetProfile, PetProfiles};
 use crate::setting::service::store::{self as services, ServiceRecord};
 use crate::setting::service::wire::ServiceItemType;
 use crate::wire::{check_max_items, Date, Interval};
@@ -286,14 +286,7 @@ async fn pet_profile(
                 Some(input) => weight(&format!("{field}.weight"), input)?,
                 None => None,
             };
-            Ok(PetProfile {
-                id: 0,
-                pet_type: param.pet_type.name().to_string(),
-                breed: param.breed.trim().to_string(),
-                coat: String::new(),
-                pounds: weight.map(|(value, unit)| pounds(i64::from(value), unit.name())),
-                codes: Vec::new(),
-            })
+            Ok(PetProfile::described(param.pet_type, &param.breed, weight))
         }
     }
 }
@@ -347,15 +340,8 @@ async fn candidate_staff(
         return Ok(Vec::new());
     }
     let preferred: BTreeSet<i64> = wanted.iter().filter_map(|pet| pet.staff).collect();
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT s.id, TRIM(s.first_name || ' ' || s.last_name) FROM moego_staff s \
-         JOIN moego_staff_businesses b ON b.staff_id = s.id \
-         WHERE b.business_id = $1 AND s.deleted = 0 ORDER BY s.id",
-    )
-    .bind(scope.business_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
+    Ok(business_staff(conn, scope.business_id)
+        .await?
         .into_iter()
         .filter(|(id, _)| named.is_empty() || named.contains(id))
         .filter(|(id, _)| preferred.iter().all(|preferred| preferred == id))
@@ -446,6 +432,21 @@ fn clear_of(busy: &[(i64, i64)], (start, end): (i64, i64)) -> bool {
     busy.get(next).is_none_or(|(from, _)| end <= *from)
 }
 
+/// Every live staff member working at the business, `(id, "First Last")` by ID.
+pub(crate) async fn business_staff(
+    conn: &mut AnyConnection,
+    business_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, TRIM(s.first_name || ' ' || s.last_name) FROM moego_staff s \
+         JOIN moego_staff_businesses b ON b.staff_id = s.id \
+         WHERE b.business_id = $1 AND s.deleted = 0 ORDER BY s.id",
+    )
+    .bind(business_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Whether one lodging unit has room for `pets` more pets over the day.
 async fn has_room(
     conn: &mut AnyConnection,
@@ -453,12 +454,25 @@ async fn has_room(
     day: (i64, i64),
     pets: i64,
 ) -> Result<bool, Status> {
+    Ok(unit_with_room(conn, units, day, pets).await?.is_some())
+}
+
+/// The first of `units` with room for `pets` more pets over `[start, end)`.
+pub(crate) async fn unit_with_room(
+    conn: &mut AnyConnection,
+    units: &[lodgings::UnitRow],
+    range: (i64, i64),
+    pets: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let ids: Vec<i64> = units.iter().map(|unit| unit.id).collect();
-    let lodged = capacity::pets_lodged_in(conn, &ids, day, None).await?;
-    Ok(units.iter().any(|unit| {
-        let there = lodged.iter().filter(|(at, _)| *at == unit.id).count() as i64;
-        there + pets <= unit.max_pet_num
-    }))
+    let lodged = capacity::pets_lodged_in(conn, &ids, range, None).await?;
+    Ok(units
+        .iter()
+        .find(|unit| {
+            let there = lodged.iter().filter(|(at, _)| *at == unit.id).count() as i64;
+            there + pets <= unit.max_pet_num
+        })
+        .map(|unit| unit.id))
 }
 
 /// The visit's start times on a day, every [`SLOT_STEP_MINUTES`] of the wall clock, as

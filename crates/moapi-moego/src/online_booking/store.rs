@@ -49,6 +49,11 @@ impl VisitRow {
         Step::from_name(&self.step)
     }
 
+    /// Whether the page may go on with this visit.
+    pub fn is_open(&self) -> bool {
+        self.status == OPEN
+    }
+
     pub fn lead_type(&self) -> LeadType {
         LeadType::from_name(&self.lead_type)
     }

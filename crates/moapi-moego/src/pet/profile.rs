@@ -22,6 +22,22 @@ pub struct PetProfile {
 }
 
 impl PetProfile {
+    /// A pet not (yet) stored, as described: its type, breed and weight.
+    pub fn described(
+        pet_type: crate::pet::wire::PetType,
+        breed: &str,
+        weight: Option<(u32, crate::pet::wire::WeightUnit)>,
+    ) -> PetProfile {
+        PetProfile {
+            id: 0,
+            pet_type: pet_type.name().to_string(),
+            breed: breed.trim().to_string(),
+            coat: String::new(),
+            pounds: weight.map(|(value, unit)| pounds(i64::from(value), unit.name())),
+            codes: Vec::new(),
+        }
+    }
+
     /// A pet already read, with its pet codes (one statement).
     pub async fn of(conn: &mut AnyConnection, pet: &PetRow) -> Result<PetProfile, sqlx::Error> {
         let codes: Vec<(i64,)> =

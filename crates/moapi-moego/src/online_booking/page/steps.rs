@@ -11,9 +11,9 @@ use sqlx::AnyConnection;
 
 use super::html::{self, Choice, Frame};
 use crate::access::{self, BusinessScope};
+use crate::appointment;
 use crate::appointment::booking::OnlineBooker;
 use crate::appointment::wire::{CreateAppointmentRequest, PetServiceInput, ServiceInput};
-use crate::appointment::{self, capacity};
 use crate::business::hours;
 use crate::business::store::BusinessRow;
 use crate::company;
@@ -28,7 +28,7 @@ use crate::online_booking::visit::{ChosenPet, ChosenService, Collected, Preferen
 use crate::online_booking::wire::{
     AvailabilityFilter, LeadType, PetParam, PreferredDay, PreferredTime, Step,
 };
-use crate::pet::profile::{pounds, PetProfile, PetProfiles};
+use crate::pet::profile::{PetProfile, PetProfiles};
 use crate::pet::wire::{PetInput, PetType, WeightInput, WeightUnit};
 use crate::pet::{self, CustomerRef, CustomerScope};
 use crate::setting::service::store::{self as services, ServiceRecord};
@@ -424,7 +424,7 @@ impl Place {
             }
             Step::SelectTime => {
                 let slots = self.slots(state, conn, &collected, now).await?;
-                let staff_names = self.staff_names(conn).await?;
+                let staff_names = availability::business_staff(conn, self.business.id).await?;
                 let options: Vec<Choice> = slots
                     .iter()
                     .map(|slot| Choice {
@@ -972,7 +972,7 @@ impl Place {
             .iter()
             .map(|pet| match pet.id.and_then(|id| catalogs.pet(id)) {
                 Some(profile) => profile.clone(),
-                None => described_profile(pet),
+                None => PetProfile::described(pet.pet_type, &pet.breed, pet.weight),
             })
             .collect();
         Ok(self
@@ -988,21 +988,6 @@ impl Place {
             .collect())
     }
 
-    /// Every live staff member of the business by ID, `(id, "First Last")`.
-    async fn staff_names(
-        &self,
-        conn: &mut AnyConnection,
-    ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT s.id, TRIM(s.first_name || ' ' || s.last_name) FROM moego_staff s \
-             JOIN moego_staff_businesses b ON b.staff_id = s.id \
-             WHERE b.business_id = $1 AND s.deleted = 0 ORDER BY s.id",
-        )
-        .bind(self.business.id)
-        .fetch_all(conn)
-        .await
-    }
-
     /// The staff who may give the chosen service.
     async fn groomers(
         &self,
@@ -1015,8 +1000,7 @@ impl Place {
         let Some(service) = services::find(conn, chosen.id).await? else {
             return Ok(Vec::new());
         };
-        Ok(self
-            .staff_names(conn)
+        Ok(availability::business_staff(conn, self.business.id)
             .await?
             .into_iter()
             .filter(|(id, _)| service.values.gives(*id))
@@ -1164,15 +1148,7 @@ impl Place {
             ALL_UNITS,
         )
         .await?;
-        let ids: Vec<i64> = units.iter().map(|unit| unit.id).collect();
-        let lodged = capacity::pets_lodged_in(conn, &ids, stay, None).await?;
-        Ok(units
-            .iter()
-            .find(|unit| {
-                let there = lodged.iter().filter(|(at, _)| *at == unit.id).count();
-                (there + pets) as i64 <= unit.max_pet_num
-            })
-            .map(|unit| unit.id))
+        availability::unit_with_room(conn, &units, stay, pets as i64).await
     }
 
     /// The pets a pet step chose: the customer's ticked (live, theirs) and one described.
@@ -1286,20 +1262,6 @@ fn contact_inputs(visit: &VisitRow) -> String {
             ("email", " autocomplete=\"email\"")
         ),
     )
-}
-
-/// A new pet as the services' filters see it.
-fn described_profile(pet: &ChosenPet) -> PetProfile {
-    PetProfile {
-        id: 0,
-        pet_type: pet.pet_type.name().to_string(),
-        breed: pet.breed.clone(),
-        coat: String::new(),
-        pounds: pet
-            .weight
-            .map(|(value, unit)| pounds(i64::from(value), unit.name())),
-        codes: Vec::new(),
-    }
 }
 
 /// A time's form value: its start and its staff member.

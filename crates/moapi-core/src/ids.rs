@@ -64,10 +64,15 @@ pub enum IdKind {
     Van,
     AbandonedBooking,
     OnlineBooking,
+    Agreement,
+    AgreementRecord,
+    MessageThread,
+    Message,
+    Review,
 }
 
 impl IdKind {
-    const ALL: [IdKind; 49] = [
+    const ALL: [IdKind; 54] = [
         IdKind::Company,
         IdKind::Business,
         IdKind::Staff,
@@ -117,6 +122,11 @@ impl IdKind {
         IdKind::Van,
         IdKind::AbandonedBooking,
         IdKind::OnlineBooking,
+        IdKind::Agreement,
+        IdKind::AgreementRecord,
+        IdKind::MessageThread,
+        IdKind::Message,
+        IdKind::Review,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -171,6 +181,11 @@ impl IdKind {
             IdKind::Supplier => "sup",
             IdKind::AbandonedBooking => "abk",
             IdKind::OnlineBooking => "bkg",
+            IdKind::Agreement => "agr",
+            IdKind::AgreementRecord => "agrr",
+            IdKind::MessageThread => "thr",
+            IdKind::Message => "msg",
+            IdKind::Review => "rev",
         }
     }
 

@@ -91,6 +91,10 @@ impl Status {
         Status::new(Code::NotFound, message)
     }
 
+    pub fn failed_precondition(message: impl Into<String>) -> Self {
+        Status::new(Code::FailedPrecondition, message)
+    }
+
     pub fn unimplemented(message: impl Into<String>) -> Self {
         Status::new(Code::Unimplemented, message)
     }

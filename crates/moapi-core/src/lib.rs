@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;
+pub mod rich_text;
 pub mod route_catalog;
 pub mod secret_box;
 pub mod signed_link;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod aggregation;
+pub mod agreement;
 pub mod appointment;
 pub mod block;
 pub mod business;
@@ -68,6 +69,8 @@ pub const SCOPES: &[&str] = &[
     offering::READ_SCOPE,
     online_booking::READ_SCOPE,
     van::READ_SCOPE,
+    agreement::READ_SCOPE,
+    agreement::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -193,6 +196,13 @@ pub fn router() -> Router<AppState> {
             "/v1/van_staff_records:list",
             post(van::list_van_staff_records),
         )
+        .route("/v1/agreements:list", post(agreement::list_agreements))
+        .route("/v1/agreements/{id}", get(agreement::get_agreement))
+        .route(
+            "/v1/agreements/{id}/sign_link",
+            get(agreement::get_agreement_sign_link),
+        )
+        .merge(agreement::page::router())
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -361,6 +371,9 @@ fn method_not_allowed_status() -> Status {
         webhook::delivery::get_webhook_delivery,
         webhook::delivery::list_webhook_deliveries,
         webhook::delivery::redeliver_webhook_deliveries,
+        agreement::get_agreement,
+        agreement::list_agreements,
+        agreement::get_agreement_sign_link,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -20,6 +20,7 @@ use crate::fixtures::Fixtures;
 use crate::operator::{self, M2mClientRequest, MoegoKeyRequest, NewCompanyRequest, OperatorError};
 
 mod abandoned_bookings;
+mod agreements;
 mod appointments;
 mod booking_settings;
 mod catalogs;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(retail::router())
         .merge(vans::router())
         .merge(abandoned_bookings::router())
+        .merge(agreements::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .fallback(|| async {

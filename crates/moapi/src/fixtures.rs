@@ -117,6 +117,10 @@ pub struct MoegoCompany {
     /// step hours before the seed; one walked to SUBMIT_APPT books.
     #[serde(default)]
     pub abandoned_bookings: Vec<crate::operator::abandoned_bookings::FixtureAbandonedBooking>,
+    /// Agreements (businesses by name, none: all) and the customers ("First Last") sent a sign
+    /// link, signed or still waiting.
+    #[serde(default)]
+    pub agreements: Vec<crate::operator::agreements::FixtureAgreement>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

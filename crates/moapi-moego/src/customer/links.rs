@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/links/appointments/{id}", get(appointments_page))
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
@@ -50,7 +50,8 @@ fn appointments_path(state: &AppState, customer_id: i64) -> String {
     )
 }
 
-fn absolute(state: &AppState, signed_path: &str) -> String {
+/// A signed path as the absolute URL a customer opens (`MOAPI_PUBLIC_URL` before it).
+pub(crate) fn absolute(state: &AppState, signed_path: &str) -> String {
     format!(
         "{}{signed_path}",
         state.config.public_base_url.trim_end_matches('/')
@@ -76,11 +77,35 @@ pub fn upcoming_appointments_url(state: &AppState, customer_id: i64) -> String {
     absolute(state, &state.links.sign(&path, expires))
 }
 
+/// The signed part of a link's query.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LinkQuery {
     expires: Option<String>,
     signature: Option<String>,
+}
+
+/// Nothing when the link's signature holds for `path` and it has not expired; else the page
+/// saying so: a tampered link 403, an expired one 410.
+pub(crate) fn verify(state: &AppState, path: &str, query: &LinkQuery) -> Result<(), Response> {
+    match state.links.verify(
+        path,
+        query.expires.as_deref(),
+        query.signature.as_deref(),
+        now_secs(),
+    ) {
+        Ok(()) => Ok(()),
+        Err(LinkError::Invalid) => Err(refusal(
+            StatusCode::FORBIDDEN,
+            "This link is not valid",
+            "The link is incomplete or has been changed. Open the link exactly as you received it, or ask the business for a new one.",
+        )),
+        Err(LinkError::Expired) => Err(refusal(
+            StatusCode::GONE,
+            "This link has expired",
+            "Links like this one work for a limited time. Ask the business for a new link.",
+        )),
+    }
 }
 
 /// The customer a signed link names, or the page explaining why the link does not work.
@@ -98,28 +123,7 @@ async fn linked_customer(
             "The customer this link was made for no longer exists. Ask the business for a new link.",
         )
     };
-    match state.links.verify(
-        path,
-        query.expires.as_deref(),
-        query.signature.as_deref(),
-        now_secs(),
-    ) {
-        Ok(()) => {}
-        Err(LinkError::Invalid) => {
-            return Err(refusal(
-                StatusCode::FORBIDDEN,
-                "This link is not valid",
-                "The link is incomplete or has been changed. Open the link exactly as you received it, or ask the business for a new one.",
-            ))
-        }
-        Err(LinkError::Expired) => {
-            return Err(refusal(
-                StatusCode::GONE,
-                "This link has expired",
-                "Links like this one work for a limited time. Ask the business for a new link.",
-            ))
-        }
-    }
+    verify(state, path, query)?;
     let raw = state.ids.decode(IdKind::Customer, id).map_err(|_| gone())?;
     match store::find(conn, raw).await {
         Ok(Some(row)) if !row.is_deleted() => Ok(row),
@@ -166,7 +170,7 @@ async fn render_card_page(
 }
 
 /// The form action: the path with the same signed query, so the POST is checked alike.
-fn action_of(path: &str, query: &LinkQuery) -> String {
+pub(crate) fn action_of(path: &str, query: &LinkQuery) -> String {
     format!(
         "{path}?expires={}&signature={}",
         query.expires.as_deref().unwrap_or_default(),
@@ -175,7 +179,7 @@ fn action_of(path: &str, query: &LinkQuery) -> String {
 }
 
 /// The connection of a page's request, or the page saying it failed.
-async fn connection(db: &mut Conn) -> Result<&mut AnyConnection, Response> {
+pub(crate) async fn connection(db: &mut Conn) -> Result<&mut AnyConnection, Response> {
     db.get().await.map_err(internal)
 }
 

@@ -22,6 +22,7 @@ pub mod payment;
 pub mod pet;
 pub mod reference;
 pub mod retail;
+pub mod review;
 pub mod setting;
 pub mod staff;
 pub mod van;
@@ -68,6 +69,7 @@ pub const SCOPES: &[&str] = &[
     offering::READ_SCOPE,
     online_booking::READ_SCOPE,
     van::READ_SCOPE,
+    review::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -193,6 +195,8 @@ pub fn router() -> Router<AppState> {
             "/v1/van_staff_records:list",
             post(van::list_van_staff_records),
         )
+        .route("/v1/reviews:list", post(review::list_reviews))
+        .merge(review::page::router())
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -333,6 +337,7 @@ fn method_not_allowed_status() -> Status {
         online_booking::abandoned::list_abandoned_bookings,
         van::list_vans,
         van::list_van_staff_records,
+        review::list_reviews,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

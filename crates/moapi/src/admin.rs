@@ -28,6 +28,7 @@ mod memberships;
 mod orders;
 mod pets;
 mod retail;
+mod reviews;
 mod vans;
 
 pub fn router() -> Router<AppState> {
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(abandoned_bookings::router())
         .merge(catalogs::router())
         .merge(appointments::router())
+        .merge(reviews::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

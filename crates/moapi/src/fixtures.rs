@@ -117,6 +117,10 @@ pub struct MoegoCompany {
     /// step hours before the seed; one walked to SUBMIT_APPT books.
     #[serde(default)]
     pub abandoned_bookings: Vec<crate::operator::abandoned_bookings::FixtureAbandonedBooking>,
+    /// Reviews of FINISHED appointments (named by business, customer and day), each given
+    /// `hoursAfter` the visit ended through its `source`.
+    #[serde(default)]
+    pub reviews: Vec<crate::operator::reviews::FixtureReview>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

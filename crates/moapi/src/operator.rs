@@ -31,6 +31,7 @@ pub mod memberships;
 pub mod orders;
 pub mod pets;
 pub mod retail;
+pub mod reviews;
 pub mod vans;
 
 #[derive(Debug)]
@@ -710,6 +711,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     retail::validate_company(company)?;
     vans::validate_company(company)?;
     abandoned_bookings::validate_company(company)?;
+    reviews::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
         if let Some(missing) = member
@@ -827,6 +829,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             memberships::seed_company(state, db, &company_row, fixture).await?;
             vans::seed_company(state, db, &company_row, fixture).await?;
             abandoned_bookings::seed_company(state, db, &company_row, fixture).await?;
+            reviews::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,
                 db,

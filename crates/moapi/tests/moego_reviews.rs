@@ -431,10 +431,7 @@ async fn operators_import_a_review_once_with_its_source() {
         .await;
     assert_eq!(again.status, 409, "{}", again.text);
     let link = demo
-        .admin_post(
-            &format!("/moego/appointments/{id}/review_link"),
-            json!({}),
-        )
+        .admin_post(&format!("/moego/appointments/{id}/review_link"), json!({}))
         .await;
     assert_eq!(link.status, 409, "{}", link.text);
     let checked_in = demo.downtown_in("CHECKED_IN").await;
@@ -506,9 +503,14 @@ async fn a_pet_owner_reviews_through_the_link_once() {
     }
     // The text typed is put back, escaped.
     let kept = post(vec![("content", text.to_string())]).await;
-    assert!(kept.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; Mochi &amp; me"));
+    assert!(kept
+        .text
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; Mochi &amp; me"));
     assert!(!kept.text.contains("<script>"));
-    assert!(demo.list(&demo.downtown, json!({"sources": ["SMS"]})).await.is_empty());
+    assert!(demo
+        .list(&demo.downtown, json!({"sources": ["SMS"]}))
+        .await
+        .is_empty());
 
     let sent = post(vec![
         ("score", "4".to_string()),
@@ -518,8 +520,14 @@ async fn a_pet_owner_reviews_through_the_link_once() {
     assert_eq!(sent.status, 303, "{}", sent.text);
     let thanks = app.send(app.client.get(app.url(&link))).await;
     assert_eq!(thanks.status, 200);
-    assert!(thanks.text.contains("Thank you for your review"), "{}", thanks.text);
-    assert!(thanks.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        thanks.text.contains("Thank you for your review"),
+        "{}",
+        thanks.text
+    );
+    assert!(thanks
+        .text
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!thanks.text.contains("<script>"));
     assert!(!thanks.text.contains("<form"));
     let again = post(vec![("score", "1".to_string())]).await;
@@ -589,7 +597,11 @@ async fn review_links_refuse_tampering_expiry_and_unfinished_visits() {
     assert!(page.text.contains("not over yet"));
     assert!(!page.text.contains("<form"));
     let post = app
-        .send(app.client.post(app.url(&unfinished)).form(&[("score", "5")]))
+        .send(
+            app.client
+                .post(app.url(&unfinished))
+                .form(&[("score", "5")]),
+        )
         .await;
     assert_eq!(post.status, 409, "{}", post.text);
     let missing = app.state.ids.encode(IdKind::Appointment, 987_654);

@@ -64,7 +64,9 @@ async fn linked_appointment(
     query: &LinkQuery,
 ) -> Result<(AppointmentRow, String), Response> {
     let path = format!("/links/reviews/{id}");
-    links::verify(state, &path, query)?;
+    if let Some(refused) = links::refused_link(state, &path, query) {
+        return Err(refused);
+    }
     let gone = || {
         refusal(
             StatusCode::GONE,
@@ -104,9 +106,7 @@ impl Visit {
         let when = company::local_time(row.start_at, zone)
             .format("%A, %B %-d, %Y at %-I:%M %p")
             .to_string();
-        let (staff, pets) = store::participants(conn, row.id)
-            .await
-            .map_err(failure)?;
+        let (staff, pets) = store::participants(conn, row.id).await.map_err(failure)?;
         Ok(Visit {
             business,
             when,
@@ -265,6 +265,23 @@ async fn closed(
         .map(|_| not_finished())
 }
 
+/// The visit a link names, its form's action and what the page says about it, when the form
+/// may be shown; else the page to answer (a refused link, its review, not finished yet).
+/// `again`: for a submission, which a review already recorded refuses.
+async fn open(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    (id, query): (&str, &LinkQuery),
+    again: bool,
+) -> Result<(AppointmentRow, String, Visit), Response> {
+    let (row, action) = linked_appointment(state, conn, id, query).await?;
+    let visit = Visit::load(conn, &row).await?;
+    match closed(conn, &row, &visit, again).await {
+        Some(page) => Err(page),
+        None => Ok((row, action, visit)),
+    }
+}
+
 async fn show(
     State(state): State<AppState>,
     mut db: Conn,
@@ -275,18 +292,10 @@ async fn show(
         Ok(conn) => conn,
         Err(failed) => return failed,
     };
-    let (row, action) = match linked_appointment(&state, conn, &id, &query).await {
-        Ok(found) => found,
-        Err(refused) => return refused,
-    };
-    let visit = match Visit::load(conn, &row).await {
-        Ok(visit) => visit,
-        Err(failed) => return failed,
-    };
-    if let Some(page) = closed(conn, &row, &visit, false).await {
-        return page;
+    match open(&state, conn, (&id, &query), false).await {
+        Ok((_, action, visit)) => respond(StatusCode::OK, form_page(&visit, &action, None)),
+        Err(page) => page,
     }
-    respond(StatusCode::OK, form_page(&visit, &action, None))
 }
 
 /// The score and text of a form, or what the visitor must fix.
@@ -318,23 +327,13 @@ async fn submit(
         return stalled;
     }
     let form = form.map(|Form(form)| form).unwrap_or_default();
-    let (row, action, visit) = {
-        let conn = match connection(&mut db).await {
-            Ok(conn) => conn,
-            Err(failed) => return failed,
-        };
-        let (row, action) = match linked_appointment(&state, conn, &id, &query).await {
-            Ok(found) => found,
-            Err(refused) => return refused,
-        };
-        let visit = match Visit::load(conn, &row).await {
-            Ok(visit) => visit,
-            Err(failed) => return failed,
-        };
-        if let Some(page) = closed(conn, &row, &visit, true).await {
-            return page;
-        }
-        (row, action, visit)
+    let opened = match connection(&mut db).await {
+        Ok(conn) => open(&state, conn, (&id, &query), true).await,
+        Err(failed) => return failed,
+    };
+    let (row, action, visit) = match opened {
+        Ok(opened) => opened,
+        Err(page) => return page,
     };
     let (score, content) = match checked(&form) {
         Ok(values) => values,

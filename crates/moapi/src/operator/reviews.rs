@@ -69,9 +69,7 @@ pub async fn import_review(
     let review_at = match &request.review_time {
         None => None,
         Some(text) => Some(parse_instant(text).ok_or_else(|| {
-            OperatorError::Invalid(format!(
-                "reviewTime: {text:?} is not an RFC 3339 timestamp"
-            ))
+            OperatorError::Invalid(format!("reviewTime: {text:?} is not an RFC 3339 timestamp"))
         })?),
     };
     let members = |references: &Option<Vec<String>>, kind: IdKind| {
@@ -193,7 +191,9 @@ pub async fn seed_company(
             .map_err(context)?;
         let day = (
             calendar.instant(fixture_review.day, 0).map_err(context)?,
-            calendar.instant(fixture_review.day + 1, 0).map_err(context)?,
+            calendar
+                .instant(fixture_review.day + 1, 0)
+                .map_err(context)?,
         );
         let (appointment_id, ended): (i64, i64) = sqlx::query_as(
             "SELECT id, end_at FROM moego_appointments WHERE business_id = $1 \

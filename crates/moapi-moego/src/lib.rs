@@ -23,6 +23,7 @@ pub mod payment;
 pub mod pet;
 pub mod reference;
 pub mod retail;
+pub mod review;
 pub mod setting;
 pub mod staff;
 pub mod van;
@@ -71,6 +72,7 @@ pub const SCOPES: &[&str] = &[
     van::READ_SCOPE,
     agreement::READ_SCOPE,
     agreement::WRITE_SCOPE,
+    review::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -203,6 +205,8 @@ pub fn router() -> Router<AppState> {
             get(agreement::get_agreement_sign_link),
         )
         .merge(agreement::page::router())
+        .route("/v1/reviews:list", post(review::list_reviews))
+        .merge(review::page::router())
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
         .merge(setting::catalog::router())
@@ -343,6 +347,7 @@ fn method_not_allowed_status() -> Status {
         online_booking::abandoned::list_abandoned_bookings,
         van::list_vans,
         van::list_van_staff_records,
+        review::list_reviews,
         setting::catalog::list_custom_fields,
         setting::catalog::list_referral_sources,
         setting::catalog::list_customer_tags,

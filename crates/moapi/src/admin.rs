@@ -29,6 +29,7 @@ mod memberships;
 mod orders;
 mod pets;
 mod retail;
+mod reviews;
 mod vans;
 
 pub fn router() -> Router<AppState> {
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(agreements::router())
         .merge(catalogs::router())
         .merge(appointments::router())
+        .merge(reviews::router())
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,

@@ -121,6 +121,10 @@ pub struct MoegoCompany {
     /// link, signed or still waiting.
     #[serde(default)]
     pub agreements: Vec<crate::operator::agreements::FixtureAgreement>,
+    /// Reviews of FINISHED appointments (named by business, customer and day), each given
+    /// `hoursAfter` the visit ended through its `source`.
+    #[serde(default)]
+    pub reviews: Vec<crate::operator::reviews::FixtureReview>,
 }
 
 /// A customer of the company; created as `POST /v1/customers` would (with its event).

@@ -575,7 +575,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
-                print_report(&report, "http://127.0.0.1:8080");
+                print_report(&report, "http://127.0.0.1:8080", None);
             }
         }
         Command::Keys { command } => keys(command).await?,
@@ -893,8 +893,26 @@ async fn seed_demo_if_empty(state: &AppState) -> anyhow::Result<()> {
     } else {
         reissue_demo_keys(state).await?
     };
-    print_report(&report, &state.config.public_base_url);
+    let review_link = demo_review_link(state).await?;
+    print_report(
+        &report,
+        &state.config.public_base_url,
+        review_link.as_deref(),
+    );
     Ok(())
+}
+
+/// A review link of the first company's latest FINISHED appointment nobody reviewed yet, when
+/// there is one.
+async fn demo_review_link(state: &AppState) -> anyhow::Result<Option<String>> {
+    let open: Option<(i64,)> = sqlx::query_as(
+        "SELECT a.id FROM moego_appointments a WHERE a.status = 'FINISHED' AND a.deleted = 0 \
+         AND NOT EXISTS (SELECT 1 FROM moego_reviews r WHERE r.appointment_id = a.id) \
+         ORDER BY a.company_id, a.start_at DESC, a.id DESC LIMIT 1",
+    )
+    .fetch_optional(state.db.conn().get().await?)
+    .await?;
+    Ok(open.map(|(id,)| moapi_moego::review::page::review_url(state, id)))
 }
 
 async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
@@ -955,7 +973,9 @@ async fn reissue_demo_keys(state: &AppState) -> anyhow::Result<SeedReport> {
     Ok(report)
 }
 
-fn print_report(report: &SeedReport, base: &str) {
+/// Prints the keys, example requests and public page URLs of a seed; `review_link`: one
+/// review link to print among the pages.
+fn print_report(report: &SeedReport, base: &str, review_link: Option<&str>) {
     println!("\nMoeGo keys (one per company):");
     for company in &report.moego {
         println!(
@@ -1018,6 +1038,7 @@ fn print_report(report: &SeedReport, base: &str) {
     if !report.public_trips.is_empty()
         || !report.public_catalogs.is_empty()
         || !business_ids.is_empty()
+        || review_link.is_some()
     {
         println!("\nPublic pages (no key needed):");
     }
@@ -1026,6 +1047,9 @@ fn print_report(report: &SeedReport, base: &str) {
             "  booking  {}",
             moapi_moego::online_booking::page::booking_url(base, business_id)
         );
+    }
+    if let Some(link) = review_link {
+        println!("  review   {link}");
     }
     for trip in &report.public_trips {
         println!(

@@ -138,17 +138,36 @@ fn serve_demo_on_port_zero_prints_keys_for_the_port_it_got_and_answers_there() {
         "{text}"
     );
 
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+    let get = |target: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
         .unwrap();
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    let reply = get("/healthz");
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.contains(r#"{"status":"ok"}"#), "{reply}");
+    // The printed review link opens the review form of a finished demo visit.
+    let review = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("review "))
+        .unwrap_or_else(|| panic!("a review link: {text}"))
+        .trim();
+    let target = review
+        .strip_prefix(&base)
+        .unwrap_or_else(|| panic!("the review link is under {base}: {review}"));
+    assert!(target.starts_with("/links/reviews/apt_"), "{target}");
+    let page = get(target);
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("How was your visit?"), "{page}");
 }
 
 #[test]

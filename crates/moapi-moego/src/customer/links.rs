@@ -77,6 +77,7 @@ pub fn upcoming_appointments_url(state: &AppState, customer_id: i64) -> String {
     absolute(state, &state.links.sign(&path, expires))
 }
 
+/// The signed part of a link's query.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LinkQuery {

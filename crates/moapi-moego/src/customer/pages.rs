@@ -32,8 +32,8 @@ main{max-width:32rem;margin:0 auto;padding:1.5rem 1rem}\
 h1{font-size:1.4rem;margin:0 0 .25rem}\
 p.sub{color:#5b6170;margin:0 0 1.25rem}\
 label{display:block;font-weight:600;margin:.9rem 0 .3rem}\
-input{width:100%;font:inherit;padding:.65rem .75rem;border:1px solid #c4c8d0;border-radius:8px}\
-input:focus{outline:2px solid #2f6fed;border-color:#2f6fed}\
+input,textarea{width:100%;font:inherit;padding:.65rem .75rem;border:1px solid #c4c8d0;border-radius:8px}\
+input:focus,textarea:focus{outline:2px solid #2f6fed;border-color:#2f6fed}\
 .row{display:flex;gap:.75rem}.row>div{flex:1}\
 button{margin-top:1.25rem;width:100%;font:inherit;font-weight:600;padding:.8rem;border:0;border-radius:8px;background:#2f6fed;color:#fff;cursor:pointer}\
 .error{background:#fdecec;color:#a61b1b;border-radius:8px;padding:.75rem;margin:0 0 1rem}\

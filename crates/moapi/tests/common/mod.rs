@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod booking;
+pub mod browser;
 pub mod catalogs;
 pub mod fidelity;
 pub mod orders;

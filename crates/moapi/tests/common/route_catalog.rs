@@ -1788,6 +1788,19 @@ pub static RECIPES: &[Recipe] = &[
         },
         except: &[],
     },
+    // ReviewService
+    Recipe {
+        operation_id: "ReviewService_ListReviews",
+        kind: Kind::Read,
+        scope: "reviews:read",
+        call: |s| {
+            post(
+                "/v1/reviews:list",
+                json!({"businessId": s.business, "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
     // DiscountService
     Recipe {
         operation_id: "DiscountService_CreateDiscount",

@@ -145,6 +145,8 @@ pub struct Scene {
     pub van: String,
     /// A demo visit of Mission's booking page that stopped at the care type.
     pub abandoned_booking: String,
+    /// The demo's grooming waiver, which applies at Mission.
+    pub agreement: String,
     pub webhook: String,
     pub webhook_to_delete: String,
     pub delivery: String,
@@ -338,6 +340,16 @@ impl Scene {
         )
         .await;
         let abandoned_booking = id(&expect_ok(&abandoned, "abandoned bookings")["bookings"][0]);
+        let agreements = post(
+            "/v1/agreements:list",
+            json!({"companyId": company, "businessIds": [business], "pagination": page}),
+        )
+        .await;
+        let agreement = id(find(
+            &expect_ok(&agreements, "agreements")["agreement"],
+            "title",
+            "Grooming Service Waiver",
+        ));
 
         // Three bookings at Mission a few months ahead, for the writes that move one.
         let mut booked = Vec::new();
@@ -446,6 +458,7 @@ impl Scene {
             customer_package,
             van,
             abandoned_booking,
+            agreement,
             webhook: webhooks[0].clone(),
             webhook_to_delete: webhooks[1].clone(),
             delivery,
@@ -1798,6 +1811,43 @@ pub static RECIPES: &[Recipe] = &[
                 "/v1/reviews:list",
                 json!({"businessId": s.business, "pagination": page()}),
             )
+        },
+        except: &[],
+    },
+    // AgreementService
+    Recipe {
+        operation_id: "AgreementService_GetAgreement",
+        kind: Kind::Read,
+        scope: "agreements:read",
+        call: |s| {
+            get(format!(
+                "/v1/agreements/{}?companyId={}",
+                s.agreement, s.company
+            ))
+        },
+        except: &[COMPANY_WIDE],
+    },
+    Recipe {
+        operation_id: "AgreementService_ListAgreements",
+        kind: Kind::Read,
+        scope: "agreements:read",
+        call: |s| {
+            post(
+                "/v1/agreements:list",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page()}),
+            )
+        },
+        except: &[],
+    },
+    Recipe {
+        operation_id: "AgreementService_GetAgreementSignLink",
+        kind: Kind::Write,
+        scope: "agreements:write",
+        call: |s| {
+            get(format!(
+                "/v1/agreements/{}/sign_link?customer_id={}&business_id={}",
+                s.agreement, s.customer, s.business
+            ))
         },
         except: &[],
     },

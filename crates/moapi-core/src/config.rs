@@ -47,6 +47,27 @@ pub struct Config {
     /// How long an online booking page visit may sit idle before it reads as an abandoned
     /// booking (`MOAPI_BOOKING_IDLE`).
     pub booking_idle: Duration,
+    /// Where EMAIL messages are really sent (`MOAPI_SMTP_URL`); `None`: they stay in the
+    /// sandbox outbox like every other message.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// An SMTP server (lettre's URL form: `smtp://host:587?tls=required`, `smtps://user:pass@host`,
+/// `smtp://127.0.0.1:2525` for a local sink) and the sender's address.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub url: String,
+    pub from: String,
+}
+
+/// The URL may hold a password: it is never printed.
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("url", &"<redacted>")
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +224,7 @@ impl Config {
             ai: AiConfig::default(),
             webhooks: WebhookConfig::default(),
             booking_idle: Duration::from_secs(30 * 60),
+            smtp: None,
         }
     }
 }

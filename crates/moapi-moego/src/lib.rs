@@ -14,6 +14,7 @@ pub mod discount;
 pub mod event;
 pub mod lead;
 pub mod membership;
+pub mod message;
 pub mod money;
 pub mod offering;
 pub mod online_booking;
@@ -73,6 +74,7 @@ pub const SCOPES: &[&str] = &[
     agreement::READ_SCOPE,
     agreement::WRITE_SCOPE,
     review::READ_SCOPE,
+    message::WRITE_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -205,6 +207,11 @@ pub fn router() -> Router<AppState> {
             get(agreement::get_agreement_sign_link),
         )
         .merge(agreement::page::router())
+        .route(
+            "/v1/messages:sendToCustomer",
+            post(message::send_message_to_customer),
+        )
+        .merge(message::page::router())
         .route("/v1/reviews:list", post(review::list_reviews))
         .merge(review::page::router())
         .route("/v1/payment/{id}", get(payment::get_payment))
@@ -379,6 +386,7 @@ fn method_not_allowed_status() -> Status {
         agreement::get_agreement,
         agreement::list_agreements,
         agreement::get_agreement_sign_link,
+        message::send_message_to_customer,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -26,6 +26,7 @@ mod booking_settings;
 mod catalogs;
 mod discounts;
 mod memberships;
+mod messages;
 mod orders;
 mod pets;
 mod retail;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(vans::router())
         .merge(abandoned_bookings::router())
         .merge(agreements::router())
+        .merge(messages::router())
         .merge(catalogs::router())
         .merge(appointments::router())
         .merge(reviews::router())

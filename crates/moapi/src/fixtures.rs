@@ -121,6 +121,9 @@ pub struct MoegoCompany {
     /// link, signed or still waiting.
     #[serde(default)]
     pub agreements: Vec<crate::operator::agreements::FixtureAgreement>,
+    /// Messages sent to customers ("First Last") at the seed, each on one channel.
+    #[serde(default)]
+    pub messages: Vec<crate::operator::messages::FixtureMessage>,
     /// Reviews of FINISHED appointments (named by business, customer and day), each given
     /// `hoursAfter` the visit ended through its `source`.
     #[serde(default)]

@@ -205,6 +205,17 @@ enum Command {
         /// Minutes an online booking page visit may sit idle before it is an abandoned booking
         #[arg(long, env = "MOAPI_BOOKING_IDLE", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         booking_idle: u64,
+        /// SMTP server EMAIL messages are really sent through (e.g. smtp://127.0.0.1:2525 or
+        /// smtps://user:password@mail.example.com); without it they stay in the sandbox outbox
+        #[arg(long, env = "MOAPI_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of EMAIL messages sent through the SMTP server
+        #[arg(
+            long,
+            env = "MOAPI_SMTP_FROM",
+            default_value = "moapi <moapi@localhost>"
+        )]
+        smtp_from: String,
         #[command(flatten)]
         m2m: M2mArgs,
     },
@@ -510,6 +521,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             outbound,
             webhooks,
             booking_idle,
+            smtp_url,
+            smtp_from,
             m2m,
         } => {
             // Bound before the database is opened: a taken address must stop the start before
@@ -534,10 +547,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 m2m_issuer: m2m.m2m_issuer,
                 m2m_jwks_url: m2m.m2m_jwks_url,
                 booking_idle: Duration::from_secs(booking_idle * 60),
+                smtp: smtp_url.map(|url| moapi_core::config::SmtpConfig {
+                    url,
+                    from: smtp_from,
+                }),
                 ..db.config()
             };
             outbound.apply(&mut config);
             webhooks.apply(&mut config);
+            if let Some(smtp) = &config.smtp {
+                moapi_moego::message::mailer::Mailer::new(smtp).map_err(anyhow::Error::msg)?;
+            }
             let state = AppState::open(config)
                 .await
                 .context("opening the database")?;

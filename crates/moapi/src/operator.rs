@@ -29,6 +29,7 @@ pub mod bookings;
 pub mod catalogs;
 pub mod discounts;
 pub mod memberships;
+pub mod messages;
 pub mod orders;
 pub mod pets;
 pub mod retail;
@@ -713,6 +714,7 @@ fn validate_company(company: &MoegoCompany) -> Result<()> {
     vans::validate_company(company)?;
     abandoned_bookings::validate_company(company)?;
     agreements::validate_company(company)?;
+    messages::validate_company(company)?;
     reviews::validate_company(company)?;
     let names: HashSet<&str> = company.businesses.iter().map(|b| b.name.as_str()).collect();
     for member in &company.staff {
@@ -832,6 +834,7 @@ pub async fn seed(state: &AppState, db: &mut Conn, fixtures: Fixtures) -> Result
             vans::seed_company(state, db, &company_row, fixture).await?;
             abandoned_bookings::seed_company(state, db, &company_row, fixture).await?;
             agreements::seed_company(state, db, &company_row, fixture).await?;
+            messages::seed_company(state, db, &company_row, fixture).await?;
             reviews::seed_company(state, db, &company_row, fixture).await?;
             let key = create_moego_key(
                 state,

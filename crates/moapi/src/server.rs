@@ -214,7 +214,7 @@ async fn timeout_in_dialect(
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight. The AI import
-/// worker, the webhook engine and the membership renewal sweep run beside the server and stop
+/// worker, the webhook engine, the membership renewal sweep and the mailer run beside the server and stop
 /// with it (a job in hand is taken up again by any node once its lease expires; a renewal
 /// interrupted before its commit is billed by the next sweep).
 pub async fn serve(
@@ -225,12 +225,14 @@ pub async fn serve(
     let worker = moapi_mogu::ai::worker::run(state.clone());
     let webhooks = moapi_moego::webhook::dispatch::run(state.clone());
     let renewals = moapi_moego::membership::renewal::run(state.clone());
+    let mailer = moapi_moego::message::mailer::run(state.clone());
     let server = serve_http(listener, router(state), shutdown);
     tokio::select! {
         served = server => served,
         never = worker => match never {},
         never = webhooks => match never {},
         never = renewals => match never {},
+        never = mailer => match never {},
     }
 }
 

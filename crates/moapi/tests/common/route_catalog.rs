@@ -1851,6 +1851,20 @@ pub static RECIPES: &[Recipe] = &[
         },
         except: &[],
     },
+    // MessageService
+    Recipe {
+        operation_id: "MessageService_SendMessageToCustomer",
+        kind: Kind::Write,
+        scope: "messages:write",
+        call: |s| {
+            post(
+                "/v1/messages:sendToCustomer",
+                json!({"customerId": s.customer, "messageBody": "See you Saturday!",
+                       "messageType": "TEXT", "method": "MSG"}),
+            )
+        },
+        except: &[COMPANY_WIDE],
+    },
     // DiscountService
     Recipe {
         operation_id: "DiscountService_CreateDiscount",

@@ -21,6 +21,7 @@ pub mod package;
 pub mod payment;
 pub mod pet;
 pub mod reference;
+pub mod report;
 pub mod retail;
 pub mod setting;
 pub mod staff;
@@ -68,6 +69,7 @@ pub const SCOPES: &[&str] = &[
     offering::READ_SCOPE,
     online_booking::READ_SCOPE,
     van::READ_SCOPE,
+    report::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -195,6 +197,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
+        .route("/v1/reports:list", post(report::list_reports))
+        .route("/v1/reports/data:fetch", post(report::fetch_report_data))
         .merge(setting::catalog::router())
         .merge(appointment::router())
         .merge(block::router())
@@ -361,6 +365,8 @@ fn method_not_allowed_status() -> Status {
         webhook::delivery::get_webhook_delivery,
         webhook::delivery::list_webhook_deliveries,
         webhook::delivery::redeliver_webhook_deliveries,
+        report::list_reports,
+        report::fetch_report_data,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

@@ -1,7 +1,7 @@
 //! Validation of what `FetchReportData` is asked: the period, cut into the company's local
 //! days, and the fields to group by.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::{NaiveDate, Offset, TimeZone};
 use chrono_tz::Tz;
 use moapi_core::Status;
 
@@ -71,6 +71,64 @@ pub fn days(zone: Tz, start: i64, end: i64) -> Vec<Day> {
     days
 }
 
+/// How the store finds the index of an instant's local day by arithmetic alone (no join on
+/// the days, which PostgreSQL can only walk row by row): on each stretch of the period where
+/// the zone's offset holds, `(instant + shift) / DAY`, where `shift` is that offset less the
+/// first day's local midnight (so the quotient counts days from the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar {
+    pub start: i64,
+    pub end: i64,
+    /// `(from, shift)`: from instant `from` on (the first is the period's start), `shift`.
+    pub stretches: Vec<(i64, i64)>,
+}
+
+pub const MICROS_PER_DAY: i64 = DAY;
+
+fn offset_micros(zone: Tz, instant: i64) -> i64 {
+    let utc = chrono::DateTime::from_timestamp_micros(instant)
+        .unwrap_or_default()
+        .naive_utc();
+    i64::from(zone.offset_from_utc_datetime(&utc).fix().local_minus_utc()) * 1_000_000
+}
+
+/// The calendar of `days` (see [`days`]) of `zone`, from `start` to `end`.
+pub fn calendar(zone: Tz, start: i64, end: i64, days: &[Day]) -> Calendar {
+    let first_midnight = days.first().map_or(0, |day| {
+        day.date
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp_micros()
+    });
+    let mut offset = offset_micros(zone, start);
+    let mut stretches = vec![(start, offset - first_midnight)];
+    for day in days {
+        let last = offset_micros(zone, day.to - 1);
+        if last == offset {
+            continue;
+        }
+        // Where the offset changes, to the second.
+        let (mut before, mut after) = (day.from, day.to - 1);
+        while after - before > 1_000_000 {
+            let middle = before + (after - before) / 2;
+            match offset_micros(zone, middle) == offset {
+                true => before = middle,
+                false => after = middle,
+            }
+        }
+        // Clocks change on a whole second, the one second in (before, after].
+        let from = (before / 1_000_000 + 1) * 1_000_000;
+        offset = last;
+        stretches.push((from, offset - first_midnight));
+    }
+    Calendar {
+        start,
+        end,
+        stretches,
+    }
+}
+
 /// The fields to group by, in the report's field order: those `keys` names, each a groupable
 /// field of the report (INVALID_ARGUMENT otherwise), or the report's default grouping.
 pub fn grouping(
@@ -130,6 +188,54 @@ mod tests {
         assert_eq!(days[2].to, instant("2026-03-09T12:00:00Z"));
         for pair in days.windows(2) {
             assert_eq!(pair[0].to, pair[1].from);
+        }
+    }
+
+    /// The day index the store's arithmetic gives an instant.
+    fn bucket(calendar: &Calendar, instant: i64) -> i64 {
+        let shift = calendar
+            .stretches
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= instant)
+            .unwrap()
+            .1;
+        (instant + shift) / DAY
+    }
+
+    #[test]
+    fn the_calendar_arithmetic_finds_each_instant_s_day() {
+        for (zone, start, end) in [
+            (
+                "America/Los_Angeles",
+                "2026-01-10T10:17:33Z",
+                "2026-12-01T00:00:00Z",
+            ),
+            (
+                "Asia/Kolkata",
+                "2026-05-01T00:00:00Z",
+                "2026-05-09T00:00:00Z",
+            ),
+            (
+                "America/Santiago",
+                "2022-08-01T00:00:00Z",
+                "2022-10-01T00:00:00Z",
+            ),
+            (
+                "Australia/Lord_Howe",
+                "2026-03-01T00:00:00Z",
+                "2026-11-01T00:00:00Z",
+            ),
+        ] {
+            let zone: Tz = zone.parse().unwrap();
+            let (start, end) = (instant(start), instant(end));
+            let days = days(zone, start, end);
+            let calendar = calendar(zone, start, end, &days);
+            for (index, day) in days.iter().enumerate() {
+                for at in [day.from, day.to - 1, day.from + (day.to - day.from) / 2] {
+                    assert_eq!(bucket(&calendar, at), index as i64, "{zone} {day:?} {at}");
+                }
+            }
         }
     }
 

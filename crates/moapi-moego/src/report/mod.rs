@@ -80,13 +80,14 @@ pub async fn fetch_report_data(
     .await?;
     let zone = company::zone_of(conn, owner.company_id).await?;
     let days = input::days(zone, start, end);
+    let calendar = input::calendar(zone, start, end, &days);
     let businesses = store::businesses(conn, owner.company_id, listed.as_deref()).await?;
     let business_ids: Vec<i64> = businesses.iter().map(|(id, _)| *id).collect();
     let scope = store::Scope {
         company_id: owner.company_id,
         business_ids: &business_ids,
         limited: listed.is_some(),
-        days: &days,
+        calendar: &calendar,
     };
     let cells = store::cells(conn, report.source, &scope, table::measures(report)).await?;
     let mut rows: Vec<_> = table::rows(report, &grouping, &days, &businesses, cells)

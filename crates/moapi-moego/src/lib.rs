@@ -23,6 +23,7 @@ pub mod package;
 pub mod payment;
 pub mod pet;
 pub mod reference;
+pub mod report;
 pub mod retail;
 pub mod review;
 pub mod setting;
@@ -75,6 +76,7 @@ pub const SCOPES: &[&str] = &[
     agreement::WRITE_SCOPE,
     review::READ_SCOPE,
     message::WRITE_SCOPE,
+    report::READ_SCOPE,
 ];
 
 pub fn router() -> Router<AppState> {
@@ -216,6 +218,8 @@ pub fn router() -> Router<AppState> {
         .merge(review::page::router())
         .route("/v1/payment/{id}", get(payment::get_payment))
         .route("/v1/payments:list", post(payment::list_payments))
+        .route("/v1/reports:list", post(report::list_reports))
+        .route("/v1/reports/data:fetch", post(report::fetch_report_data))
         .merge(setting::catalog::router())
         .merge(appointment::router())
         .merge(block::router())
@@ -387,6 +391,8 @@ fn method_not_allowed_status() -> Status {
         agreement::list_agreements,
         agreement::get_agreement_sign_link,
         message::send_message_to_customer,
+        report::list_reports,
+        report::fetch_report_data,
     ),
     components(schemas(moapi_core::pagination::Pagination, moapi_core::error::StatusBody)),
     modifiers(&BasicAuth),

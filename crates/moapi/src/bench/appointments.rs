@@ -2,8 +2,8 @@
 //! the tenant's, holding a tenth of them), with their pet service details, staff slots and
 //! orders, starts the server on loopback and measures `appointments:list` for one business
 //! and a one-week `startTime` window, `appointments:check`, appointment creation and
-//! `orders:list` by a seven-day `lastUpdatedTime` window. A measurement, not a test: figures
-//! go to docs/performance.md.
+//! `orders:list` by a seven-day `lastUpdatedTime` window, and the sales-by-day report over 90
+//! days of those orders. A measurement, not a test: figures go to docs/performance.md.
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,8 @@ pub enum Scenario {
     Orders,
     /// Online booking availability of one pet's groom over 14 days, every staff member
     Availability,
+    /// `reports/data:fetch` of sales by day, one business, a 90-day `queryPeriod`
+    Report,
 }
 
 const COMPANIES: usize = 100;
@@ -345,6 +347,7 @@ pub async fn run(options: AppointmentsBenchOptions) -> anyhow::Result<Vec<Scenar
             }
             Scenario::Check => drive_checks(&catalog, &base, load, now).await,
             Scenario::Availability => drive_availability(&catalog, &base, load, now).await,
+            Scenario::Report => drive_reports(&catalog, &base, load, now).await,
             Scenario::Create => drive_creates(&catalog, &base, load, now).await,
             Scenario::Orders => {
                 drive(
@@ -425,6 +428,36 @@ async fn drive_availability(
                         "pets": [{"id": wanted.pets[rng.gen_range(0..wanted.pets.len())],
                                   "serviceIds": [wanted.service]}],
                     },
+                }),
+            )
+        },
+    )
+    .await
+}
+
+/// Sales by day (the default grouping: one row a day) of the tenant's business over 90 days
+/// from a random day of the seeded year: about 49,000 of its orders at full size.
+async fn drive_reports(catalog: &WireCatalog, base: &str, load: Load, now: i64) -> ScenarioResult {
+    const DAYS: i64 = 90;
+    let (url, tenant) = (
+        format!("{base}/v1/reports/data:fetch"),
+        catalog.tenant.clone(),
+    );
+    drive(
+        "reports/data:fetch sales by day, one business, 90-day queryPeriod",
+        load,
+        move |client, rng| {
+            let start = random_start(now, rng, DAYS);
+            tenant.post(
+                client,
+                &url,
+                json!({
+                    "businessIds": [tenant.business_id],
+                    "pagination": {"pageSize": 100},
+                    "condition": {"id": "rpt_sales_by_day", "queryPeriod": {
+                        "startTime": protojson_timestamp(start),
+                        "endTime": protojson_timestamp(start + DAYS * DAY),
+                    }},
                 }),
             )
         },

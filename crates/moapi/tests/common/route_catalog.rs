@@ -1789,6 +1789,28 @@ pub static RECIPES: &[Recipe] = &[
         },
         except: &[],
     },
+    // ReportService
+    Recipe {
+        operation_id: "ReportService_ListReports",
+        kind: Kind::Read,
+        scope: "reports:read",
+        call: |s| post("/v1/reports:list", json!({"companyId": s.company})),
+        except: &[COMPANY_WIDE],
+    },
+    Recipe {
+        operation_id: "ReportService_FetchReportData",
+        kind: Kind::Read,
+        scope: "reports:read",
+        call: |s| {
+            post(
+                "/v1/reports/data:fetch",
+                json!({"companyId": s.company, "businessIds": [s.business], "pagination": page(),
+                       "condition": {"id": "rpt_sales_by_day", "queryPeriod": {
+                           "startTime": "2026-01-01T00:00:00Z", "endTime": "2027-01-01T00:00:00Z"}}}),
+            )
+        },
+        except: &[],
+    },
     Recipe {
         operation_id: "VanRecordService_ListVanStaffRecords",
         kind: Kind::Read,

@@ -79,7 +79,9 @@ async fn signing(
     id: &str,
     query: &LinkQuery,
 ) -> Result<Signing, Response> {
-    links::check_link(state, &format!("/links/agreements/{id}"), query)?;
+    if let Some(refused) = links::refused_link(state, &format!("/links/agreements/{id}"), query) {
+        return Err(refused);
+    }
     let missing =
         || gone("This agreement is no longer available. Ask the business for a new link.");
     let record_id = state

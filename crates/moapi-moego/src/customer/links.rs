@@ -85,22 +85,22 @@ pub struct LinkQuery {
     pub signature: Option<String>,
 }
 
-/// Checks a page request's signed query against its path: the page explaining why the link
-/// does not work (403 changed, 410 expired) when it does not.
-pub(crate) fn check_link(state: &AppState, path: &str, query: &LinkQuery) -> Result<(), Response> {
+/// The page refusing a link whose signature does not hold for `path` (403) or that has
+/// expired (410); `None` for a link that works.
+pub(crate) fn refused_link(state: &AppState, path: &str, query: &LinkQuery) -> Option<Response> {
     match state.links.verify(
         path,
         query.expires.as_deref(),
         query.signature.as_deref(),
         now_secs(),
     ) {
-        Ok(()) => Ok(()),
-        Err(LinkError::Invalid) => Err(refusal(
+        Ok(()) => None,
+        Err(LinkError::Invalid) => Some(refusal(
             StatusCode::FORBIDDEN,
             "This link is not valid",
             "The link is incomplete or has been changed. Open the link exactly as you received it, or ask the business for a new one.",
         )),
-        Err(LinkError::Expired) => Err(refusal(
+        Err(LinkError::Expired) => Some(refusal(
             StatusCode::GONE,
             "This link has expired",
             "Links like this one work for a limited time. Ask the business for a new link.",
@@ -123,7 +123,9 @@ async fn linked_customer(
             "The customer this link was made for no longer exists. Ask the business for a new link.",
         )
     };
-    check_link(state, path, query)?;
+    if let Some(refused) = refused_link(state, path, query) {
+        return Err(refused);
+    }
     let raw = state.ids.decode(IdKind::Customer, id).map_err(|_| gone())?;
     match store::find(conn, raw).await {
         Ok(Some(row)) if !row.is_deleted() => Ok(row),

@@ -85,7 +85,7 @@ async fn show(
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
 ) -> Response {
-    if let Err(refused) = links::check_link(&state, &format!("/links/threads/{id}"), &query) {
+    if let Some(refused) = links::refused_link(&state, &format!("/links/threads/{id}"), &query) {
         return refused;
     }
     let conn = match links::connection(&mut db).await {

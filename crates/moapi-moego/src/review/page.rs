@@ -64,7 +64,9 @@ async fn linked_appointment(
     query: &LinkQuery,
 ) -> Result<(AppointmentRow, String), Response> {
     let path = format!("/links/reviews/{id}");
-    links::check_link(state, &path, query)?;
+    if let Some(refused) = links::refused_link(state, &path, query) {
+        return Err(refused);
+    }
     let gone = || {
         refusal(
             StatusCode::GONE,

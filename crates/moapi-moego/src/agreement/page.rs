@@ -38,12 +38,10 @@ fn record_path(state: &AppState, record_id: i64) -> String {
 
 /// A fresh link to the record's page, valid for [`SIGN_LINK_LIFETIME_SECS`].
 pub fn sign_url(state: &AppState, record_id: i64) -> String {
-    let path = record_path(state, record_id);
-    links::absolute(
+    links::signed_url(
         state,
-        &state
-            .links
-            .sign(&path, links::now_secs() + SIGN_LINK_LIFETIME_SECS),
+        &record_path(state, record_id),
+        SIGN_LINK_LIFETIME_SECS,
     )
 }
 

@@ -50,22 +50,25 @@ fn appointments_path(state: &AppState, customer_id: i64) -> String {
     )
 }
 
-/// A signed path as the absolute URL a customer opens (`MOAPI_PUBLIC_BASE_URL`).
-pub(crate) fn absolute(state: &AppState, signed_path: &str) -> String {
+/// A signed path as the absolute URL a customer opens (`MOAPI_PUBLIC_URL`).
+fn absolute(state: &AppState, signed_path: &str) -> String {
     format!(
         "{}{signed_path}",
         state.config.public_base_url.trim_end_matches('/')
     )
 }
 
+/// The absolute URL of a page's `path`, signed to work for `lifetime_secs` from now.
+pub(crate) fn signed_url(state: &AppState, path: &str, lifetime_secs: i64) -> String {
+    absolute(state, &state.links.sign(path, now_secs() + lifetime_secs))
+}
+
 /// A fresh card-on-file link, valid for 24 hours.
 pub fn card_on_file_url(state: &AppState, customer_id: i64) -> String {
-    let path = card_on_file_path(state, customer_id);
-    absolute(
+    signed_url(
         state,
-        &state
-            .links
-            .sign(&path, now_secs() + CARD_ON_FILE_LIFETIME_SECS),
+        &card_on_file_path(state, customer_id),
+        CARD_ON_FILE_LIFETIME_SECS,
     )
 }
 

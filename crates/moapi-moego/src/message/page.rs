@@ -32,12 +32,10 @@ fn thread_path(state: &AppState, thread_id: i64) -> String {
 
 /// A fresh link to the thread's page, valid for a day.
 pub fn thread_url(state: &AppState, thread_id: i64) -> String {
-    let path = thread_path(state, thread_id);
-    links::absolute(
+    links::signed_url(
         state,
-        &state
-            .links
-            .sign(&path, links::now_secs() + THREAD_LINK_LIFETIME_SECS),
+        &thread_path(state, thread_id),
+        THREAD_LINK_LIFETIME_SECS,
     )
 }
 

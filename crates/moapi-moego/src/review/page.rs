@@ -47,12 +47,10 @@ fn review_path(state: &AppState, appointment_id: i64) -> String {
 
 /// A fresh review link of an appointment, valid for [`REVIEW_LINK_LIFETIME_SECS`].
 pub fn review_url(state: &AppState, appointment_id: i64) -> String {
-    let path = review_path(state, appointment_id);
-    links::absolute(
+    links::signed_url(
         state,
-        &state
-            .links
-            .sign(&path, links::now_secs() + REVIEW_LINK_LIFETIME_SECS),
+        &review_path(state, appointment_id),
+        REVIEW_LINK_LIFETIME_SECS,
     )
 }
 

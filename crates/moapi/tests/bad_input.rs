@@ -499,11 +499,21 @@ async fn moapis_own_paths_answer_405_with_the_routers_methods() {
             "{method} {path}"
         );
     }
-    // HEAD is GET without a body: an unbuilt GET operation is unimplemented for both.
-    let reply = app
-        .send(app.client.head(app.url("/v1/agreements/agr_x")))
+    // HEAD is GET without a body: a GET operation answers HEAD with GET's status.
+    let auth = app.moego_auth(0);
+    let head = app
+        .send(
+            app.client
+                .head(app.url("/v1/agreements/agr_x?companyId=cmp_x"))
+                .header("authorization", &auth),
+        )
         .await;
-    assert_eq!(reply.status, 501);
+    let get = app
+        .moego_get(&auth, "/v1/agreements/agr_x?companyId=cmp_x")
+        .await;
+    assert_eq!(get.status, 400, "{}", get.text);
+    assert_eq!(head.status, get.status);
+    assert!(head.text.is_empty());
 }
 
 #[tokio::test]

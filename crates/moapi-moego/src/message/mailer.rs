@@ -141,8 +141,9 @@ mod tests {
         assert_eq!(retry_at(MAX_ATTEMPTS, 0), None);
     }
 
-    #[test]
-    fn configurations_are_checked_without_repeating_the_url() {
+    /// Async: lettre's connection pool starts a task on the runtime as the transport is built.
+    #[tokio::test]
+    async fn configurations_are_checked_without_repeating_the_url() {
         let bad = SmtpConfig {
             url: "ftp://user:secret@example.com".into(),
             from: "moapi <moapi@localhost>".into(),

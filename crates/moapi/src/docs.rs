@@ -120,12 +120,21 @@ fn docs_page() -> String {
                 escape(summary)
             ));
         }
-        html.push_str("</table><h3>Not built yet</h3><table><tr><th>Method</th><th>Path</th><th>Operation</th></tr>");
-        for operation in product.catalog {
-            let is_built = built
-                .iter()
-                .any(|(m, p, _)| m == operation.method && p == operation.path);
-            if !is_built {
+        html.push_str("</table><h3>Not built yet</h3>");
+        let unbuilt: Vec<_> = product
+            .catalog
+            .iter()
+            .filter(|operation| {
+                !built
+                    .iter()
+                    .any(|(m, p, _)| m == operation.method && p == operation.path)
+            })
+            .collect();
+        if unbuilt.is_empty() {
+            html.push_str("<p>None: every operation of the reference is built.</p>");
+        } else {
+            html.push_str("<table><tr><th>Method</th><th>Path</th><th>Operation</th></tr>");
+            for operation in unbuilt {
                 html.push_str(&format!(
                     "<tr><td class=\"m\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
                     operation.method,
@@ -133,8 +142,9 @@ fn docs_page() -> String {
                     escape(operation.operation_id)
                 ));
             }
+            html.push_str("</table>");
         }
-        html.push_str("</table><h3>Schemas</h3>");
+        html.push_str("<h3>Schemas</h3>");
         if let Some(schemas) = document["components"]["schemas"].as_object() {
             for (name, schema) in schemas {
                 html.push_str(&format!(

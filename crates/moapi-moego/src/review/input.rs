@@ -82,7 +82,7 @@ pub async fn check_staff(
 ) -> Result<(), Status> {
     crate::wire::check_max_items("staffIds", staff_ids.len())?;
     once_each(ids, IdKind::Staff, "staffIds", staff_ids)?;
-    let working = crate::van::store::staff_at_business(conn, business, staff_ids).await?;
+    let working = crate::staff::store::working_at(conn, business, staff_ids).await?;
     match staff_ids.iter().find(|id| !working.contains(id)) {
         Some(missing) => Err(Status::not_found(format!(
             "staffIds: {} is not a staff member working at the appointment's business",

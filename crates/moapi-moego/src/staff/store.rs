@@ -103,6 +103,37 @@ fn select_staff() -> SelectStatement {
     select
 }
 
+/// Which of `staff_ids` are live staff of the business's company working at the business.
+pub async fn working_at(
+    conn: &mut AnyConnection,
+    business: crate::access::BusinessScope,
+    staff_ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    if staff_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (staff, works) = (Alias::new("s"), Alias::new("w"));
+    let select = Query::select()
+        .column((staff.clone(), Alias::new("id")))
+        .from_as(Alias::new("moego_staff"), staff.clone())
+        .inner_join(
+            sea_query::TableRef::TableAlias(
+                sea_query::SeaRc::new(Alias::new("moego_staff_businesses")),
+                sea_query::SeaRc::new(works.clone()),
+            ),
+            Expr::col((works.clone(), Alias::new("staff_id")))
+                .equals((staff.clone(), Alias::new("id")))
+                .and(Expr::col((works, Alias::new("business_id"))).eq(business.business_id)),
+        )
+        .and_where(Expr::col((staff.clone(), Alias::new("company_id"))).eq(business.company_id))
+        .and_where(Expr::col((staff.clone(), Alias::new("deleted"))).eq(0))
+        .and_where(Expr::col((staff, Alias::new("id"))).is_in(staff_ids.iter().copied()))
+        .to_owned();
+    let (sql, values) = build(&select);
+    let rows: Vec<(i64,)> = query_as_with(&sql, values).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
     let mut select = select_staff();
     select.and_where(Expr::col((Alias::new("s"), Alias::new("id"))).eq(id));

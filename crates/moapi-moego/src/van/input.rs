@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use moapi_core::{IdCodec, IdKind, Status};
 use sqlx::AnyConnection;
 
-use super::store::{self, VanRow};
+use super::store::VanRow;
 use crate::access::BusinessScope;
 
 /// Longest display name: the vendor names no limit; a van's name is a short label.
@@ -97,7 +97,7 @@ pub async fn check_staff(
         company_id: van.company_id,
         business_id: van.business_id,
     };
-    let working = store::staff_at_business(conn, business, staff_ids).await?;
+    let working = crate::staff::store::working_at(conn, business, staff_ids).await?;
     match staff_ids.iter().find(|id| !working.contains(id)) {
         Some(missing) => Err(Status::not_found(format!(
             "staffIds: {} is not a staff member working at the van's business",

@@ -248,31 +248,6 @@ pub async fn lock_staff(conn: &mut AnyConnection, staff_ids: &[i64]) -> Result<(
     Ok(())
 }
 
-/// Which of `staff_ids` are live staff of the company working at the business.
-pub async fn staff_at_business(
-    conn: &mut AnyConnection,
-    business: BusinessScope,
-    staff_ids: &[i64],
-) -> Result<Vec<i64>, sqlx::Error> {
-    if staff_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT s.id FROM moego_staff s \
-         JOIN moego_staff_businesses w ON w.staff_id = s.id AND w.business_id = $2 \
-         WHERE s.company_id = $1 AND s.deleted = 0 AND s.id IN ({})",
-        placeholders(3, staff_ids.len())
-    );
-    let mut query = sqlx::query_as(&sql)
-        .bind(business.company_id)
-        .bind(business.business_id);
-    for id in staff_ids {
-        query = query.bind(*id);
-    }
-    let rows: Vec<(i64,)> = query.fetch_all(conn).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
 /// The van's first assignment after `date`, which ends one made for `date`.
 pub async fn next_date(
     conn: &mut AnyConnection,

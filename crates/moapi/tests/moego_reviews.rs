@@ -623,6 +623,16 @@ async fn review_links_refuse_tampering_expiry_and_unfinished_visits() {
     statuses.sort();
     assert_eq!(statuses, [303, 409]);
     assert_eq!(demo.list(&demo.downtown, json!({})).await.len(), 3);
+
+    // The link of a customer deleted since is gone.
+    assert_eq!(get(link.clone()).await.status, 200);
+    let customer = open["customerId"].as_str().unwrap();
+    let deleted = app
+        .send(app.admin(Method::DELETE, &format!("/moego/customers/{customer}")))
+        .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    let gone = get(link).await;
+    assert_eq!(gone.status, 410, "{}", gone.text);
 }
 
 #[tokio::test]

@@ -76,8 +76,14 @@ async fn linked_appointment(
         .ids
         .decode(IdKind::Appointment, id)
         .map_err(|_| gone())?;
-    match appointments::find(conn, raw).await {
-        Ok(Some(row)) if !row.is_deleted() => Ok((row, action_of(&path, query))),
+    let row = match appointments::find(&mut *conn, raw).await {
+        Ok(Some(row)) if !row.is_deleted() => row,
+        Ok(_) => return Err(gone()),
+        Err(err) => return Err(failure(err)),
+    };
+    // A deleted customer's visit is no longer theirs to review.
+    match crate::customer::store::find(conn, row.customer_id).await {
+        Ok(Some(customer)) if !customer.is_deleted() => Ok((row, action_of(&path, query))),
         Ok(_) => Err(gone()),
         Err(err) => Err(failure(err)),
     }

@@ -112,6 +112,12 @@ async fn messages_join_the_customer_thread_on_consented_channels() {
     let emma = demo.customer("Emma").await;
     let emma_id = emma["id"].as_str().unwrap();
 
+    // Every demo customer has a thread, Noah Park (who booked through the page) too.
+    for name in ["Emma", "James", "Sophia", "Noah"] {
+        let customer = demo.customer(name).await;
+        let thread = demo.outbox(Some(customer["id"].as_str().unwrap())).await;
+        assert!(!thread.is_empty(), "{name} has no thread");
+    }
     // The demo's thread: two messages to Emma, kept in the sandbox.
     let before = demo.outbox(Some(emma_id)).await;
     assert_eq!(before.len(), 2, "{before:?}");

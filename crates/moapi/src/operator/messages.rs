@@ -8,6 +8,7 @@ use moapi_core::{AppState, IdKind};
 use moapi_moego::company::store::CompanyRow;
 use moapi_moego::message::wire::{DeliveryMethod, MessageType};
 use moapi_moego::message::{self, page, store, Outgoing};
+use moapi_moego::online_booking::wire::Step;
 use serde::{Deserialize, Serialize};
 
 use super::bookings::Names;
@@ -93,15 +94,24 @@ pub struct FixtureMessage {
     pub body: String,
 }
 
-/// Checks the `messages` section before anything is written: known customers, a method, a
-/// body the API would take.
+/// Checks the `messages` section before anything is written: known customers (the fixture's,
+/// or those its booking page visits create), a method, a body the API would take.
 pub fn validate_company(company: &MoegoCompany) -> Result<()> {
     for (index, fixture) in company.messages.iter().enumerate() {
         let what = format!("company {:?}: messages[{index}]", company.name);
-        let known = company.customers.iter().any(|customer| {
-            format!("{} {}", customer.first_name, customer.last_name).trim()
-                == fixture.customer.trim()
-        });
+        let named =
+            |first: &str, last: &str| format!("{first} {last}").trim() == fixture.customer.trim();
+        // A customer of the fixture, or one its booking page visits book (created before
+        // messages are sent).
+        let known = company
+            .customers
+            .iter()
+            .any(|customer| named(&customer.first_name, &customer.last_name))
+            || company.abandoned_bookings.iter().any(|visit| {
+                visit.step == Step::SubmitAppt
+                    && visit.customer.is_none()
+                    && named(&visit.first_name, &visit.last_name)
+            });
         if !known {
             return invalid(format!("{what}: unknown customer {:?}", fixture.customer));
         }

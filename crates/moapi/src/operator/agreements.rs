@@ -10,7 +10,7 @@ use moapi_moego::agreement::{self, store};
 use moapi_moego::company::store::CompanyRow;
 use serde::{Deserialize, Serialize};
 
-use super::bookings::{Names, SeedCalendar};
+use super::bookings::{full_name, Names, SeedCalendar};
 use super::{
     from_status, invalid, resolve_businesses, resolve_company, resolve_id, OperatorError, Result,
 };
@@ -252,8 +252,7 @@ pub fn validate_company(company: &MoegoCompany) -> Result<()> {
                 ));
             }
             let is_customer = company.customers.iter().any(|customer| {
-                format!("{} {}", customer.first_name, customer.last_name).trim()
-                    == signature.customer.trim()
+                full_name(&customer.first_name, &customer.last_name) == signature.customer.trim()
             });
             if !is_customer {
                 return fail(format!("sentTo: unknown customer {:?}", signature.customer));

@@ -11,7 +11,7 @@ use moapi_moego::message::{self, page, store, Outgoing};
 use moapi_moego::online_booking::wire::Step;
 use serde::{Deserialize, Serialize};
 
-use super::bookings::Names;
+use super::bookings::{full_name, Names};
 use super::{from_status, invalid, resolve_company, resolve_id, OperatorError, Result};
 use crate::fixtures::MoegoCompany;
 
@@ -99,8 +99,7 @@ pub struct FixtureMessage {
 pub fn validate_company(company: &MoegoCompany) -> Result<()> {
     for (index, fixture) in company.messages.iter().enumerate() {
         let what = format!("company {:?}: messages[{index}]", company.name);
-        let named =
-            |first: &str, last: &str| format!("{first} {last}").trim() == fixture.customer.trim();
+        let named = |first: &str, last: &str| full_name(first, last) == fixture.customer.trim();
         // A customer of the fixture, or one its booking page visits book (created before
         // messages are sent).
         let known = company

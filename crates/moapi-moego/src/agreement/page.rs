@@ -18,7 +18,7 @@ use sqlx::AnyConnection;
 
 use super::input::{signature_problem, MAX_SIGNATURE_CHARS};
 use super::store::{self, RecordRow};
-use crate::customer::links::{self, LinkQuery};
+use crate::customer::links::{self, LinkQuery, PageResult};
 use crate::customer::pages::{self, escape, failure, layout, refusal, respond};
 use crate::{business, company, customer};
 
@@ -168,18 +168,11 @@ async fn show(
     mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Response {
-    let conn = match links::connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
-    match signing(&state, conn, &id, &query).await {
-        Ok(signing) => {
-            let action = links::action_of(&format!("/links/agreements/{id}"), &query);
-            respond(StatusCode::OK, render(&signing, &action, None))
-        }
-        Err(refused) => refused,
-    }
+) -> PageResult {
+    let conn = links::connection(&mut db).await?;
+    let signing = signing(&state, conn, &id, &query).await?;
+    let action = links::action_of(&format!("/links/agreements/{id}"), &query);
+    Ok(respond(StatusCode::OK, render(&signing, &action, None)))
 }
 
 async fn sign(
@@ -188,32 +181,29 @@ async fn sign(
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
     form: Result<Form<SignForm>, FormRejection>,
-) -> Response {
+) -> PageResult {
     if let Some(stalled) = pages::stalled_form(&form, "The signature") {
-        return stalled;
+        return Err(stalled);
     }
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let action = links::action_of(&format!("/links/agreements/{id}"), &query);
-    let conn = match links::connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
-    let signing = match signing(&state, conn, &id, &query).await {
-        Ok(signing) => signing,
-        Err(refused) => return refused,
-    };
+    let conn = links::connection(&mut db).await?;
+    let signing = signing(&state, conn, &id, &query).await?;
     if signing.record.is_signed() || !signing.agreement_live {
-        return respond(StatusCode::CONFLICT, render(&signing, &action, None));
+        return Err(respond(
+            StatusCode::CONFLICT,
+            render(&signing, &action, None),
+        ));
     }
     if let Some(problem) = signature_problem(&form.name, form.consent.is_some()) {
-        return respond(
+        return Err(respond(
             StatusCode::BAD_REQUEST,
             render(&signing, &action, Some((problem, &form.name))),
-        );
+        ));
     }
-    match super::sign(&mut db, signing.record.id, &form.name, now_micros()).await {
-        // Signed now, or by a submission that won the race: the page shows the signature.
-        Ok(_) => Redirect::to(&action).into_response(),
-        Err(status) => failure(status.message()),
-    }
+    // Signed now, or by a submission that won the race: the page shows the signature.
+    super::sign(&mut db, signing.record.id, &form.name, now_micros())
+        .await
+        .map_err(|status| failure(status.message()))?;
+    Ok(Redirect::to(&action).into_response())
 }

@@ -191,25 +191,21 @@ pub(crate) async fn connection(db: &mut Conn) -> Result<&mut AnyConnection, Resp
     db.get().await.map_err(internal)
 }
 
+/// What a page handler answers: `Err` is the page refusing or failing the request, so that
+/// each step's refusal passes up with `?`.
+pub(crate) type PageResult = Result<Response, Response>;
+
 async fn card_on_file_page(
     State(state): State<AppState>,
     mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Response {
-    let conn = match connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
+) -> PageResult {
+    let conn = connection(&mut db).await?;
     let path = format!("/links/cof/{id}");
-    let row = match linked_customer(&state, conn, &path, &id, &query).await {
-        Ok(row) => row,
-        Err(refused) => return refused,
-    };
-    match render_card_page(conn, &row, &action_of(&path, &query), None, None).await {
-        Ok(html) => page(StatusCode::OK, html),
-        Err(response) => response,
-    }
+    let row = linked_customer(&state, conn, &path, &id, &query).await?;
+    let html = render_card_page(conn, &row, &action_of(&path, &query), None, None).await?;
+    Ok(page(StatusCode::OK, html))
 }
 
 async fn save_card(
@@ -218,53 +214,41 @@ async fn save_card(
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
     form: Result<Form<CardForm>, FormRejection>,
-) -> Response {
+) -> PageResult {
     if let Some(stalled) = pages::stalled_form(&form, "The card details") {
-        return stalled;
+        return Err(stalled);
     }
-    let conn = match connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
+    let conn = connection(&mut db).await?;
     let path = format!("/links/cof/{id}");
-    let row = match linked_customer(&state, conn, &path, &id, &query).await {
-        Ok(row) => row,
-        Err(refused) => return refused,
-    };
+    let row = linked_customer(&state, conn, &path, &id, &query).await?;
     let action = action_of(&path, &query);
     let form = form.map(|Form(form)| form).unwrap_or_default();
     let today = chrono::Utc::now().date_naive();
-    let result = match card::check(&form, (i64::from(today.year()), i64::from(today.month()))) {
-        Err(problem) => render_card_page(conn, &row, &action, Some((&form, &problem)), None)
-            .await
-            .map(|html| page(StatusCode::BAD_REQUEST, html)),
-        Ok(saved) => {
-            let stored = store::insert_card(
-                &mut *conn,
-                &store::NewCard {
-                    customer_id: row.id,
-                    brand: saved.brand,
-                    last4: &saved.last4,
-                    exp_month: saved.exp_month,
-                    exp_year: saved.exp_year,
-                },
-            )
-            .await;
-            match stored {
-                Err(err) => Err(internal(err)),
-                Ok(_) => {
-                    let message = format!(
-                        "Saved: {} ending in {}, expires {:02}/{}.",
-                        saved.brand, saved.last4, saved.exp_month, saved.exp_year
-                    );
-                    render_card_page(conn, &row, &action, None, Some(&message))
-                        .await
-                        .map(|html| page(StatusCode::OK, html))
-                }
-            }
+    let saved = match card::check(&form, (i64::from(today.year()), i64::from(today.month()))) {
+        Err(problem) => {
+            let html = render_card_page(conn, &row, &action, Some((&form, &problem)), None).await?;
+            return Ok(page(StatusCode::BAD_REQUEST, html));
         }
+        Ok(saved) => saved,
     };
-    result.unwrap_or_else(|response| response)
+    store::insert_card(
+        &mut *conn,
+        &store::NewCard {
+            customer_id: row.id,
+            brand: saved.brand,
+            last4: &saved.last4,
+            exp_month: saved.exp_month,
+            exp_year: saved.exp_year,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let message = format!(
+        "Saved: {} ending in {}, expires {:02}/{}.",
+        saved.brand, saved.last4, saved.exp_month, saved.exp_year
+    );
+    let html = render_card_page(conn, &row, &action, None, Some(&message)).await?;
+    Ok(page(StatusCode::OK, html))
 }
 
 /// Most appointments the upcoming page shows.
@@ -297,26 +281,14 @@ async fn appointments_page(
     mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Response {
-    let conn = match connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
+) -> PageResult {
+    let conn = connection(&mut db).await?;
     let path = format!("/links/appointments/{id}");
-    let row = match linked_customer(&state, conn, &path, &id, &query).await {
-        Ok(row) => row,
-        Err(refused) => return refused,
-    };
-    let appointments = match upcoming_appointments(conn, &row).await {
-        Ok(list) => list,
-        Err(err) => return internal(err),
-    };
-    let company = match company_name(conn, row.company_id).await {
-        Ok(name) => name,
-        Err(response) => return response,
-    };
-    page(
+    let row = linked_customer(&state, conn, &path, &id, &query).await?;
+    let appointments = upcoming_appointments(conn, &row).await.map_err(internal)?;
+    let company = company_name(conn, row.company_id).await?;
+    Ok(page(
         StatusCode::OK,
         pages::upcoming_appointments(&display_name(&row), &company, &appointments),
-    )
+    ))
 }

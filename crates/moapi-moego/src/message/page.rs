@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use moapi_core::db::Conn;
@@ -13,7 +12,7 @@ use moapi_core::{AppState, IdKind};
 
 use super::store::{self, MessageRow};
 use crate::company;
-use crate::customer::links::{self, LinkQuery};
+use crate::customer::links::{self, LinkQuery, PageResult};
 use crate::customer::pages::{escape, failure, layout, refusal, respond};
 
 /// A thread's link works for a day, like the card-on-file link.
@@ -82,14 +81,11 @@ async fn show(
     mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Response {
+) -> PageResult {
     if let Some(refused) = links::refused_link(&state, &format!("/links/threads/{id}"), &query) {
-        return refused;
+        return Err(refused);
     }
-    let conn = match links::connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
+    let conn = links::connection(&mut db).await?;
     let gone = || {
         refusal(
             StatusCode::GONE,
@@ -97,24 +93,23 @@ async fn show(
             "Ask for a new link.",
         )
     };
-    let Ok(thread_id) = state.ids.decode(IdKind::MessageThread, &id) else {
-        return gone();
-    };
-    let company_id = match store::thread(&mut *conn, thread_id).await {
-        Ok(Some((company_id, _))) => company_id,
-        Ok(None) => return gone(),
-        Err(err) => return failure(err),
-    };
-    let messages = match store::messages_of_thread(&mut *conn, thread_id).await {
-        Ok(messages) => messages,
-        Err(err) => return failure(err),
-    };
-    let company_name = match links::company_name(&mut *conn, company_id).await {
-        Ok(name) => name,
-        Err(response) => return response,
-    };
-    match company::zone_of(conn, company_id).await {
-        Ok(zone) => respond(StatusCode::OK, render(&company_name, &messages, zone)),
-        Err(status) => failure(status.message()),
-    }
+    let thread_id = state
+        .ids
+        .decode(IdKind::MessageThread, &id)
+        .map_err(|_| gone())?;
+    let (company_id, _) = store::thread(&mut *conn, thread_id)
+        .await
+        .map_err(failure)?
+        .ok_or_else(gone)?;
+    let messages = store::messages_of_thread(&mut *conn, thread_id)
+        .await
+        .map_err(failure)?;
+    let company_name = links::company_name(&mut *conn, company_id).await?;
+    let zone = company::zone_of(conn, company_id)
+        .await
+        .map_err(|status| failure(status.message()))?;
+    Ok(respond(
+        StatusCode::OK,
+        render(&company_name, &messages, zone),
+    ))
 }

@@ -23,7 +23,7 @@ use super::store::{self, Participant, ReviewRow};
 use super::wire::ReviewSource;
 use super::{input, ReviewInput};
 use crate::appointment::store::{self as appointments, AppointmentRow};
-use crate::customer::links::{self, action_of, connection, LinkQuery};
+use crate::customer::links::{self, action_of, connection, LinkQuery, PageResult};
 use crate::customer::pages::{escape, failure, layout, refusal, respond, stalled_form};
 use crate::{business, company};
 
@@ -291,15 +291,10 @@ async fn show(
     mut db: Conn,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Response {
-    let conn = match connection(&mut db).await {
-        Ok(conn) => conn,
-        Err(failed) => return failed,
-    };
-    match open(&state, conn, (&id, &query), false).await {
-        Ok((_, action, visit)) => respond(StatusCode::OK, form_page(&visit, &action, None)),
-        Err(page) => page,
-    }
+) -> PageResult {
+    let conn = connection(&mut db).await?;
+    let (_, action, visit) = open(&state, conn, (&id, &query), false).await?;
+    Ok(respond(StatusCode::OK, form_page(&visit, &action, None)))
 }
 
 /// The score and text of a form, or what the visitor must fix.
@@ -326,26 +321,17 @@ async fn submit(
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
     form: Result<Form<ReviewForm>, FormRejection>,
-) -> Response {
+) -> PageResult {
     if let Some(stalled) = stalled_form(&form, "Your review") {
-        return stalled;
+        return Err(stalled);
     }
     let form = form.map(|Form(form)| form).unwrap_or_default();
-    let opened = match connection(&mut db).await {
-        Ok(conn) => open(&state, conn, (&id, &query), true).await,
-        Err(failed) => return failed,
-    };
-    let (row, action, visit) = match opened {
-        Ok(opened) => opened,
-        Err(page) => return page,
-    };
-    let (score, content) = match checked(&form) {
-        Ok(values) => values,
-        Err(problem) => {
-            let html = form_page(&visit, &action, Some((&form, &problem)));
-            return respond(StatusCode::BAD_REQUEST, html);
-        }
-    };
+    let conn = connection(&mut db).await?;
+    let (row, action, visit) = open(&state, conn, (&id, &query), true).await?;
+    let (score, content) = checked(&form).map_err(|problem| {
+        let html = form_page(&visit, &action, Some((&form, &problem)));
+        respond(StatusCode::BAD_REQUEST, html)
+    })?;
     let given = ReviewInput {
         source: PAGE_SOURCE,
         score,
@@ -356,23 +342,20 @@ async fn submit(
     };
     match super::record(&mut db, &state.ids, row.id, &given, now_micros()).await {
         // Recorded: POST, then redirect, then GET, so a reload sends nothing twice.
-        Ok(_) => Redirect::to(&action).into_response(),
+        Ok(_) => Ok(Redirect::to(&action).into_response()),
         // Another window's review was recorded first: the page says so.
         Err(status) if status.code() == Code::AlreadyExists => {
-            let conn = match connection(&mut db).await {
-                Ok(conn) => conn,
-                Err(failed) => return failed,
-            };
-            closed(conn, &row, &visit, true)
+            let conn = connection(&mut db).await?;
+            Err(closed(conn, &row, &visit, true)
                 .await
-                .unwrap_or_else(|| failure(status.message()))
+                .unwrap_or_else(|| failure(status.message())))
         }
-        Err(status) if status.code() == Code::FailedPrecondition => not_finished(),
-        Err(status) if status.code() == Code::NotFound => refusal(
+        Err(status) if status.code() == Code::FailedPrecondition => Err(not_finished()),
+        Err(status) if status.code() == Code::NotFound => Err(refusal(
             StatusCode::GONE,
             "This link is no longer available",
             "The visit this link was made for no longer exists.",
-        ),
-        Err(status) => failure(status.message()),
+        )),
+        Err(status) => Err(failure(status.message())),
     }
 }

@@ -11,38 +11,18 @@ use std::time::Duration;
 
 use common::browser::{click, Driver};
 use common::fidelity::assert_moego;
-use common::{Reply, TestApp};
-use moapi::fixtures::Fixtures;
-use moapi::operator::{self, MoegoKeyRequest};
+use common::Reply;
+use moapi::operator::MoegoKeyRequest;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const AGREEMENTS: &str = "agreement/v1/agreement_service.swagger.json";
 
-/// The demo set seeded into a test app: Happy Paws (Downtown, Mission) with its agreements.
-struct Demo {
-    app: TestApp,
-    auth: String,
-    company: String,
-    downtown: String,
-    mission: String,
-    other_auth: String,
-}
+/// The demo set: Happy Paws (Downtown, Mission) with its agreements.
+type Demo = common::HappyPaws;
 
 async fn demo() -> Demo {
-    let app = common::spawn().await;
-    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
-        .await
-        .expect("the demo set seeds");
-    let happy_paws = &report.moego[0];
-    Demo {
-        auth: happy_paws.authorization.clone(),
-        company: happy_paws.company_id.clone(),
-        downtown: happy_paws.business_ids[0].clone(),
-        mission: happy_paws.business_ids[1].clone(),
-        other_auth: report.moego[1].authorization.clone(),
-        app,
-    }
+    common::happy_paws(|_| {}).await
 }
 
 /// The path (and signed query) of an absolute link.

@@ -10,35 +10,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fidelity::assert_moego;
-use common::{Reply, TestApp};
-use moapi::fixtures::Fixtures;
-use moapi::operator;
+use common::Reply;
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const MESSAGES: &str = "message/v1/message_service.swagger.json";
 
-struct Demo {
-    app: TestApp,
-    auth: String,
-    company: String,
-    downtown: String,
-    other_auth: String,
-}
+type Demo = common::HappyPaws;
 
 async fn demo_with(configure: impl FnOnce(&mut moapi_core::Config)) -> Demo {
-    let app = common::spawn_with(configure).await;
-    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
-        .await
-        .expect("the demo set seeds");
-    Demo {
-        auth: report.moego[0].authorization.clone(),
-        company: report.moego[0].company_id.clone(),
-        downtown: report.moego[0].business_ids[0].clone(),
-        other_auth: report.moego[1].authorization.clone(),
-        app,
-    }
+    common::happy_paws(configure).await
 }
 
 impl Demo {

@@ -10,40 +10,18 @@ use std::time::Duration;
 
 use common::browser::{click, type_into, Driver};
 use common::fidelity::assert_moego;
-use common::TestApp;
-use moapi::fixtures::Fixtures;
-use moapi::operator::{self, MoegoKeyRequest};
+use moapi::operator::MoegoKeyRequest;
 use moapi_core::IdKind;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const REVIEWS: &str = "review/v1/review_service.swagger.json";
 
-/// The demo set seeded into a test app: Happy Paws (Downtown, Mission) with its reviews.
-struct Demo {
-    app: TestApp,
-    auth: String,
-    company: String,
-    downtown: String,
-    mission: String,
-    /// The other demo company's key.
-    other_auth: String,
-}
+/// The demo set: Happy Paws (Downtown, Mission) with its reviews.
+type Demo = common::HappyPaws;
 
 async fn demo() -> Demo {
-    let app = common::spawn().await;
-    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
-        .await
-        .expect("the demo set seeds");
-    let happy_paws = &report.moego[0];
-    Demo {
-        auth: happy_paws.authorization.clone(),
-        company: happy_paws.company_id.clone(),
-        downtown: happy_paws.business_ids[0].clone(),
-        mission: happy_paws.business_ids[1].clone(),
-        other_auth: report.moego[1].authorization.clone(),
-        app,
-    }
+    common::happy_paws(|_| {}).await
 }
 
 impl Demo {

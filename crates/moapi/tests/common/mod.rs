@@ -131,6 +131,33 @@ async fn fresh_database() -> (String, TestDatabase) {
     }
 }
 
+/// A test app with the demo set seeded: Happy Paws' key, company and businesses, and the
+/// other demo company's key.
+pub struct HappyPaws {
+    pub app: TestApp,
+    pub auth: String,
+    pub company: String,
+    pub downtown: String,
+    pub mission: String,
+    pub other_auth: String,
+}
+
+pub async fn happy_paws(configure: impl FnOnce(&mut Config)) -> HappyPaws {
+    let app = spawn_with(configure).await;
+    let report = operator::seed(&app.state, &mut app.state.db.conn(), Fixtures::demo())
+        .await
+        .expect("the demo set seeds");
+    let happy_paws = &report.moego[0];
+    HappyPaws {
+        auth: happy_paws.authorization.clone(),
+        company: happy_paws.company_id.clone(),
+        downtown: happy_paws.business_ids[0].clone(),
+        mission: happy_paws.business_ids[1].clone(),
+        other_auth: report.moego[1].authorization.clone(),
+        app,
+    }
+}
+
 pub async fn spawn() -> TestApp {
     spawn_with(|_| {}).await
 }

@@ -142,6 +142,11 @@ impl Db {
         Ok(())
     }
 
+    /// Closes the pool: waits for the connections in use, closes every one.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

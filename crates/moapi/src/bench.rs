@@ -19,6 +19,7 @@ pub mod commerce;
 pub mod mixed;
 pub mod moego;
 pub mod orders;
+pub mod request_path;
 pub mod webhooks;
 
 pub struct BenchOptions {

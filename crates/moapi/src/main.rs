@@ -272,6 +272,24 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Measure authenticated reads against /healthz with wrk, and the server's memory after a
+    /// load of trip lists (docs/performance.md)
+    BenchRequestPath {
+        /// An EMPTY database to fill (default: a temporary SQLite file)
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds per wrk run
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Alternated pairs (/healthz, then the read) per read
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// Trips of the account the memory scenario lists
+        #[arg(long, default_value_t = 100_000)]
+        trips: usize,
+    },
     /// Measure MoeGo customers: bulk load, list filters, creation, paging (docs/performance.md)
     BenchMoego {
         /// An EMPTY database to fill (default: a temporary SQLite file)
@@ -679,6 +697,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 connections,
                 duration: Duration::from_secs(seconds),
                 page_size,
+            })
+            .await?
+        }
+        Command::BenchRequestPath {
+            database_url,
+            connections,
+            seconds,
+            rounds,
+            trips,
+        } => {
+            bench::request_path::run(bench::request_path::RequestPathBenchOptions {
+                database_url,
+                connections,
+                duration: Duration::from_secs(seconds),
+                rounds,
+                trips,
             })
             .await?
         }

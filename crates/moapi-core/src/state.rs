@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::KeyCache;
 use crate::m2m::M2m;
 use crate::ratelimit::RateLimits;
 use crate::secret_box::SecretBox;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub ids: Arc<IdCodec>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// The API keys this node found lately (see [`KeyCache`]).
+    pub keys: Arc<KeyCache>,
     /// Signs and checks the links to pages served without authentication.
     pub links: Arc<LinkSigner>,
     /// Encrypts the secrets the API returns (webhook secret tokens) for storage.
@@ -39,6 +42,7 @@ impl AppState {
             links: Arc::new(links),
             secrets: Arc::new(secrets),
             rate_limits: Arc::new(RateLimits::new(config.rate_limit_per_second)),
+            keys: Arc::default(),
             config: Arc::new(config),
         })
     }

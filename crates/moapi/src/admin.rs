@@ -393,10 +393,11 @@ async fn create_mogu_key(
 
 async fn revoke_key(
     _: OperatorToken,
+    State(state): State<AppState>,
     mut db: Conn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, OperatorError> {
-    if moapi_core::auth::revoke_key(db.get().await?, &id).await? {
+    if moapi_core::auth::revoke_key(db.get().await?, &state.keys, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(OperatorError::NotFound(format!("no active key {id}")))

@@ -864,7 +864,8 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
         }
         KeysCommand::Revoke { id, db } => {
             let state = AppState::open(db.config()).await?;
-            if !moapi_core::auth::revoke_key(state.db.conn().get().await?, &id).await? {
+            if !moapi_core::auth::revoke_key(state.db.conn().get().await?, &state.keys, &id).await?
+            {
                 bail!("no active key {id}");
             }
             println!("revoked {id}");

@@ -203,13 +203,64 @@ async fn a_revoked_key_fails_on_its_next_request() {
         .await;
     let ok = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!(ok.status, 200);
-    assert!(
-        moapi_core::auth::revoke_key(app.state.db.conn().get().await.unwrap(), &issued.key_id)
-            .await
-            .unwrap()
-    );
+    assert!(moapi_core::auth::revoke_key(
+        app.state.db.conn().get().await.unwrap(),
+        &app.state.keys,
+        &issued.key_id
+    )
+    .await
+    .unwrap());
     let after = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!((after.status, after.body["code"].as_i64()), (401, Some(16)));
+}
+
+/// Each node remembers the keys it found for at most `KEY_CHECK_TTL`: the node that revokes a
+/// key refuses it at once, another node sharing the database within that bound.
+#[tokio::test]
+async fn a_key_revoked_on_one_node_is_refused_by_every_node_within_the_bound() {
+    let app = common::spawn().await;
+    let (other_node, _server) = app.second_node().await;
+    let issued = app
+        .issue_moego_key(MoegoKeyRequest {
+            company: app.seed.moego[0].company_id.clone(),
+            ..Default::default()
+        })
+        .await;
+    let on_other_node = || {
+        app.client
+            .post(format!("{other_node}/v1/companies:list"))
+            .header("authorization", &issued.authorization)
+            .json(&json!({ "pagination": page(1) }))
+    };
+    // Both nodes have now found, and remember, the key.
+    assert_eq!(
+        list_companies(&app, &issued.authorization, 1).await.status,
+        200
+    );
+    assert_eq!(app.send(on_other_node()).await.status, 200);
+
+    let revoked = app
+        .send(app.admin(reqwest::Method::DELETE, &format!("/keys/{}", issued.key_id)))
+        .await;
+    assert_eq!(revoked.status, 204, "{}", revoked.text);
+    let revoked_at = std::time::Instant::now();
+    let here = list_companies(&app, &issued.authorization, 1).await;
+    assert_eq!((here.status, here.body["code"].as_i64()), (401, Some(16)));
+    loop {
+        let there = app.send(on_other_node()).await;
+        if there.status == 401 {
+            break;
+        }
+        assert_eq!(there.status, 200, "{}", there.text);
+        // The bound, with room for this machine's scheduling.
+        assert!(
+            revoked_at.elapsed()
+                < moapi_core::auth::KEY_CHECK_TTL + std::time::Duration::from_millis(500),
+            "the other node still accepts the key {:?} after it was revoked",
+            revoked_at.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]

@@ -1,13 +1,18 @@
 //! API keys of both products. Secrets are shown once and stored only as SHA-256 hashes; a
 //! request's key is found by its hash, so neither the lookup nor the comparison leaks the
-//! secret through timing, and a revoked key fails on its very next request on every node.
+//! secret through timing. Each node remembers the keys it found for a moment ([`KeyCache`]): a
+//! revoked key fails on its next request on the node that revoked it, and within
+//! [`KEY_CHECK_TTL`] on every other.
 //!
 //! MoeGo: `Authorization: Basic base64(secret)`, tolerating a bare base64 value and a raw
 //! secret after `Basic ` as clients in the wild send. MOGU: `Authorization: Bearer ak_...`, or
 //! an M2M access token with `x-on-behalf-of` (`crate::m2m`).
 
+mod cache;
+
 use sqlx::AnyConnection;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -22,6 +27,8 @@ use subtle::ConstantTimeEq;
 use crate::error::{Code, MoguError, Status};
 use crate::time::now_micros;
 use crate::AppState;
+use cache::KnownKey;
+pub use cache::{KeyCache, KEY_CHECK_TTL};
 
 const MOEGO_SECRET_PREFIX: &str = "mgk_";
 const MOGU_SECRET_PREFIX: &str = "ak_";
@@ -199,43 +206,58 @@ pub async fn list_keys(conn: &mut AnyConnection) -> Result<Vec<KeySummary>, sqlx
         .collect())
 }
 
-/// Revokes a key; `false` when no active key has that ID.
-pub async fn revoke_key(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+/// Revokes a key; `false` when no active key has that ID. `keys` (this node's) forgets it at
+/// once; other nodes refuse it within [`KEY_CHECK_TTL`].
+pub async fn revoke_key(
+    conn: &mut AnyConnection,
+    keys: &KeyCache,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
     let done =
         sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_micros())
             .bind(id)
             .execute(&mut *conn)
             .await?;
+    keys.forget(id);
     Ok(done.rows_affected() == 1)
 }
 
-/// Finds the active key of `product` whose secret is one of `candidates`.
-async fn find_key<T>(
-    conn: &mut AnyConnection,
-    sql: &str,
+/// A stored key as a lookup reads it.
+trait KeyRow: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin {
+    /// The statement finding the active key of one product by `$1`, its secret's hash.
+    const LOOKUP: &'static str;
+    fn secret_hash(&self) -> &str;
+    fn known(self) -> KnownKey;
+}
+
+/// The active key whose secret is one of `candidates`: from this node's [`KeyCache`] when a
+/// lookup found it within [`KEY_CHECK_TTL`], else from the database (and then remembered).
+async fn find_key<T: KeyRow>(
+    state: &AppState,
     candidates: &[String],
-) -> Result<Option<T>, sqlx::Error>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin + KeyHash,
-{
-    for candidate in candidates {
-        let hash = hash_secret(candidate);
-        let found: Option<T> = sqlx::query_as(sql)
+) -> Result<Option<KnownKey>, sqlx::Error> {
+    let hashes: Vec<String> = candidates.iter().map(|c| hash_secret(c)).collect();
+    if let Some(known) = hashes.iter().find_map(|hash| state.keys.get(hash)) {
+        return Ok(Some(known));
+    }
+    let lookup_began = Instant::now();
+    let mut db = state.db.conn();
+    let conn = db.get().await?;
+    for hash in hashes {
+        let found: Option<T> = sqlx::query_as(T::LOOKUP)
             .bind(&hash)
             .fetch_optional(&mut *conn)
             .await?;
         if let Some(row) = found {
             if bool::from(row.secret_hash().as_bytes().ct_eq(hash.as_bytes())) {
-                return Ok(Some(row));
+                let known = row.known();
+                state.keys.remember(hash, known.clone(), lookup_began);
+                return Ok(Some(known));
             }
         }
     }
     Ok(None)
-}
-
-trait KeyHash {
-    fn secret_hash(&self) -> &str;
 }
 
 /// The caller of a MoeGo request, as its key describes it.
@@ -302,16 +324,41 @@ impl MoegoPrincipal {
 struct MoegoKeyRow {
     id: String,
     secret_hash: String,
-    moego_client_id: Option<i64>,
+    moego_client_id: i64,
     moego_company_id: Option<i64>,
     moego_business_ids: String,
     allowed_ips: String,
     scopes: String,
 }
 
-impl KeyHash for MoegoKeyRow {
+impl KeyRow for MoegoKeyRow {
+    const LOOKUP: &'static str =
+        "SELECT id, secret_hash, moego_client_id, moego_company_id, moego_business_ids, \
+         allowed_ips, scopes FROM api_keys WHERE secret_hash = $1 AND product = 'moego' \
+         AND revoked_at IS NULL AND moego_client_id IS NOT NULL";
+
     fn secret_hash(&self) -> &str {
         &self.secret_hash
+    }
+
+    fn known(self) -> KnownKey {
+        let allowed_ips: Vec<IpNet> = serde_json::from_str(&self.allowed_ips).unwrap_or_default();
+        let business_ids: Vec<i64> =
+            serde_json::from_str(&self.moego_business_ids).unwrap_or_default();
+        let restriction = match self.moego_company_id {
+            None => MoegoRestriction::AllowedIps(allowed_ips),
+            Some(company_id) if business_ids.is_empty() => MoegoRestriction::Company(company_id),
+            Some(company_id) => MoegoRestriction::Businesses {
+                company_id,
+                business_ids,
+            },
+        };
+        KnownKey::Moego(MoegoPrincipal {
+            key_id: self.id,
+            client_id: self.moego_client_id,
+            restriction,
+            scopes: serde_json::from_str(&self.scopes).unwrap_or_default(),
+        })
     }
 }
 
@@ -356,36 +403,15 @@ impl FromRequestParts<AppState> for MoegoPrincipal {
         };
         let header = header.to_str().unwrap_or_default();
         let candidates = moego_candidates(header);
-        let row: Option<MoegoKeyRow> = find_key(
-            state.db.conn().get().await?,
-            "SELECT id, secret_hash, moego_client_id, moego_company_id, moego_business_ids, \
-             allowed_ips, scopes FROM api_keys \
-             WHERE secret_hash = $1 AND product = 'moego' AND revoked_at IS NULL",
-            &candidates,
-        )
-        .await?;
-        let Some(row) = row else {
+        let Some(KnownKey::Moego(principal)) = find_key::<MoegoKeyRow>(state, &candidates).await?
+        else {
             return Err(Status::unauthenticated("invalid or revoked API key"));
-        };
-        let client_id = row
-            .moego_client_id
-            .ok_or_else(|| Status::internal("moego key without a client"))?;
-        let allowed_ips: Vec<IpNet> = serde_json::from_str(&row.allowed_ips).unwrap_or_default();
-        let business_ids: Vec<i64> =
-            serde_json::from_str(&row.moego_business_ids).unwrap_or_default();
-        let restriction = match row.moego_company_id {
-            None => MoegoRestriction::AllowedIps(allowed_ips),
-            Some(company_id) if business_ids.is_empty() => MoegoRestriction::Company(company_id),
-            Some(company_id) => MoegoRestriction::Businesses {
-                company_id,
-                business_ids,
-            },
         };
         state
             .rate_limits
-            .check(&row.id)
+            .check(&principal.key_id)
             .map_err(Status::rate_limited)?;
-        if let MoegoRestriction::AllowedIps(nets) = &restriction {
+        if let MoegoRestriction::AllowedIps(nets) = &principal.restriction {
             let allowed = nets.is_empty()
                 || peer_ip(parts).is_some_and(|ip| nets.iter().any(|net| net.contains(&ip)));
             if !allowed {
@@ -395,12 +421,7 @@ impl FromRequestParts<AppState> for MoegoPrincipal {
                 ));
             }
         }
-        Ok(MoegoPrincipal {
-            key_id: row.id,
-            client_id,
-            restriction,
-            scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
-        })
+        Ok(principal)
     }
 }
 
@@ -422,9 +443,21 @@ struct MoguKeyRow {
     account_id: i64,
 }
 
-impl KeyHash for MoguKeyRow {
+impl KeyRow for MoguKeyRow {
+    const LOOKUP: &'static str = "SELECT k.id, k.secret_hash, a.id AS agent_id, a.account_id \
+         FROM api_keys k JOIN mogu_agents a ON a.id = k.mogu_agent_id \
+         WHERE k.secret_hash = $1 AND k.product = 'mogu' AND k.revoked_at IS NULL";
+
     fn secret_hash(&self) -> &str {
         &self.secret_hash
+    }
+
+    fn known(self) -> KnownKey {
+        KnownKey::Mogu(MoguPrincipal {
+            key_id: self.id,
+            agent_id: self.agent_id,
+            account_id: self.account_id,
+        })
     }
 }
 
@@ -443,24 +476,16 @@ impl FromRequestParts<AppState> for MoguPrincipal {
             }
             return Err(MoguError::unauthorized("invalid API key"));
         }
-        let row: Option<MoguKeyRow> = find_key(
-            state.db.conn().get().await?,
-            "SELECT k.id, k.secret_hash, a.id AS agent_id, a.account_id \
-             FROM api_keys k JOIN mogu_agents a ON a.id = k.mogu_agent_id \
-             WHERE k.secret_hash = $1 AND k.product = 'mogu' AND k.revoked_at IS NULL",
-            &[token.to_string()],
-        )
-        .await?;
-        let row = row.ok_or_else(|| MoguError::unauthorized("invalid API key"))?;
+        let Some(KnownKey::Mogu(principal)) =
+            find_key::<MoguKeyRow>(state, &[token.to_string()]).await?
+        else {
+            return Err(MoguError::unauthorized("invalid API key"));
+        };
         state
             .rate_limits
-            .check(&row.id)
+            .check(&principal.key_id)
             .map_err(MoguError::rate_limited)?;
-        Ok(MoguPrincipal {
-            key_id: row.id,
-            agent_id: row.agent_id,
-            account_id: row.account_id,
-        })
+        Ok(principal)
     }
 }
 

@@ -66,7 +66,7 @@ pub async fn run(options: RequestPathBenchOptions) -> anyhow::Result<()> {
     settle(&state).await?;
     let mogu_account = seed_trip_account(&state, options.trips).await?;
     settle(&state).await?;
-    state.db.close().await;
+    state.db.close();
 
     let reads = [
         Read {
@@ -105,9 +105,22 @@ pub async fn run(options: RequestPathBenchOptions) -> anyhow::Result<()> {
         // A warm-up: the server's pool, its caches and SQLite's pages.
         wrk(&server, read, &scripts, options.connections, WARM_UP).await?;
         for round in 1..=options.rounds {
-            let ceiling = wrk(&server, &health, &scripts, options.connections, options.duration)
-                .await?;
-            let rate = wrk(&server, read, &scripts, options.connections, options.duration).await?;
+            let ceiling = wrk(
+                &server,
+                &health,
+                &scripts,
+                options.connections,
+                options.duration,
+            )
+            .await?;
+            let rate = wrk(
+                &server,
+                read,
+                &scripts,
+                options.connections,
+                options.duration,
+            )
+            .await?;
             println!(
                 "| {} | {round} | {ceiling:.0} | {rate:.0} | {:.1}% |",
                 read.name,
@@ -149,7 +162,14 @@ async fn memory_scenario(
     wrk(server, &first_page, scripts, 1, WARM_UP).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.rss()?;
-    let rate = wrk(server, &list, scripts, options.connections, options.duration).await?;
+    let rate = wrk(
+        server,
+        &list,
+        scripts,
+        options.connections,
+        options.duration,
+    )
+    .await?;
     let loaded = server.rss()?;
     println!();
     println!(
@@ -195,11 +215,10 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<DemoTargets> {
         .ok_or_else(|| anyhow::anyhow!("the demo set has no MOGU agent"))?;
     let mut db = state.db.conn();
     let conn = db.get().await?;
-    let (trip_id,): (i64,) =
-        sqlx::query_as("SELECT MIN(id) FROM mogu_trips WHERE account_id = $1")
-            .bind(agent.account_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (trip_id,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM mogu_trips WHERE account_id = $1")
+        .bind(agent.account_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let company_id = state
         .ids
         .decode(IdKind::Company, &company.company_id)
@@ -249,7 +268,12 @@ async fn seed_trip_account(state: &AppState, trips: usize) -> anyhow::Result<Tri
     eprintln!("seeding {trips} trips for the memory scenario");
     for start in (0..trips).step_by(SEED_BATCH) {
         let batch: Vec<(NewTrip, i64)> = (start..(start + SEED_BATCH).min(trips))
-            .map(|n| (bench_trip(&mut rng, now), now - (trips - n) as i64 * 1_000_000))
+            .map(|n| {
+                (
+                    bench_trip(&mut rng, now),
+                    now - (trips - n) as i64 * 1_000_000,
+                )
+            })
             .collect();
         let mut tx = conn.begin().await?;
         trip_store::insert_trips(&mut tx, account_id, agent_id, &batch).await?;

@@ -13,16 +13,16 @@
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use sea_query::{Alias, PostgresQueryBuilder, Query as SeaQuery, QueryStatementWriter, SimpleExpr};
 use sea_query::{Value, Values};
-use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyRow};
-use sqlx::pool::PoolConnection;
+use sqlx::any::{AnyArguments, AnyConnectOptions, AnyRow};
 use sqlx::query::{Query, QueryAs};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, FromRow};
+use sqlx::{Any, AnyConnection, ConnectOptions, Connection, FromRow};
 
 use crate::group_commit::{GroupCommit, GroupCommits};
+
+pub mod pool;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -32,7 +32,7 @@ pub enum Backend {
 
 #[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
+    pool: pool::Pool,
     backend: Backend,
     /// SQLite only: see [`Conn::write_gate`].
     sqlite_writers: Option<Arc<tokio::sync::Mutex<()>>>,
@@ -77,35 +77,9 @@ impl Db {
             pool_size >= 1,
             "the database pool needs at least one connection"
         );
-        let pool_options = match backend {
-            // A pooled SQLite connection is a file handle that cannot drop like a socket, so
-            // it is not pinged before each use: on SQLite the ping is a round trip to the
-            // connection's thread, as costly as a query (docs/performance.md).
-            Backend::Sqlite => AnyPoolOptions::new()
-                .test_before_acquire(false)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // WAL lets readers run beside the writer; a busy timeout queues writers
-                        // instead of failing them; NORMAL sync is crash-safe under WAL. A 32 MiB
-                        // page cache and memory-mapped reads keep list scans off read() calls;
-                        // the map covers up to SQLite's own cap (2 GiB less 64 KiB), since a
-                        // business's rows lie all over the file (docs/performance.md).
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                }),
-            Backend::Postgres => AnyPoolOptions::new(),
-        };
-        let pool = pool_options
-            .max_connections(pool_size)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
+        let pool = pool::build(pool::Connector { options, backend }, pool_size)?;
+        // Fails now, not on the first request, when the database cannot be reached.
+        drop(pool::get(&pool).await?);
         let sqlite_writers =
             (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         Ok(Db {
@@ -142,9 +116,9 @@ impl Db {
         Ok(())
     }
 
-    /// Closes the pool: waits for the connections in use, closes every one.
-    pub async fn close(&self) {
-        self.pool.close().await;
+    /// Closes the pool: its idle connections now, the others as they are given back.
+    pub fn close(&self) {
+        self.pool.close();
     }
 
     pub fn backend(&self) -> Backend {
@@ -153,7 +127,7 @@ impl Db {
 
     /// The most connections the pool opens.
     pub fn pool_size(&self) -> u32 {
-        self.pool.options().get_max_connections()
+        self.pool.status().max_size as u32
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -173,9 +147,28 @@ pub struct Conn {
 }
 
 struct Held {
-    connection: PoolConnection<Any>,
+    /// Always there until dropped, which gives it back (see [`pool::give_back`]).
+    connection: Option<pool::Pooled>,
     /// The request's count of held connections, which this one raised.
     _claim: Option<RequestClaim>,
+}
+
+impl Held {
+    fn connection(&mut self) -> &mut AnyConnection {
+        &mut self
+            .connection
+            .as_mut()
+            .expect("a held connection")
+            .connection
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            pool::give_back(connection);
+        }
+    }
 }
 
 impl Conn {
@@ -184,22 +177,26 @@ impl Conn {
     pub async fn get(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
         if self.held.is_none() {
             let claim = RequestClaim::take()?;
-            let connection = self.db.pool.acquire().await?;
+            let connection = pool::get(&self.db.pool).await?;
             self.held = Some(Held {
-                connection,
+                connection: Some(connection),
                 _claim: claim,
             });
         }
-        let held = self.held.as_mut().expect("a connection is held");
-        Ok(&mut held.connection)
+        Ok(self
+            .held
+            .as_mut()
+            .expect("a connection is held")
+            .connection())
     }
 
     /// The connection taken out of the pool for good, for a bulk load that tunes it (its page
     /// cache, say) and closes it afterwards rather than handing the tuned connection back.
     pub async fn detach(mut self) -> Result<AnyConnection, sqlx::Error> {
         self.get().await?;
-        let held = self.held.take().expect("a connection is held");
-        Ok(held.connection.detach())
+        let mut held = self.held.take().expect("a connection is held");
+        let pooled = held.connection.take().expect("a held connection");
+        Ok(deadpool::managed::Object::take(pooled).connection)
     }
 
     /// A transaction on the connection (acquired if need be); it rolls back unless committed.

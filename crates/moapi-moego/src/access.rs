@@ -120,11 +120,21 @@ pub async fn company(
     principal: &MoegoPrincipal,
     company_id: Option<&str>,
 ) -> Result<CompanyOwner, Status> {
-    let owner = company::store::owner(conn, requested_company(ids, company_id)?)
+    Ok(company_row(conn, ids, principal, company_id).await?.owner())
+}
+
+/// [`company`], answering the company's row (its country, say) read by the same statement.
+pub async fn company_row(
+    conn: &mut AnyConnection,
+    ids: &IdCodec,
+    principal: &MoegoPrincipal,
+    company_id: Option<&str>,
+) -> Result<company::store::CompanyRow, Status> {
+    let row = company::store::find(conn, requested_company(ids, company_id)?)
         .await?
         .ok_or_else(|| Status::not_found("company not found"))?;
-    require(principal, owner, None)?;
-    Ok(owner)
+    require(principal, row.owner(), None)?;
+    Ok(row)
 }
 
 /// A list's `companyId` and the `businessIds` it names (see [`businesses`]): the company's

@@ -15,10 +15,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sea_query::{Alias, PostgresQueryBuilder, Query as SeaQuery, QueryStatementWriter, SimpleExpr};
-use sea_query::{Value, Values};
+use sea_query::{QueryBuilder, SqlWriterValues, Value, Values};
 use sqlx::any::{AnyArguments, AnyConnectOptions, AnyRow};
 use sqlx::query::{Query, QueryAs};
 use sqlx::{Any, AnyConnection, ConnectOptions, Connection, FromRow};
+use std::fmt::Write;
 
 use crate::group_commit::{GroupCommit, GroupCommits};
 
@@ -355,8 +356,10 @@ pub async fn fetch_all_json<T: serde::de::DeserializeOwned>(
     select: &sea_query::SelectStatement,
     order: &[(&str, sea_query::Order)],
 ) -> Result<Vec<T>, sqlx::Error> {
-    let (inner, values) = build(select);
-    let sql = JsonDialect::of(conn).aggregate(&inner, field_names::<T>(), order);
+    let dialect = JsonDialect::of(conn);
+    let mut sql = statement_writer();
+    dialect.aggregate(&mut sql, select, field_names::<T>(), order);
+    let (sql, values) = sql.into_parts();
     let document: Option<String> = values
         .into_iter()
         .fold(sqlx::query_scalar(&sql), |query, value| {
@@ -364,6 +367,48 @@ pub async fn fetch_all_json<T: serde::de::DeserializeOwned>(
         })
         .fetch_one(conn)
         .await?;
+    decode_json(document)
+}
+
+/// [`fetch_all_json`] of two selects in one statement (one round trip): a resource's two
+/// kinds of details, say, such as a page of customers' notes and their tags.
+pub async fn fetch_all_json_pair<A, B>(
+    conn: &mut AnyConnection,
+    (first, first_order): (&sea_query::SelectStatement, &[(&str, sea_query::Order)]),
+    (second, second_order): (&sea_query::SelectStatement, &[(&str, sea_query::Order)]),
+) -> Result<(Vec<A>, Vec<B>), sqlx::Error>
+where
+    A: serde::de::DeserializeOwned,
+    B: serde::de::DeserializeOwned,
+{
+    let dialect = JsonDialect::of(conn);
+    let mut sql = statement_writer();
+    let _ = sql.write_str("SELECT (");
+    dialect.aggregate(&mut sql, first, field_names::<A>(), first_order);
+    let _ = sql.write_str("), (");
+    dialect.aggregate(&mut sql, second, field_names::<B>(), second_order);
+    let _ = sql.write_str(")");
+    let (sql, values) = sql.into_parts();
+    let (first, second): (Option<String>, Option<String>) = values
+        .into_iter()
+        .fold(sqlx::query_as(&sql), |query, value| {
+            bind_value!(query, value)
+        })
+        .fetch_one(conn)
+        .await?;
+    Ok((decode_json(first)?, decode_json(second)?))
+}
+
+/// A writer of one statement in the portable dialect, numbering the parameters of every
+/// select written into it in turn.
+fn statement_writer() -> SqlWriterValues {
+    let (placeholder, numbered) = PostgresQueryBuilder.placeholder();
+    SqlWriterValues::new(placeholder, numbered)
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(
+    document: Option<String>,
+) -> Result<Vec<T>, sqlx::Error> {
     match document {
         Some(document) => {
             serde_json::from_str(&document).map_err(|error| sqlx::Error::Decode(Box::new(error)))
@@ -388,13 +433,15 @@ impl JsonDialect {
         }
     }
 
-    /// `SELECT CAST(array_agg(array(page.c1, ...) ORDER BY ...) AS TEXT) FROM (inner) AS page`.
+    /// Writes `SELECT CAST(array_agg(array(page.c1, ...) ORDER BY ...) AS TEXT) FROM (select)
+    /// AS page`.
     fn aggregate(
         self,
-        inner: &str,
+        sql: &mut SqlWriterValues,
+        select: &sea_query::SelectStatement,
         columns: &[&str],
         order: &[(&str, sea_query::Order)],
-    ) -> String {
+    ) {
         let (array_agg, array) = match self {
             JsonDialect::Sqlite => ("json_group_array", "json_array"),
             JsonDialect::Postgres => ("json_agg", "json_build_array"),
@@ -412,10 +459,13 @@ impl JsonDialect {
             true => String::new(),
             false => format!(" ORDER BY {}", keys.join(", ")),
         };
-        format!(
-            "SELECT CAST({array_agg}({array}({}){order}) AS TEXT) FROM ({inner}) AS page",
+        let _ = write!(
+            sql,
+            "SELECT CAST({array_agg}({array}({}){order}) AS TEXT) FROM (",
             fields.join(", "),
-        )
+        );
+        select.build_collect_into(PostgresQueryBuilder, sql);
+        let _ = sql.write_str(") AS page");
     }
 }
 
@@ -605,22 +655,50 @@ mod tests {
         );
     }
 
+    fn rows_of(table: &str, id: i64) -> sea_query::SelectStatement {
+        SeaQuery::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .and_where(sea_query::Expr::col(Alias::new("id")).eq(id))
+            .to_owned()
+    }
+
     #[test]
     fn the_aggregate_differs_between_engines_only_in_function_names() {
         let order = [
             ("start_at", sea_query::Order::Asc),
             ("id", sea_query::Order::Desc),
         ];
-        let sqlite = JsonDialect::Sqlite.aggregate("SELECT 1", &["id", "name"], &order);
+        let aggregate = |dialect: JsonDialect| {
+            let mut sql = statement_writer();
+            dialect.aggregate(&mut sql, &rows_of("t", 5), &["id", "name"], &order);
+            sql.into_parts().0
+        };
+        let sqlite = aggregate(JsonDialect::Sqlite);
         assert_eq!(
             sqlite,
             "SELECT CAST(json_group_array(json_array(page.\"id\", page.\"name\") \
-             ORDER BY page.\"start_at\", page.\"id\" DESC) AS TEXT) FROM (SELECT 1) AS page"
+             ORDER BY page.\"start_at\", page.\"id\" DESC) AS TEXT) \
+             FROM (SELECT \"id\" FROM \"t\" WHERE \"id\" = $1) AS page"
         );
-        let postgres = JsonDialect::Postgres.aggregate("SELECT 1", &["id", "name"], &order);
         assert_eq!(
-            postgres.replace("json_agg(json_build_array", "json_group_array(json_array"),
+            aggregate(JsonDialect::Postgres)
+                .replace("json_agg(json_build_array", "json_group_array(json_array"),
             sqlite
+        );
+    }
+
+    #[test]
+    fn selects_written_into_one_statement_number_their_parameters_in_turn() {
+        let mut sql = statement_writer();
+        JsonDialect::Sqlite.aggregate(&mut sql, &rows_of("a", 1), &["id"], &[]);
+        JsonDialect::Sqlite.aggregate(&mut sql, &rows_of("b", 2), &["id"], &[]);
+        let (sql, values) = sql.into_parts();
+        assert!(sql.contains("\"a\" WHERE \"id\" = $1"), "{sql}");
+        assert!(sql.contains("\"b\" WHERE \"id\" = $2"), "{sql}");
+        assert_eq!(
+            values.0,
+            vec![Value::BigInt(Some(1)), Value::BigInt(Some(2))]
         );
     }
 }

@@ -257,9 +257,9 @@ pub async fn create_customer(
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     let conn = db.get().await?;
-    let owner =
-        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
-    let country = company_country(conn, owner.company_id).await?;
+    let company =
+        access::company_row(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let (owner, country) = (company.owner(), company.country);
     let business_ref = request
         .preferred_business_id
         .as_deref()
@@ -335,12 +335,13 @@ pub async fn update_customer(
 ) -> Result<Json<Customer>, Status> {
     principal.require_scope(WRITE_SCOPE)?;
     let conn = db.get().await?;
-    let owner = access::company(conn, &state.ids, &principal, body.company_id.as_deref()).await?;
+    let company =
+        access::company_row(conn, &state.ids, &principal, body.company_id.as_deref()).await?;
+    let (owner, country) = (company.owner(), company.country);
     let row = writable_customer(conn, &state, &principal, &id).await?;
     if row.company_id != owner.company_id {
         return Err(Status::no_permission());
     }
-    let country = company_country(conn, owner.company_id).await?;
     let mut patch = input::CustomerPatch::default();
     if let Some(business) = body.preferred_business_id.as_deref() {
         patch.preferred_business_id = Some(if business.is_empty() {
@@ -441,9 +442,9 @@ pub async fn list_customers(
     principal.require_scope(READ_SCOPE)?;
     let page = Page::from_request(request.pagination.as_ref())?;
     let conn = db.get().await?;
-    let owner =
-        access::company(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
-    let country = company_country(conn, owner.company_id).await?;
+    let company =
+        access::company_row(conn, &state.ids, &principal, request.company_id.as_deref()).await?;
+    let (owner, country) = (company.owner(), company.country);
     let query = input::list_query(owner.company_id, &country, request.filter.as_ref())?;
     // The normalised query (phone in E.164, instants in microseconds) names the sequence the
     // page numbers count through, together with the caller.

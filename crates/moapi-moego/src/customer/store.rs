@@ -3,7 +3,7 @@
 //! them inside their transaction (and emit the event there); single-statement reads take any
 //! executor (the pool, or a transaction's connection).
 
-use moapi_core::db::{build, query_as_with};
+use moapi_core::db::{self, build, query_as_with};
 use moapi_core::pagination::{CursorPage, Page};
 use moapi_core::time::{now_micros, protojson_timestamp};
 use moapi_core::{IdCodec, IdKind};
@@ -444,7 +444,7 @@ pub async fn list<'e>(
     query_as_with(&sql, values).fetch_all(executor).await
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct NoteRow {
     pub id: i64,
     pub customer_id: i64,
@@ -700,7 +700,7 @@ pub async fn load(
         .pop())
 }
 
-/// Loads the notes (newest first) and tags (by name) of a page of customers in two queries.
+/// Loads the notes (newest first) and tags (by name) of a page of customers in one statement.
 pub async fn with_notes_and_tags(
     conn: &mut AnyConnection,
     rows: Vec<DatedCustomerRow>,
@@ -713,11 +713,7 @@ pub async fn with_notes_and_tags(
     notes_select
         .columns(["id", "customer_id", "note", "created_at", "updated_at"].map(Alias::new))
         .from(Alias::new("moego_customer_notes"))
-        .and_where(Expr::col(Alias::new("customer_id")).is_in(customer_ids.clone()))
-        .order_by(Alias::new("created_at"), Order::Desc)
-        .order_by(Alias::new("id"), Order::Desc);
-    let (sql, values) = build(&notes_select);
-    let notes: Vec<NoteRow> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+        .and_where(Expr::col(Alias::new("customer_id")).is_in(customer_ids.clone()));
 
     let (links, tags) = (Alias::new("l"), Alias::new("t"));
     let mut tags_select = Query::select();
@@ -733,14 +729,18 @@ pub async fn with_notes_and_tags(
                 sea_query::SeaRc::new(Alias::new("moego_customer_tags")),
                 sea_query::SeaRc::new(tags.clone()),
             ),
-            Expr::col((tags.clone(), Alias::new("id")))
-                .equals((links.clone(), Alias::new("tag_id"))),
+            Expr::col((tags, Alias::new("id"))).equals((links.clone(), Alias::new("tag_id"))),
         )
-        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids))
-        .order_by((tags.clone(), Alias::new("name")), Order::Asc)
-        .order_by((tags, Alias::new("id")), Order::Asc);
-    let (sql, values) = build(&tags_select);
-    let tag_links: Vec<LinkedTag> = query_as_with(&sql, values).fetch_all(&mut *conn).await?;
+        .and_where(Expr::col((links, Alias::new("customer_id"))).is_in(customer_ids));
+    let (notes, tag_links): (Vec<NoteRow>, Vec<LinkedTag>) = db::fetch_all_json_pair(
+        conn,
+        (
+            &notes_select,
+            &[("created_at", Order::Desc), ("id", Order::Desc)],
+        ),
+        (&tags_select, &[("name", Order::Asc), ("id", Order::Asc)]),
+    )
+    .await?;
 
     Ok(rows
         .into_iter()
@@ -770,7 +770,7 @@ pub async fn with_notes_and_tags(
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct LinkedTag {
     customer_id: i64,
     id: i64,

@@ -282,7 +282,7 @@ pub async fn list(
     db::fetch_all_json(conn, &select, &[("id", Order::Asc)]).await
 }
 
-/// Loads the codes and notes of some pets in two queries.
+/// Loads the codes and notes of some pets in one statement.
 pub async fn with_details(
     conn: &mut AnyConnection,
     rows: Vec<PetRow>,
@@ -308,15 +308,17 @@ pub async fn with_details(
                 .equals((Alias::new("l"), Alias::new("pet_code_id"))),
         )
         .and_where(Expr::col((Alias::new("l"), Alias::new("pet_id"))).is_in(pet_ids.clone()));
-    let code_rows: Vec<LinkedCode> =
-        db::fetch_all_json(&mut *conn, &codes, &[("id", Order::Asc)]).await?;
     let mut notes = Query::select();
     notes
         .columns(["id", "pet_id", "content", "last_updated_by", "updated_at"].map(Alias::new))
         .from(Alias::new("moego_pet_notes"))
         .and_where(Expr::col(Alias::new("pet_id")).is_in(pet_ids));
-    let note_rows: Vec<NoteRow> =
-        db::fetch_all_json(&mut *conn, &notes, &[("id", Order::Desc)]).await?;
+    let (code_rows, note_rows): (Vec<LinkedCode>, Vec<NoteRow>) = db::fetch_all_json_pair(
+        &mut *conn,
+        (&codes, &[("id", Order::Asc)]),
+        (&notes, &[("id", Order::Desc)]),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| PetRecord {

@@ -247,17 +247,16 @@ async fn a_key_revoked_on_one_node_is_refused_by_every_node_within_the_bound() {
     let here = list_companies(&app, &issued.authorization, 1).await;
     assert_eq!((here.status, here.body["code"].as_i64()), (401, Some(16)));
     loop {
+        let sent_after = revoked_at.elapsed();
         let there = app.send(on_other_node()).await;
         if there.status == 401 {
             break;
         }
         assert_eq!(there.status, 200, "{}", there.text);
-        // The bound, with room for this machine's scheduling.
+        // Judged by when the request was sent, so a slow machine cannot fail it.
         assert!(
-            revoked_at.elapsed()
-                < moapi_core::auth::KEY_CHECK_TTL + std::time::Duration::from_millis(500),
-            "the other node still accepts the key {:?} after it was revoked",
-            revoked_at.elapsed()
+            sent_after < moapi_core::auth::KEY_CHECK_TTL,
+            "the other node still accepts the key sent {sent_after:?} after it was revoked"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }

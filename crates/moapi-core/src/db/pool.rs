@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use deadpool::managed::{self, Metrics, Object, PoolError, RecycleError, RecycleResult};
+use deadpool::managed::{self, Metrics, Object, PoolError, QueueMode, RecycleError, RecycleResult};
 use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 
@@ -19,8 +19,11 @@ use super::Backend;
 /// How long a pooled connection is trusted without a ping.
 pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// An idle connection is closed after this long, giving back what it holds (on SQLite, its page
-/// cache and its map of the file).
+/// cache and the pages of the file it mapped, which count in the process's RSS).
 pub const IDLE_CLOSE: Duration = Duration::from_secs(30);
+/// A connection older than this is replaced when next handed out, so that the one a node's
+/// background pollers keep busy gives back, too, what a burst of requests made it hold.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
 
 /// WAL lets readers run beside the writer; a busy timeout queues writers instead of failing
 /// them; NORMAL sync is crash-safe under WAL. A 32 MiB page cache and memory-mapped reads keep
@@ -60,7 +63,14 @@ impl managed::Manager for Connector {
         })
     }
 
-    async fn recycle(&self, checked: &mut Checked, _: &Metrics) -> RecycleResult<sqlx::Error> {
+    async fn recycle(
+        &self,
+        checked: &mut Checked,
+        metrics: &Metrics,
+    ) -> RecycleResult<sqlx::Error> {
+        if metrics.age() >= MAX_AGE {
+            return Err(RecycleError::message("replaced: older than MAX_AGE"));
+        }
         if checked.connection.should_flush() || checked.checked_at.elapsed() >= CHECK_EVERY {
             checked.ping().await.map_err(RecycleError::Backend)?;
         }
@@ -83,6 +93,9 @@ pub(super) fn build(connector: Connector, size: u32) -> anyhow::Result<Pool> {
         .wait_timeout(timeout)
         .create_timeout(timeout)
         .recycle_timeout(timeout)
+        // The connection given back last is handed out first, so background pollers keep
+        // reusing one connection and the others, idle, reach IDLE_CLOSE.
+        .queue_mode(QueueMode::Lifo)
         .runtime(deadpool::Runtime::Tokio1)
         .build()?;
     let weak = pool.weak();

@@ -35,10 +35,10 @@ pub struct RequestPathBenchOptions {
 /// Trips per transaction while seeding the memory scenario's account.
 const SEED_BATCH: usize = 20_000;
 /// How long the memory scenario watches the RSS after the load ends: past the pool's closing of
-/// idle connections (`moapi_core::db::pool::IDLE_CLOSE`, checked every third of it).
-const SETTLE_WATCH: Duration = Duration::from_secs(45);
+/// idle connections and replacing of old ones (`moapi_core::db::pool::{IDLE_CLOSE, MAX_AGE}`).
+const SETTLE_WATCH: Duration = Duration::from_secs(75);
 /// How often it reads the RSS meanwhile.
-const SETTLE_STEP: Duration = Duration::from_secs(5);
+const SETTLE_STEP: Duration = Duration::from_secs(15);
 
 /// What the reads need: the keys and the rows they name.
 struct DemoTargets {

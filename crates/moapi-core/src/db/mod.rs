@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sea_query::{Alias, PostgresQueryBuilder, Query as SeaQuery, QueryStatementWriter, SimpleExpr};
-use sea_query::{QueryBuilder, SqlWriterValues, Value, Values};
+use sea_query::{QueryBuilder, SqlWriter, SqlWriterValues, Value, Values};
 use sqlx::any::{AnyArguments, AnyConnectOptions, AnyRow};
 use sqlx::query::{Query, QueryAs};
 use sqlx::{Any, AnyConnection, ConnectOptions, Connection, FromRow};
@@ -381,22 +381,61 @@ where
     A: serde::de::DeserializeOwned,
     B: serde::de::DeserializeOwned,
 {
-    let dialect = JsonDialect::of(conn);
-    let mut sql = statement_writer();
-    let _ = sql.write_str("SELECT (");
-    dialect.aggregate(&mut sql, first, field_names::<A>(), first_order);
-    let _ = sql.write_str("), (");
-    dialect.aggregate(&mut sql, second, field_names::<B>(), second_order);
-    let _ = sql.write_str(")");
-    let (sql, values) = sql.into_parts();
-    let (first, second): (Option<String>, Option<String>) = values
-        .into_iter()
-        .fold(sqlx::query_as(&sql), |query, value| {
-            bind_value!(query, value)
-        })
-        .fetch_one(conn)
-        .await?;
+    let mut statement = JsonStatement::new(conn);
+    statement
+        .text("SELECT (")
+        .rows_of::<A>(first, first_order)
+        .text("), (")
+        .rows_of::<B>(second, second_order)
+        .text(")");
+    let (sql, values) = statement.into_parts();
+    let (first, second): (Option<String>, Option<String>) =
+        query_as_with(&sql, values).fetch_one(conn).await?;
     Ok((decode_json(first)?, decode_json(second)?))
+}
+
+/// A statement written piece by piece whose columns may be [`fetch_all_json`]'s documents, so
+/// that a resource and its details come in one round trip. Every parameter, of the selects and
+/// of [`param`](JsonStatement::param), is numbered in turn; [`decode_json`] reads a document.
+pub struct JsonStatement {
+    sql: SqlWriterValues,
+    dialect: JsonDialect,
+}
+
+impl JsonStatement {
+    pub fn new(conn: &AnyConnection) -> JsonStatement {
+        JsonStatement {
+            sql: statement_writer(),
+            dialect: JsonDialect::of(conn),
+        }
+    }
+
+    /// SQL text, as is.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        let _ = self.sql.write_str(text);
+        self
+    }
+
+    /// The rows of `select` as one JSON document (a scalar subquery's value), decoded as `T`.
+    pub fn rows_of<T: serde::de::DeserializeOwned>(
+        &mut self,
+        select: &sea_query::SelectStatement,
+        order: &[(&str, sea_query::Order)],
+    ) -> &mut Self {
+        self.dialect
+            .aggregate(&mut self.sql, select, field_names::<T>(), order);
+        self
+    }
+
+    /// A bound parameter.
+    pub fn param(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.sql.push_param(value.into(), &PostgresQueryBuilder);
+        self
+    }
+
+    pub fn into_parts(self) -> (String, Values) {
+        self.sql.into_parts()
+    }
 }
 
 /// A writer of one statement in the portable dialect, numbering the parameters of every
@@ -406,7 +445,8 @@ fn statement_writer() -> SqlWriterValues {
     SqlWriterValues::new(placeholder, numbered)
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(
+/// The rows of a JSON document [`JsonStatement::rows_of`] wrote.
+pub fn decode_json<T: serde::de::DeserializeOwned>(
     document: Option<String>,
 ) -> Result<Vec<T>, sqlx::Error> {
     match document {

@@ -64,26 +64,36 @@ pub async fn authorize_customer(
     customer_id: &str,
 ) -> Result<CustomerScope, Status> {
     let id = decode(state, IdKind::Customer, customer_id)?;
-    let (company_id, client_id, country, deleted): (i64, i64, String, i64) = sqlx::query_as(
+    let owner: Option<store::CustomerOwnerRow> = sqlx::query_as(
         "SELECT c.company_id, co.client_id, co.country, c.deleted FROM moego_customers c \
          JOIN moego_companies co ON co.id = c.company_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Status::not_found("customer not found"))?;
+    .await?;
+    customer_scope(principal, id, owner)
+}
+
+/// The scope of customer `id` whose company and owner a statement read: NOT_FOUND for no such
+/// customer, code 7 for a company the key does not reach.
+fn customer_scope(
+    principal: &MoegoPrincipal,
+    id: i64,
+    owner: Option<store::CustomerOwnerRow>,
+) -> Result<CustomerScope, Status> {
+    let row = owner.ok_or_else(|| Status::not_found("customer not found"))?;
     let owner = moapi_core::auth::CompanyOwner {
-        company_id,
-        client_id,
+        company_id: row.company_id,
+        client_id: row.client_id,
     };
     access::require(principal, owner, None)?;
     Ok(CustomerScope {
         customer: CustomerRef {
             id,
-            company_id,
-            deleted: deleted != 0,
+            company_id: row.company_id,
+            deleted: row.deleted != 0,
         },
-        country,
+        country: row.country,
     })
 }
 
@@ -310,9 +320,18 @@ pub async fn get_pet(
 ) -> Result<Json<Pet>, Status> {
     principal.require_scope(READ_SCOPE)?;
     let conn = db.get().await?;
-    let (row, _) = pet_of(&state, &principal, conn, (&customer_id, &pet_id)).await?;
-    let record = store::with_details(conn, vec![row]).await?;
-    Ok(Json(record[0].to_wire(&state.ids)))
+    // One statement reads the customer's company, the pet and its details; the checks then
+    // answer in the order `pet_of` does.
+    let customer = decode(&state, IdKind::Customer, &customer_id)?;
+    let pet = decode(&state, IdKind::Pet, &pet_id);
+    let found = store::find_of_customer(conn, customer, *pet.as_ref().unwrap_or(&0)).await?;
+    let (owner, record) = found.unzip();
+    customer_scope(&principal, customer, owner)?;
+    pet?;
+    let record = record
+        .flatten()
+        .ok_or_else(|| Status::not_found("pet not found for this customer"))?;
+    Ok(Json(record.to_wire(&state.ids)))
 }
 
 /// Updates a pet: fields absent from the body keep their values; emits PET_UPDATED.

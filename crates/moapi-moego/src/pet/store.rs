@@ -291,6 +291,17 @@ pub async fn with_details(
         return Ok(Vec::new());
     }
     let pet_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let (codes, notes) = details_of(pet_ids);
+    let (code_rows, note_rows) =
+        db::fetch_all_json_pair(&mut *conn, (&codes, CODE_ORDER), (&notes, NOTE_ORDER)).await?;
+    Ok(assemble(rows, code_rows, note_rows))
+}
+
+const CODE_ORDER: &[(&str, Order)] = &[("id", Order::Asc)];
+const NOTE_ORDER: &[(&str, Order)] = &[("id", Order::Desc)];
+
+/// The selects of some pets' codes ([`LinkedCode`]) and notes ([`NoteRow`]).
+fn details_of(pet_ids: Vec<i64>) -> (SelectStatement, SelectStatement) {
     let mut codes = Query::select();
     codes
         .column((Alias::new("l"), Alias::new("pet_id")))
@@ -313,14 +324,15 @@ pub async fn with_details(
         .columns(["id", "pet_id", "content", "last_updated_by", "updated_at"].map(Alias::new))
         .from(Alias::new("moego_pet_notes"))
         .and_where(Expr::col(Alias::new("pet_id")).is_in(pet_ids));
-    let (code_rows, note_rows): (Vec<LinkedCode>, Vec<NoteRow>) = db::fetch_all_json_pair(
-        &mut *conn,
-        (&codes, &[("id", Order::Asc)]),
-        (&notes, &[("id", Order::Desc)]),
-    )
-    .await?;
-    Ok(rows
-        .into_iter()
+    (codes, notes)
+}
+
+fn assemble(
+    rows: Vec<PetRow>,
+    code_rows: Vec<LinkedCode>,
+    note_rows: Vec<NoteRow>,
+) -> Vec<PetRecord> {
+    rows.into_iter()
         .map(|row| PetRecord {
             codes: code_rows
                 .iter()
@@ -334,7 +346,66 @@ pub async fn with_details(
                 .collect(),
             row,
         })
-        .collect())
+        .collect()
+}
+
+/// A customer's company and owner, as a pet read checks them.
+#[derive(sqlx::FromRow)]
+pub struct CustomerOwnerRow {
+    pub company_id: i64,
+    pub client_id: i64,
+    pub country: String,
+    pub deleted: i64,
+}
+
+/// Reading one pet in one statement: its customer's company and owner (`None`: no such
+/// customer) and, when `pet_id` is that customer's pet, the pet with its codes and notes.
+pub async fn find_of_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    pet_id: i64,
+) -> Result<Option<(CustomerOwnerRow, Option<PetRecord>)>, sqlx::Error> {
+    let mut pet = select_pets();
+    pet.and_where(Expr::col(Alias::new("id")).eq(pet_id))
+        .and_where(Expr::col(Alias::new("customer_id")).eq(customer_id));
+    let (codes, notes) = details_of(vec![pet_id]);
+    let mut statement = db::JsonStatement::new(conn);
+    statement
+        .text("SELECT c.company_id, co.client_id, co.country, c.deleted, (")
+        .rows_of::<PetRow>(&pet, &[])
+        .text(") AS pet, (")
+        .rows_of::<LinkedCode>(&codes, CODE_ORDER)
+        .text(") AS codes, (")
+        .rows_of::<NoteRow>(&notes, NOTE_ORDER)
+        .text(
+            ") AS notes FROM moego_customers c JOIN moego_companies co ON co.id = c.company_id \
+             WHERE c.id = ",
+        )
+        .param(customer_id);
+    let (sql, values) = statement.into_parts();
+    let Some(row) = query_as_with::<CustomerWithPet>(&sql, values)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let pets: Vec<PetRow> = db::decode_json(row.pet)?;
+    let record = assemble(
+        pets,
+        db::decode_json(row.codes)?,
+        db::decode_json(row.notes)?,
+    )
+    .pop();
+    Ok(Some((row.owner, record)))
+}
+
+#[derive(sqlx::FromRow)]
+struct CustomerWithPet {
+    #[sqlx(flatten)]
+    owner: CustomerOwnerRow,
+    pet: Option<String>,
+    codes: Option<String>,
+    notes: Option<String>,
 }
 
 #[derive(serde::Deserialize)]

@@ -64,13 +64,7 @@ pub async fn authorize_customer(
     customer_id: &str,
 ) -> Result<CustomerScope, Status> {
     let id = decode(state, IdKind::Customer, customer_id)?;
-    let owner: Option<store::CustomerOwnerRow> = sqlx::query_as(
-        "SELECT c.company_id, co.client_id, co.country, c.deleted FROM moego_customers c \
-         JOIN moego_companies co ON co.id = c.company_id WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let owner = store::customer_owner(conn, id).await?;
     customer_scope(principal, id, owner)
 }
 
@@ -324,7 +318,7 @@ pub async fn get_pet(
     // answer in the order `pet_of` does.
     let customer = decode(&state, IdKind::Customer, &customer_id)?;
     let pet = decode(&state, IdKind::Pet, &pet_id);
-    let found = store::find_of_customer(conn, customer, *pet.as_ref().unwrap_or(&0)).await?;
+    let found = store::find_of_customer(conn, customer, pet.as_ref().copied().unwrap_or(0)).await?;
     let (owner, record) = found.unzip();
     customer_scope(&principal, customer, owner)?;
     pet?;

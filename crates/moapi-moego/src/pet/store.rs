@@ -358,6 +358,25 @@ pub struct CustomerOwnerRow {
     pub deleted: i64,
 }
 
+/// [`CustomerOwnerRow`]'s columns, of `c` (the customer) and `co` (its company)...
+const CUSTOMER_OWNER_COLUMNS: &str = "c.company_id, co.client_id, co.country, c.deleted";
+/// ... and where they come from, the customer's ID to follow.
+const CUSTOMER_OWNER_FROM: &str =
+    "FROM moego_customers c JOIN moego_companies co ON co.id = c.company_id WHERE c.id = ";
+
+/// Customer `id`'s company and owner; `None` for no such customer.
+pub async fn customer_owner(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<CustomerOwnerRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {CUSTOMER_OWNER_COLUMNS} {CUSTOMER_OWNER_FROM}$1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Reading one pet in one statement: its customer's company and owner (`None`: no such
 /// customer) and, when `pet_id` is that customer's pet, the pet with its codes and notes.
 pub async fn find_of_customer(
@@ -371,16 +390,14 @@ pub async fn find_of_customer(
     let (codes, notes) = details_of(vec![pet_id]);
     let mut statement = db::JsonStatement::new(conn);
     statement
-        .text("SELECT c.company_id, co.client_id, co.country, c.deleted, (")
+        .text(&format!("SELECT {CUSTOMER_OWNER_COLUMNS}, ("))
         .rows_of::<PetRow>(&pet, &[])
         .text(") AS pet, (")
         .rows_of::<LinkedCode>(&codes, CODE_ORDER)
         .text(") AS codes, (")
         .rows_of::<NoteRow>(&notes, NOTE_ORDER)
-        .text(
-            ") AS notes FROM moego_customers c JOIN moego_companies co ON co.id = c.company_id \
-             WHERE c.id = ",
-        )
+        .text(") AS notes ")
+        .text(CUSTOMER_OWNER_FROM)
         .param(customer_id);
     let (sql, values) = statement.into_parts();
     let Some(row) = query_as_with::<CustomerWithPet>(&sql, values)

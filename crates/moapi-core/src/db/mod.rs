@@ -356,10 +356,9 @@ pub async fn fetch_all_json<T: serde::de::DeserializeOwned>(
     select: &sea_query::SelectStatement,
     order: &[(&str, sea_query::Order)],
 ) -> Result<Vec<T>, sqlx::Error> {
-    let dialect = JsonDialect::of(conn);
-    let mut sql = statement_writer();
-    dialect.aggregate(&mut sql, select, field_names::<T>(), order);
-    let (sql, values) = sql.into_parts();
+    let mut statement = JsonStatement::new(conn);
+    statement.rows_of::<T>(select, order);
+    let (sql, values) = statement.into_parts();
     let document: Option<String> = values
         .into_iter()
         .fold(sqlx::query_scalar(&sql), |query, value| {
